@@ -1,0 +1,5 @@
+import sys
+
+from policyqa.cli import main
+
+sys.exit(main())

@@ -1,0 +1,191 @@
+"""The Python API notebooks use: `read_chapter` and `read_corpus`.
+
+Both run the whole pipeline (read, parse, extract, build tables, validate) and
+return a `Tables` object with one DataFrame attribute per table, so a notebook
+cell is one line and every number in it traces back to a file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policyqa.errors import PolicyqaError
+from policyqa.records import Diagnostic
+from policyqa.reference import Reference, load_reference
+
+CHAPTER_SUFFIXES = (".txt", ".text", ".md")
+
+
+@dataclass
+class FileSummary:
+    source_file: str
+    path: str
+    jurisdiction: str
+    lines_read: int
+    nonblank: int
+    placed: int
+    in_diagnostics: int
+
+
+@dataclass
+class Tables:
+    """One DataFrame per table, plus what is needed to trace a row to its source line."""
+
+    questions: object
+    guidelines: object
+    obligations: object
+    cross_references: object
+    authorities: object
+    diagnostics: object
+    summaries: list[FileSummary] = field(default_factory=list)
+    chapters: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        from policyqa.tables import TABLES
+
+        return {name: getattr(self, name) for name in TABLES}
+
+    def source_line(self, source_file: str, line: int) -> str:
+        """The text of a source line, for provenance: any row's (source_file, line) leads here."""
+        path = next((s.path for s in self.summaries if s.source_file == source_file), None)
+        if path is None:
+            raise KeyError(source_file)
+        from policyqa.read import read_text
+
+        lines = read_text(path).lines
+        return lines[int(line) - 1] if 0 < int(line) <= len(lines) else ""
+
+    def provenance(self, table: str, index) -> str:
+        """'file:line: text' for one row of a table (obligations resolve through their guideline)."""
+        row = getattr(self, table).loc[index]
+        if "source_file" in row:
+            return f"{row['source_file']}:{row['line']}: {self.source_line(row['source_file'], row['line'])}"
+        raise KeyError(table)
+
+
+def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
+    path = folder / "manifest.csv"
+    if not path.is_file():
+        return {}
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return {row["file"]: row for row in csv.DictReader(handle) if row.get("file")}
+    except (OSError, UnicodeDecodeError, KeyError, csv.Error) as exc:
+        raise PolicyqaError(str(path), 1, f"cannot read the manifest: {exc}") from None
+
+
+def chapter_records(path: Path, ref: Reference, jurisdiction: str | None = None, edition: str | None = None,
+                    jurisdiction_source: str = "caller"):
+    """(Records, Chapter, FileSummary) for one file: read, parse, extract, build rows."""
+    from policyqa.extract import extract
+    from policyqa.parse import parse
+    from policyqa.read import read_text
+    from policyqa.tables import build_records
+
+    src = read_text(path)
+    chapter = parse(src, ref, jurisdiction, edition, jurisdiction_source)
+    ex = extract(chapter, ref)
+    records = build_records(chapter, ex)
+    placed = chapter.placement()
+    unplaced = sum(1 for v in placed.values() if v == "unplaced")
+    summary = FileSummary(chapter.source_file, str(path), chapter.jurisdiction, chapter.n_lines,
+                          chapter.n_nonblank, len(placed) - unplaced, unplaced)
+    return records, chapter, summary
+
+
+def _expand(inputs) -> tuple[list[tuple[Path, dict[str, str]]], list[Diagnostic]]:
+    """Chapter files from files and folders; unrelated files in folders are skipped with a warning."""
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    files: list[tuple[Path, dict[str, str]]] = []
+    skipped: list[Diagnostic] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            manifest = read_manifest(p)
+            for child in sorted(p.iterdir()):
+                if child.name == "manifest.csv":
+                    continue
+                if child.is_file() and child.suffix.lower() in CHAPTER_SUFFIXES and not child.name.startswith("."):
+                    files.append((child, manifest.get(child.name, {})))
+                else:
+                    what = "a folder" if child.is_dir() else f"not a chapter file ({child.suffix or 'no suffix'})"
+                    skipped.append(Diagnostic(str(child.name), 1, "warning", f"skipped {child.name}: {what}"))
+        elif p.exists():
+            files.append((p, read_manifest(p.parent).get(p.name, {})))
+        else:
+            raise PolicyqaError(str(p), 1, "no such file or folder")
+    return files, skipped
+
+
+def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path | None = None,
+                validate: bool = True) -> Tables:
+    """Stack every chapter in the given files and folders into one set of tables.
+
+    A file named on its own must be a chapter (else PolicyqaError); a folder may
+    hold other things too (a .DS_Store, images, an empty draft), which are skipped
+    and listed in `diagnostics` rather than stopping the run.
+    """
+    from policyqa.tables import Records, to_frames
+
+    ref = load_reference(reference)
+    files, diags = _expand(inputs)
+    explicit = {Path(i) for i in ([inputs] if isinstance(inputs, (str, Path)) else inputs)}
+    total = Records([], [], [], [], list(diags))
+    summaries: list[FileSummary] = []
+    chapters = []
+    seen: dict[tuple[str, str], str] = {}
+    used_prefixes: dict[str, int] = {}
+    for path, row in files:
+        jur = jurisdiction or row.get("jurisdiction") or None
+        source = "caller" if jurisdiction else "manifest"
+        try:
+            records, chapter, summary = chapter_records(path, ref, jur, row.get("edition") or None, source)
+        except PolicyqaError as exc:
+            if path in explicit:
+                raise
+            total.diagnostics.append(Diagnostic(path.name, exc.line, "warning", f"skipped: {exc.message}"))
+            continue
+        _unique_ids(records, path, used_prefixes)
+        key = (chapter.jurisdiction, chapter.edition or "")
+        if key in seen:
+            total.diagnostics.append(Diagnostic(chapter.source_file, 1, "warning",
+                                                f"a second chapter for {chapter.jurisdiction}"
+                                                f"{' (' + chapter.edition + ')' if chapter.edition else ''}: "
+                                                f"{seen[key]} has the same jurisdiction and edition; both kept"))
+        else:
+            seen[key] = chapter.source_file
+        total.extend(records)
+        summaries.append(summary)
+        chapters.append(chapter)
+    frames = to_frames(total)
+    if validate:
+        from policyqa.validate import validate as check
+
+        frames = check(frames)
+    return Tables(**frames, summaries=summaries, chapters=chapters)
+
+
+def _unique_ids(records, path: Path, used: dict[str, int]) -> None:
+    """Guideline ids stay unique when two folders hold files of the same name."""
+    from dataclasses import replace
+
+    from policyqa.tables import slug
+
+    prefix = slug(path.stem)
+    n = used.get(prefix, 0)
+    used[prefix] = n + 1
+    if n == 0:
+        return
+    new = f"{prefix}-{n + 1}"
+    mapping = {g.guideline_id: g.guideline_id.replace(prefix, new, 1) for g in records.guidelines}
+    records.guidelines[:] = [replace(g, guideline_id=mapping[g.guideline_id]) for g in records.guidelines]
+    records.obligations[:] = [replace(o, guideline_id=mapping[o.guideline_id]) for o in records.obligations]
+
+
+def read_chapter(path: str | Path, jurisdiction: str | None = None, reference: str | Path | None = None) -> Tables:
+    """One chapter's tables. The jurisdiction comes from the argument, else the folder's
+    manifest.csv, else the text itself (the chapter naming its country most), else the file name."""
+    return read_corpus([Path(path)], jurisdiction=jurisdiction, reference=reference)

@@ -1,0 +1,146 @@
+"""The command line: `policyqa tables` and `policyqa outline`.
+
+Exit codes scripts can trust: 0 done, 2 bad input (the message names the file
+and line), 1 a bug in policyqa. Tables go to files; summaries and errors to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EPILOG_TABLES = """\
+examples:
+  policyqa tables data/raw --out data/processed
+      every chapter in the folder, stacked, one CSV per table
+  policyqa tables data/raw/denmark.txt --out out --format xlsx
+  policyqa tables chapter.txt --out - --table guidelines | head
+      one table as CSV on stdout
+
+tables written: questions, guidelines, obligations, cross_references,
+authorities, diagnostics. Every row carries source_file and line.
+A folder may hold other files (images, .DS_Store): they are skipped and
+listed in diagnostics. A file named on the command line must be a chapter.
+"""
+
+EPILOG_OUTLINE = """\
+example:
+  policyqa outline data/raw/denmark.txt
+
+prints what the parser understood, with line numbers: sections, numbered
+questions, list items with their issuing authority, furniture, and what
+went to diagnostics. Use it when a table looks wrong.
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    from policyqa import __version__
+
+    p = argparse.ArgumentParser(
+        prog="policyqa",
+        description="Turn questionnaire chapters of a comparative-law guide into tidy tables.",
+        epilog="run 'policyqa COMMAND --help' for each command's options and examples",
+    )
+    p.add_argument("--version", action="version", version=f"policyqa {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    t = sub.add_parser("tables", help="write the tables for chapter files or folders",
+                       description="Parse chapters and write one file per table.", epilog=EPILOG_TABLES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    t.add_argument("inputs", nargs="+", metavar="INPUT", help="chapter file or folder of chapters")
+    t.add_argument("--out", default="data/processed", metavar="DIR",
+                   help="folder for the tables, or - for stdout (default: data/processed)")
+    t.add_argument("--format", default="csv", choices=["csv", "parquet", "xlsx", "json"],
+                   help="file format (default: csv)")
+    t.add_argument("--table", default="guidelines", help="with --out -: which table to print (default: guidelines)")
+    t.add_argument("--jurisdiction", help="override the jurisdiction (default: manifest.csv, else the text)")
+    t.add_argument("--quiet", action="store_true", help="no per-file summary on stderr")
+    o = sub.add_parser("outline", help="show the parsed structure of one chapter with line numbers",
+                       description="Show what the parser understood.", epilog=EPILOG_OUTLINE,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    o.add_argument("file", metavar="FILE")
+    o.add_argument("--jurisdiction", help="override the jurisdiction")
+    return p
+
+
+def cmd_tables(args) -> int:
+    from policyqa.api import read_corpus
+    from policyqa.export import write_tables
+
+    tables = read_corpus([Path(i) for i in args.inputs], jurisdiction=args.jurisdiction)
+    frames = tables.as_dict()
+    if args.out == "-":
+        if args.table not in frames:
+            print(f"policyqa: error: unknown table {args.table!r}; choose one of {', '.join(frames)}",
+                  file=sys.stderr)
+            return 2
+        from policyqa.export import spreadsheet_safe
+
+        spreadsheet_safe(frames[args.table]).to_csv(sys.stdout, index=False)
+    else:
+        paths = write_tables(frames, args.out, args.format)
+        if not args.quiet:
+            print(f"wrote {len(paths)} tables to {args.out}/ ({args.format})", file=sys.stderr)
+    if not args.quiet:
+        for s in tables.summaries:
+            print(f"{s.source_file}: {s.jurisdiction}: {s.lines_read} lines read, {s.nonblank} non-blank, "
+                  f"{s.placed} placed, {s.in_diagnostics} in diagnostics", file=sys.stderr)
+        skipped = tables.diagnostics[tables.diagnostics["message"].str.startswith("skipped")]
+        for _, d in skipped.iterrows():
+            print(f"{d['source_file']}: {d['message']}", file=sys.stderr)
+    return 0
+
+
+def cmd_outline(args) -> int:
+    from policyqa.api import read_chapter
+
+    t = read_chapter(args.file, jurisdiction=args.jurisdiction)
+    ch = t.chapters[0]
+    g = t.guidelines
+    out = [f"{ch.source_file}: {ch.jurisdiction} (jurisdiction from {ch.jurisdiction_source}); "
+           f"{ch.n_lines} lines, {ch.n_nonblank} non-blank"]
+    events: list[tuple[int, int, str]] = []
+    for line, text in ch.furniture:
+        events.append((line, 0, f"  furniture    {text[:90]}"))
+    for h in ch.headings:
+        events.append((h.line, 1, f"{'' if h.level == 'section' else '  '}{h.level:<12} {h.text}"))
+    stance = dict(zip(t.questions["line"], t.questions["stance"]))
+    for q in ch.questions:
+        shared = f" (shares the answer at line {q.shares_answer_of})" if q.shares_answer_of else ""
+        no = "?" if q.number is None else q.number
+        events.append((q.line, 2, f"    Q{no:<3} [{q.match}] {q.text[:80]}  -> {stance.get(q.line)}{shared}"))
+        for b in q.blocks:
+            mark = {"item": "•", "paragraph": "¶", "subheading": "§"}[b.kind]
+            events.append((b.line, 3, f"      {'  ' * b.level}{mark} {b.text[:80]}"))
+    for _, row in g.iterrows():
+        events.append((int(row["line"]), 4, f"        guideline: {row['title'][:60]} | {row['issuing_authority']}"))
+    for _, d in t.diagnostics.iterrows():
+        events.append((int(d["line"]), 5, f"        diagnostic [{d['level']}] {d['message']}"))
+    for line, _, text in sorted(events, key=lambda e: (e[0], e[1])):
+        out.append(f"{line:>5}  {text}")
+    print("\n".join(out))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from policyqa.errors import PolicyqaError
+
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return {"tables": cmd_tables, "outline": cmd_outline}[args.command](args)
+    except PolicyqaError as exc:
+        print(f"policyqa: error: {exc.path}:{exc.line}: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("policyqa: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""The one exception the library raises on bad input.
+
+Every failure a user can cause (a missing file, a PNG passed as a chapter, an
+empty file) becomes a `PolicyqaError` that names the file and line, so the
+command line can print ``policyqa: error: FILE:LINE: what is wrong`` and exit 2
+instead of showing a traceback.
+"""
+
+from __future__ import annotations
+
+
+class PolicyqaError(Exception):
+    """Bad input, located at a file and a 1-based line (1 when the whole file is at fault)."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = str(path)
+        self.line = int(line)
+        self.message = message
+
+    def __reduce__(self):  # keep the three fields when pickled (cache, multiprocessing)
+        return (PolicyqaError, (self.path, self.line, self.message))

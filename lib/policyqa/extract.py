@@ -1,0 +1,864 @@
+"""Step 3: the parsed chapter to facts: guidelines, who issues them, for whom, how binding.
+
+Chapters name guidance in two ways: in lists ("Guides from the Danish Agency for
+Digitisation;" then one guide per bullet) and in running text ("the PDPC has
+published the Securing Personal Data Guide"). Both are found with the same
+small vocabulary of instrument nouns, organisation words and phrasings of
+binding status (``data/reference/``); precision matters more than recall,
+because a phrase wrongly taken for a guideline misleads every chart built on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from policyqa.parse import Block, Chapter, Question, norm
+from policyqa.records import NOT_STATED, Diagnostic
+from policyqa.reference import Reference
+
+# ----------------------------------------------------------------------------- sentences
+
+_ABBREV_BEFORE_DOT = re.compile(r"(?:\b(?:No|Nos|eg|e\.g|ie|i\.e|Art|art|para|paras|Mr|Ms|Dr|St|Inc|Ltd|Co|vs|cf|"
+                                r"approx|Sec|sec|Reg|Vol|p|pp)|\b[A-Z])$")
+_SENTENCE_END = re.compile(r"[.!?][’”\"')\]]*\s+(?=[A-Z‘“\"(\[])")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    block: int  # index of the block in the answer
+    start: int  # offset in the block's text
+
+
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs; a full stop before a digit or after "No" does not end a sentence."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        before = text[start: m.start()]
+        if _ABBREV_BEFORE_DOT.search(before):
+            continue
+        out.append((start, text[start: m.end()].rstrip()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, text[start:].rstrip()))
+    return [(o, s) for o, s in out if s.strip()]
+
+
+# ----------------------------------------------------------------------------- tokens and runs
+
+_TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F][\w\u00C0-\u024F’'/&\-]*(?:[.:][0-9][\w\-]*)*|[^\s\w]")
+_CONNECTORS = frozenset("of for on to and the in be with a an at against into under upon via & de la le des du der "
+                        "für von per".split())
+_LEADING_NOISE = frozenset(
+    "the a an its their this these that those in on for under through with by as at from since besides regarding "
+    "specifically moreover furthermore also each every some several many most all both such other new yes no however "
+    "thus therefore instead rather while where when if although further additionally finally first second third "
+    "example instance".split()
+)
+_POSSESSIVE = re.compile(r"^(?P<owner>.+?)[’']s?$")
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_TRAILING_DATE = re.compile(rf"\s+(?:(?:on|in|of|dated)\s+)?(?:\d{{1,2}}\s+)?(?:{_MONTHS})(?:\s+\d{{1,2}},?)?"
+                            rf"(?:\s+\d{{4}})?$|\s+(?:on|in|of)\s+\d{{4}}$")
+
+
+@dataclass(frozen=True)
+class Tok:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def is_cap(self) -> bool:
+        c = self.text[0]
+        return c.isupper() or c.isdigit()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum()
+
+    @property
+    def possessive(self) -> bool:
+        return len(self.text) > 2 and self.text[0].isupper() and self.text.endswith(("’s", "'s", "’", "'"))
+
+
+def tokens(text: str) -> list[Tok]:
+    return [Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def cap_runs(toks: list[Tok], text: str, *, digits: bool, commas: bool) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised words joined by connectors, as token index ranges [i, j]."""
+    runs: list[tuple[int, int]] = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        t = toks[i]
+        if not (t.is_word and t.is_cap) or (t.text[0].isdigit() and not digits):
+            i += 1
+            continue
+        if t.possessive:
+            i += 1
+            continue
+        j = i
+        last = i
+        while j + 1 < n:
+            nxt = toks[j + 1]
+            gap = text[toks[j].end: nxt.start]
+            if "\n" in gap:
+                break
+            if nxt.is_word and nxt.is_cap and not nxt.possessive and (digits or not nxt.text[0].isdigit()):
+                j += 1
+                last = j
+            elif nxt.is_word and nxt.text.lower() in _CONNECTORS:
+                j += 1
+            elif nxt.text == "." and toks[j].text == "No" and j + 2 < n and toks[j + 2].text[0].isdigit():
+                j += 1
+            elif (commas and nxt.text in ",:" and j + 2 < n and toks[j + 2].is_word and toks[j + 2].is_cap
+                  and not toks[j + 2].possessive and toks[j + 2].text.lower() not in _LEADING_NOISE):
+                j += 1
+            else:
+                break
+        runs.append((i, last))
+        i = j + 1 if j > i else i + 1
+    return runs
+
+
+# ----------------------------------------------------------------------------- organisations
+
+
+@dataclass(frozen=True)
+class OrgMention:
+    start: int
+    end: int
+    name: str
+    abbreviation: str
+    how: str  # defined | vocabulary | pattern | abbreviation
+
+
+@dataclass
+class Lexicon:
+    """What the chapter and the vocabularies say about organisations, for one chapter."""
+
+    ref: Reference
+    jurisdiction: str
+    definitions: dict[str, str] = field(default_factory=dict)  # ABBR -> full name, as the chapter defines it
+    unresolved: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.org_words = self.ref.organisation_words
+        self.vocab_abbr: dict[str, str] = {}
+        self.vocab_names: dict[str, str] = {}
+        for a in self.ref.authorities:
+            if a.jurisdiction in ("*", self.jurisdiction):
+                if a.abbreviation and (a.abbreviation not in self.vocab_abbr or a.jurisdiction != "*"):
+                    self.vocab_abbr[a.abbreviation] = a.name
+                self.vocab_names[a.name] = a.abbreviation
+        self.prefix_body: dict[str, str] = {}
+        for a in self.ref.authorities:
+            for p in a.standard_prefixes:
+                if a.jurisdiction in ("*", self.jurisdiction) or p not in self.prefix_body:
+                    self.prefix_body[p] = a.abbreviation or a.name
+        prefixes = sorted(self.prefix_body, key=len, reverse=True)
+        alt = "|".join(re.escape(p) for p in prefixes) or "(?!x)x"
+        self.identifier = re.compile(
+            rf"(?<![\w/\-])(?P<id>(?P<prefix>{alt})(?:[ \-]|(?=[A-Z]{{0,3}}\d))(?:[A-Z]{{1,3}}[ \-]?)?\d+(?:[.:\-/]\d+)*"
+            rf"(?:\s+standard\.\s+\d[\d.:\-]*)?)"
+        )
+        self.jurisdiction_words = {w for _, p in self.ref.jurisdictions for w in re.findall(r"[A-Z][\w]+", p.pattern)}
+
+    def full_name(self, abbr: str) -> str | None:
+        return self.definitions.get(abbr) or self.vocab_abbr.get(abbr)
+
+    def abbreviation_of(self, name: str) -> str:
+        for abbr, full in self.definitions.items():
+            if full == name:
+                return abbr
+        return self.vocab_names.get(name, "")
+
+    def is_org_name(self, words: list[str]) -> bool:
+        return any(w.rstrip("’'s") in self.org_words or w in self.org_words for w in words)
+
+
+_DEFINITION = re.compile(r"\((?P<abbr>[A-Z][A-Za-z0-9&.\-]*[A-Z0-9][A-Za-z0-9&.\-]*)\)")
+_SUBJECT_ABBR = re.compile(
+    r"(?<![\w/])(?P<abbr>[A-Z][A-Za-z]*[A-Z][A-Za-z0-9\-]*)\s+(?:has\s+|have\s+|also\s+)?(?:recommends|recommended|issued|"
+    r"issues|published|publishes|adopted|adopts|offers|maintains|provides|requires|obliges|encourages|prepared|"
+    r"developed|released)\b"
+)
+
+
+def find_definitions(chapter_text: str, lex: Lexicon) -> None:
+    """Record every "Full Name (ABBR)" the chapter gives, anywhere in it."""
+    for m in _DEFINITION.finditer(chapter_text):
+        abbr = m.group("abbr")
+        before = chapter_text[max(0, m.start() - 200): m.start()].rstrip()
+        toks = tokens(before)
+        runs = cap_runs(toks, before, digits=False, commas=False)
+        if not runs:
+            continue
+        i, j = runs[-1]
+        if toks[j].end != len(before):
+            continue
+        words = [t.text for t in toks[i: j + 1]]
+        while words and words[0].lower() in _LEADING_NOISE:
+            words.pop(0)
+        if len([w for w in words if w[0].isupper()]) < 2 and not lex.is_org_name(words):
+            continue
+        name = before[toks[j + 1 - len(words)].start:] if words else ""
+        if name and abbr not in lex.definitions:
+            lex.definitions[abbr] = name
+
+
+def find_orgs(text: str, lex: Lexicon) -> list[OrgMention]:
+    """Organisations named in a piece of text, longest mention first where they overlap."""
+    found: list[OrgMention] = []
+    for name, abbr in lex.vocab_names.items():
+        start = text.find(name)
+        while start >= 0:
+            found.append(OrgMention(start, start + len(name), name, abbr or lex.abbreviation_of(name), "vocabulary"))
+            start = text.find(name, start + 1)
+    toks = tokens(text)
+    for i, j in cap_runs(toks, text, digits=False, commas=False):
+        words = [t.text for t in toks[i: j + 1]]
+        k = 0
+        while k < len(words) and words[k].lower() in _LEADING_NOISE:
+            k += 1
+        words = words[k:]
+        if not words or not lex.is_org_name(words):
+            continue
+        last_org = max(n for n, w in enumerate(words) if w in lex.org_words or w.rstrip("’'s") in lex.org_words)
+        # "Security Agency of Singapore" ends after its organisation word with "of/for X"; keep that tail
+        tail = words[last_org + 1:]
+        if tail and tail[0].lower() not in ("of", "for", "on", "de", "des", "du", "für"):
+            words = words[: last_org + 1]
+        start = toks[i + k].start
+        end = toks[i + k + len(words) - 1].end
+        name = text[start:end]
+        found.append(OrgMention(start, end, name, lex.abbreviation_of(name), "pattern"))
+    for t in toks:
+        word = t.text.rstrip("’'s") if t.possessive else t.text
+        if not (len(word) >= 2 and sum(c.isupper() for c in word) >= 2):
+            continue
+        if word in lex.definitions or word in lex.vocab_abbr:
+            full = lex.full_name(word) or word
+            found.append(OrgMention(t.start, t.start + len(word), full, word, "abbreviation"))
+    for m in _SUBJECT_ABBR.finditer(text):
+        abbr = m.group("abbr")
+        if abbr not in lex.definitions and abbr not in lex.vocab_abbr:
+            lex.unresolved.add(abbr)
+            found.append(OrgMention(m.start("abbr"), m.end("abbr"), abbr, abbr, "abbreviation"))
+    found.sort(key=lambda o: (o.start, -(o.end - o.start)))
+    kept: list[OrgMention] = []
+    for o in found:
+        if kept and o.start < kept[-1].end:
+            continue
+        kept.append(o)
+    return kept
+
+
+# ----------------------------------------------------------------------------- titles
+
+
+@dataclass
+class Candidate:
+    title: str
+    start: int
+    end: int
+    instrument_type: str
+    owner: str = ""  # "ENISA" in "ENISA's Guide", "its" in "its Framework"
+    prefix_body: str = ""  # issuer implied by a standard's prefix (ISO, RFC ...)
+
+
+def instrument_of(text: str, ref: Reference) -> tuple[str, str] | None:
+    """(type, strength) of the first instrument noun in a title, typo-tolerant for doubled letters."""
+    squeezed = re.sub(r"(\w)\1+", r"\1", text)
+    best = None
+    for pattern, kind, strength in ref.instruments:
+        m = pattern.search(text) or pattern.search(squeezed)
+        if m and (best is None or (strength == "strong" and best[1] == "weak")):
+            best = (kind, strength)
+    return best
+
+
+def clean_title(title: str) -> str:
+    title = re.sub(r"\s*\[\d+\]", "", title).strip()
+    title = re.sub(r"\s*\(\s*$", "", title)
+    title = re.sub(r"(?:[;,.:]+(?:\s+(?:and|or))?|\s+(?:and|or))\s*$", "", title).strip()
+    title = re.sub(r"^(?:the|a|an)\s+", "", title, flags=re.IGNORECASE)
+    title = title.strip(" ‘’“”\"'")
+    return title[:1].upper() + title[1:] if title else title
+
+
+class TitleFinder:
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+        self.ref = lex.ref
+        self.guidance_noun = self.ref.phrases["guidance_noun"]
+        self.guidance_predicate = self.ref.phrases["guidance_predicate"]
+
+    def context_ok(self, sentence: str, start: int, end: int, before: str) -> bool:
+        """A weak instrument noun (strategy, policy, circular) needs the text to be talking about guidance."""
+        after = sentence[end: end + 80]
+        if self.guidance_predicate.match(after) or self.guidance_predicate.match(" " + after.lstrip(" ,")):
+            return True
+        outside = sentence[:start] + " " + sentence[end:]
+        return bool(self.guidance_noun.search(outside) or self.guidance_noun.search(before))
+
+    def find(self, sentence: str, before: str = "") -> list[Candidate]:
+        """Named guidance instruments in one sentence; `before` is the paragraph text preceding it."""
+        found: list[Candidate] = []
+        taken: list[tuple[int, int]] = []
+
+        def free(s: int, e: int) -> bool:
+            return all(e <= a or s >= b for a, b in taken)
+
+        for m in self.lex.identifier.finditer(sentence):
+            s, e = m.start("id"), m.end("id")
+            tail = re.match(r",?\s+(?=[A-Z])", sentence[e:])
+            if tail:
+                rest = sentence[e + tail.end():]
+                rtoks = tokens(rest)
+                runs = cap_runs(rtoks, rest, digits=True, commas=True)
+                if runs and runs[0][0] == 0 and rtoks[0].text.lower() not in _LEADING_NOISE:
+                    i, j = runs[0]
+                    if j - i >= 1:
+                        e = e + tail.end() + rtoks[j].end
+            body = self.lex.prefix_body.get(m.group("prefix"), "")
+            found.append(Candidate(clean_title(sentence[s:e]), s, e, "standard", prefix_body=body))
+            taken.append((s, e))
+
+        for m in re.finditer(r"[‘“\"](?P<t>[A-Z][^’”\"]{2,150})[’”\"]", sentence):
+            s, e = m.start("t"), m.end("t")
+            kind = instrument_of(m.group("t"), self.ref)
+            if kind and free(s, e) and (kind[1] == "strong" or self.context_ok(sentence, s, e, before)):
+                found.append(Candidate(clean_title(m.group("t")), s, e, kind[0]))
+            taken.append((m.start(), m.end()))
+
+        toks = tokens(sentence)
+        for i, j in cap_runs(toks, sentence, digits=True, commas=True):
+            owner = ""
+            while i <= j and toks[i].text.lower() in _LEADING_NOISE | _CONNECTORS:
+                i += 1
+            if i > j:
+                continue
+            prev = toks[i - 1] if i > 0 else None
+            if prev is not None and prev.possessive:
+                owner = prev.text.rstrip("’'s") or prev.text
+            elif prev is not None and prev.text.lower() in ("its", "their"):
+                owner = prev.text.lower()
+            s, e = toks[i].start, toks[j].end
+            if not free(s, e):
+                continue
+            words = [t.text for t in toks[i: j + 1] if t.is_word]
+            text = sentence[s:e]
+            kind = instrument_of(text, self.ref)
+            nxt = toks[j + 1] if j + 1 < len(toks) else None
+            org_positions = [n for n, w in enumerate(words) if w in self.lex.org_words]
+            if kind:
+                m_pos = next((n for n, w in enumerate(words) if instrument_of(w, self.ref)), len(words))
+                if org_positions and max(org_positions) >= m_pos:
+                    continue  # "Cyber Security Strategy Headquarters" is an organisation
+            if (kind is None or kind[1] == "weak") and owner and nxt is not None:
+                # "its Review of Cyber Hygiene practices": a publication title may end in lower case
+                tail = re.match(r"((?:\s+[a-z][\w\-]*){1,2})(?=\s*[.;,)]|\s*$)", sentence[e:])
+                if tail and self.guidance_noun.search(sentence):
+                    e += tail.end()
+                    text = sentence[s:e]
+                    kind = ("review", "weak")
+            if kind is None and nxt is not None and len(words) >= 2 and not org_positions:
+                follow = re.match(r"\s+([a-z][a-z\-]+)\b", sentence[e:])
+                low = follow and instrument_of(follow.group(1), self.ref)
+                if low and low[1] == "strong" and not all(w in self.lex.prefix_body for w in words):
+                    kind = low
+            if kind is None or all(instrument_of(w, self.ref) or w.lower() in _LEADING_NOISE for w in words):
+                continue  # "Guides" alone names no instrument
+            if kind[1] == "weak" and not self.context_ok(sentence, s, e, before):
+                continue
+            text = _TRAILING_DATE.sub("", text)
+            if all(w in self.lex.prefix_body or w in self.lex.jurisdiction_words for w in words):
+                continue
+            found.append(Candidate(clean_title(text), s, s + len(text), kind[0], owner=owner))
+            taken.append((s, s + len(text)))
+
+        for m in re.finditer(r"(?<![\w/])(?:the\s+)?(?P<abbr>[A-Z][A-Z0-9\-]{2,10})\b", sentence):
+            s, e = m.start("abbr"), m.end("abbr")
+            abbr = m.group("abbr")
+            if not free(s, e) or abbr in self.lex.definitions or abbr in self.lex.vocab_abbr:
+                continue
+            if abbr in self.lex.prefix_body or abbr in self.lex.jurisdiction_words:
+                continue
+            if self.guidance_predicate.match(sentence[e:].lstrip()):
+                found.append(Candidate(abbr, s, e, "guide"))
+                taken.append((s, e))
+        found.sort(key=lambda c: c.start)
+        return [c for c in found if len(c.title) >= 3]
+
+
+# ----------------------------------------------------------------------------- binding status
+
+
+@lru_cache(maxsize=65536)
+def _spans(text: str, patterns: tuple) -> tuple[tuple[int, str], ...]:
+    hits: list[tuple[int, int, str]] = []
+    for pattern, label in patterns:
+        for m in pattern.finditer(text):
+            if all(m.end() <= a or m.start() >= b for a, b, _ in hits):
+                hits.append((m.start(), m.end(), label))
+    return tuple((s, label) for s, _, label in sorted(hits))
+
+
+_CLAUSE = re.compile(r";|,\s*while\b|\bwhile\b|\bwhereas\b|,\s*but\b|\bbut\b|\band\s+(?:are|is)\b|,\s*and\b")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What one sentence says about audiences and binding status, clause by clause."""
+
+    pairs: tuple[tuple[str, str], ...]  # (audience, level) stated together
+    levels: tuple[str, ...]
+    audiences: tuple[str, ...]
+    line: int
+
+
+def analyse(text: str, line: int, ref: Reference) -> Statement:
+    pairs: list[tuple[str, str]] = []
+    levels: list[str] = []
+    audiences: list[str] = []
+    for clause in _CLAUSE.split(text):
+        lv = list(dict.fromkeys(label for _, label in _spans(clause, ref.mandatoriness)))
+        au = list(dict.fromkeys(label for _, label in _spans(clause, ref.audiences)))
+        levels += [x for x in lv if x not in levels]
+        audiences += [x for x in au if x not in audiences]
+        if lv and au:
+            pairs += [(a, lv[0]) for a in au]
+    loose_levels = [x for x in levels if not any(p[1] == x for p in pairs)]
+    loose_auds = [a for a in audiences if not any(p[0] == a for p in pairs)]
+    for a in loose_auds:
+        for x in loose_levels:
+            pairs.append((a, x))
+    return Statement(tuple(dict.fromkeys(pairs)), tuple(levels), tuple(audiences), line)
+
+
+def obligations_from(scopes: list[list[Statement]], fallback_audiences: list[str], fallback_line: int
+                     ) -> list[tuple[str, str, int, str]]:
+    """(audience, level, line, evidence) for one guideline, nearest statement first.
+
+    The guideline's own sentence wins; a statement in the same paragraph, then the
+    answer's opening paragraph, covers it when its own sentence says nothing
+    ("The guidelines are voluntary for private companies ..."). An audience named
+    only in the guideline's own sentence keeps the level a covering statement gives.
+    """
+    names = ("own", "paragraph", "answer")
+    own = scopes[0] if scopes else []
+    own_levels = [x for st in own for x in st.levels]
+    own_auds = list(dict.fromkeys(a for st in own for a in st.audiences))
+    if own_levels:
+        out = []
+        for st in own:
+            out += [(a, x, st.line, "own") for a, x in st.pairs]
+            if not st.pairs:
+                out += [(a, x, st.line, "own") for a in (own_auds or [NOT_STATED]) for x in st.levels]
+        return _dedupe(out)
+    for name, scope in zip(names[1:], scopes[1:]):
+        stated = [st for st in scope if st.levels]
+        if not stated:
+            continue
+        if own_auds:
+            levels = list(dict.fromkeys(x for st in stated for x in st.levels))
+            return _dedupe([(a, x, stated[0].line, name) for a in own_auds for x in levels])
+        out = []
+        for st in stated:
+            out += [(a, x, st.line, name) for a, x in st.pairs]
+            paired_levels = {x for _, x in st.pairs}
+            out += [(NOT_STATED, x, st.line, name) for x in st.levels if x not in paired_levels]
+        return _dedupe(out)
+    auds = own_auds or fallback_audiences or [NOT_STATED]
+    return _dedupe([(a, NOT_STATED, fallback_line, "none") for a in auds])
+
+
+_EVIDENCE_RANK = {"own": 0, "paragraph": 1, "answer": 2, "none": 3}
+
+
+def _rank(rows: list[tuple[str, str, int, str]]) -> int:
+    """How close the evidence for a set of obligations is: a guideline's own sentence beats its answer."""
+    return min((_EVIDENCE_RANK[r[3]] for r in rows), default=3)
+
+
+def _dedupe(rows: list[tuple[str, str, int, str]]) -> list[tuple[str, str, int, str]]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for row in rows:
+        if (row[0], row[1]) not in seen:
+            seen.add((row[0], row[1]))
+            out.append(row)
+    return out
+
+
+# ----------------------------------------------------------------------------- stance and references
+
+_XREF = re.compile(r"\bquestions?\s+(?P<nums>\d{1,2}(?:\s*(?:,|and|&|or|to|through|[–-])\s*\d{1,2}\b)*)",
+                   re.IGNORECASE)
+_HEADING_REF = re.compile(r"\bsee\s+(?:also\s+)?[‘'\"“](?P<h>[^’'\"”]{2,80})[’'\"”]", re.IGNORECASE)
+
+
+def references(text: str, max_no: int) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for m in _XREF.finditer(text):
+        parts = re.split(r"\s*(,|and|&|or|to|through|[–-])\s*", m.group("nums"))
+        nums: list[int] = []
+        k = 0
+        while k < len(parts):
+            p = parts[k]
+            if p.isdigit():
+                if k >= 2 and parts[k - 1] in ("to", "through", "–", "-") and nums:
+                    nums += list(range(nums[-1] + 1, int(p) + 1))
+                else:
+                    nums.append(int(p))
+            k += 1
+        out += [(n, m.group()) for n in nums if 1 <= n <= max_no]
+    return out
+
+
+def stance(question: str, blocks: list[Block], ref: Reference) -> str:
+    paragraphs = [b for b in blocks if b.kind == "paragraph"]
+    if not paragraphs:
+        return "unanswered" if not blocks else "descriptive"
+    first = paragraphs[0].text
+    sentences = split_sentences(first)
+    opening = sentences[0][1] if sentences else first
+    rest = first[len(opening):]
+    patterns = ref.stance
+    if patterns["yes_opener"].match(opening.strip().lower()) or re.match(r"(?i)^yes\b", opening):
+        return "partly" if patterns["contrast"].search(opening) else "yes"
+    if patterns["no_opener"].match(opening.strip().lower() + " ") or patterns["negation"].search(opening):
+        return "partly" if patterns["contrast"].search(rest) else "no"
+    yes_no = any(patterns["yesno_question"].match(s.strip()) for s in re.split(r"(?<=[?.])\s+", question))
+    return "yes" if yes_no else "descriptive"
+
+
+# ----------------------------------------------------------------------------- the chapter
+
+
+@dataclass
+class Guideline:
+    title: str
+    authority: str | None
+    abbreviation: str | None
+    authority_source: str
+    instrument_type: str
+    question: Question
+    line: int
+    where: str
+    not_exhaustive: bool
+    obligations: list[tuple[str, str, int, str]]
+
+
+@dataclass
+class Extraction:
+    guidelines: list[Guideline]
+    cross_references: list[tuple[Question, int, int, str]]  # question, to_no, line, text
+    stances: dict[int, str]  # question line -> stance
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class _Mention:
+    cand: Candidate
+    sentence: str
+    block: int
+    line: int
+    masked: str
+
+
+class ChapterExtractor:
+    def __init__(self, chapter: Chapter, ref: Reference) -> None:
+        self.chapter = chapter
+        self.ref = ref
+        self.lex = Lexicon(ref, chapter.jurisdiction)
+        text = "\n".join(b.text for q in chapter.questions for b in q.blocks)
+        text += "\n" + "\n".join(q.text for q in chapter.questions)
+        find_definitions(text, self.lex)
+        self.titles = TitleFinder(self.lex)
+        self.diags: list[Diagnostic] = []
+        self.label = ref.phrases["list_label"]
+        self.not_exhaustive = ref.phrases["not_exhaustive"]
+        self.max_no = max((q.number for q in ref.questions), default=99)
+
+    # -- authorities
+    def resolve(self, org: OrgMention | str, line: int) -> tuple[str, str]:
+        if isinstance(org, str):
+            name = org
+            full = self.lex.full_name(name) if re.fullmatch(r"[A-Z][A-Za-z0-9&.\-]*", name) else None
+            if full:
+                return full, name
+            if re.fullmatch(r"[A-Z][A-Z0-9&.\-]+", name):
+                self.diags.append(Diagnostic(self.chapter.source_file, line, "guess",
+                                             f"abbreviation {name} is not expanded in the chapter or the vocabulary",
+                                             name))
+                return name, name
+            name = re.sub(r"^(?:the|The)\s+", "", name)
+            return name, self.lex.abbreviation_of(name)
+        if org.how == "abbreviation" and org.name == org.abbreviation:
+            return self.resolve(org.abbreviation, line)
+        return re.sub(r"^(?:the|The)\s+", "", org.name), org.abbreviation
+
+    def authority_in_sentence(self, cand: Candidate, sentence: str) -> tuple[OrgMention | str | None, str]:
+        orgs = [o for o in find_orgs(sentence, self.lex) if o.end <= cand.start or o.start >= cand.end]
+        inside = [o for o in find_orgs(sentence[cand.start: cand.end], self.lex)]
+        for o in orgs:  # "issued by the Commissioner of Cybersecurity"
+            if o.start >= cand.end and re.search(r"\bby\s+(?:the\s+)?$", sentence[cand.end: o.start]) \
+                    and len(sentence[cand.end: o.start]) <= 90:
+                return o, "agent"
+        if cand.owner and cand.owner not in ("its", "their"):
+            return cand.owner, "possessive"
+        before = [o for o in orgs if o.end <= cand.start]
+        if cand.owner in ("its", "their") and before:
+            return before[0], "possessive"
+        if inside and inside[0].start == 0:
+            return inside[0], "title"
+        if before:
+            return before[-1], "sentence"
+        if cand.prefix_body:
+            return cand.prefix_body, "standard prefix"
+        after = [o for o in orgs if o.start >= cand.end]
+        if after:
+            return after[0], "sentence"
+        return None, ""
+
+    def authority_in_context(self, blocks: list[Block], k: int, offset: int) -> OrgMention | None:
+        """Nearest organisation before the mention in the answer, else the first one after it."""
+        here = find_orgs(blocks[k].text[:offset], self.lex)
+        if here:
+            return here[-1]
+        for b in reversed(blocks[:k]):
+            orgs = find_orgs(b.text, self.lex)
+            if orgs:
+                return orgs[-1]
+        after = find_orgs(blocks[k].text[offset:], self.lex)
+        if after:
+            return after[0]
+        for b in blocks[k + 1:]:
+            orgs = find_orgs(b.text, self.lex)
+            if orgs:
+                return orgs[0]
+        return None
+
+    # -- statements
+    def statements(self, text: str, line: int, titles: list[Candidate]) -> list[Statement]:
+        masked = mask(text, titles)
+        return [analyse(s, line, self.ref) for _, s in split_sentences(masked)]
+
+    def audiences_in(self, text: str) -> list[str]:
+        return list(dict.fromkeys(label for _, label in _spans(text, self.ref.audiences)))
+
+    # -- the walk
+    def run(self) -> Extraction:
+        guidelines: list[Guideline] = []
+        xrefs: list[tuple[Question, int, int, str]] = []
+        stances: dict[int, str] = {}
+        seen_titles: dict[str, Guideline] = {}
+        done_blocks: set[int] = set()
+        for q in self.chapter.questions:
+            blocks = self.chapter.answer_blocks(q)
+            stances[q.line] = stance(q.text, blocks, self.ref)
+            for b in blocks:
+                for no, text in references(b.text, self.max_no):
+                    xrefs.append((q, no, b.line, text))
+                for m in _HEADING_REF.finditer(b.text):
+                    no = self.heading_question(m.group("h"))
+                    if no is not None:
+                        xrefs.append((q, no, b.line, m.group()))
+            if id(blocks) in done_blocks or not blocks:
+                continue
+            done_blocks.add(id(blocks))
+            owner = next((x for x in self.chapter.questions if x.blocks is blocks), q)
+            for g in self.answer_guidelines(owner, blocks):
+                key = norm(g.title)
+                if key in seen_titles:
+                    prior = seen_titles[key]
+                    if prior.where == "prose" and g.where == "list":
+                        continue
+                    continue
+                seen_titles[key] = g
+                guidelines.append(g)
+        return Extraction(guidelines, xrefs, stances, self.diags + self.unresolved_diags())
+
+    def unresolved_diags(self) -> list[Diagnostic]:
+        return []
+
+    def heading_question(self, heading: str) -> int | None:
+        key = norm(heading)
+        for h in self.chapter.headings:
+            if norm(h.text) == key:
+                after = [q for q in self.chapter.questions if q.line > h.line and q.number is not None]
+                if after:
+                    return after[0].number
+        numbers = [q.number for q in self.ref.questions if key in (norm(q.section), norm(q.subsection))]
+        return min(numbers) if numbers else None
+
+    def answer_guidelines(self, q: Question, blocks: list[Block]) -> list[Guideline]:
+        out: list[Guideline] = []
+        # candidates per paragraph sentence
+        sentence_titles: dict[int, list[tuple[int, str, list[Candidate]]]] = {}
+        for k, b in enumerate(blocks):
+            if b.kind == "subheading":
+                continue
+            found = []
+            for off, s in split_sentences(b.text):
+                cands = self.titles.find(s, b.text[:off])
+                found.append((off, s, cands))
+            sentence_titles[k] = found
+        first_para = next((k for k, b in enumerate(blocks) if b.kind == "paragraph"), None)
+
+        def scope_statements(k: int, exclude_named: bool = True) -> list[Statement]:
+            out_st: list[Statement] = []
+            for off, s, cands in sentence_titles.get(k, []):
+                if exclude_named and cands:
+                    continue
+                out_st += self.statements(s, blocks[k].line, [])
+            return out_st
+
+        answer_scope = scope_statements(first_para) if first_para is not None else []
+        # lists
+        k = 0
+        list_items: set[int] = set()
+        handled_items: set[int] = set()
+        while k < len(blocks):
+            if blocks[k].kind != "item":
+                k += 1
+                continue
+            start = k
+            while k < len(blocks) and blocks[k].kind == "item":
+                k += 1
+            items = list(range(start, k))
+            list_items.update(items)
+            lead = start - 1 if start > 0 and blocks[start - 1].kind == "paragraph" else None
+            out += self.list_guidelines(q, blocks, items, lead, answer_scope, first_para, scope_statements,
+                                        handled_items)
+        # prose (and bullets that are not list guidelines but name one inside)
+        for k, found in sentence_titles.items():
+            b = blocks[k]
+            if k in list_items and (b.line in handled_items or any(g.line == b.line for g in out)):
+                continue
+            for off, s, cands in found:
+                for c in cands:
+                    out.append(self.prose_guideline(q, blocks, k, off, s, c, cands, found, answer_scope,
+                                                    first_para, scope_statements))
+        # a title mentioned twice is one guideline; merge the evidence
+        merged: dict[str, Guideline] = {}
+        for g in out:
+            key = norm(g.title)
+            if key in merged:
+                m = merged[key]
+                mine, theirs = _rank(m.obligations), _rank(g.obligations)
+                if theirs < mine:
+                    m.obligations = g.obligations
+                elif theirs == mine:
+                    m.obligations = _dedupe(m.obligations + g.obligations)
+                continue
+            merged[key] = g
+        return sorted(merged.values(), key=lambda g: g.line)
+
+    def list_guidelines(self, q, blocks, items, lead, answer_scope, first_para, scope_statements,
+                        handled: set[int]) -> list[Guideline]:
+        out: list[Guideline] = []
+        lead_text = blocks[lead].text if lead is not None else ""
+        lead_sentences = split_sentences(lead_text)
+        lead_last = lead_sentences[-1][1] if lead_sentences else ""
+        lists_guidance = bool(self.titles.guidance_noun.search(lead_last))
+        not_exhaustive = bool(self.not_exhaustive.search(lead_text))
+        label_authority: str | None = None
+        label_level: int | None = None
+        for k in items:
+            b = blocks[k]
+            text = b.text
+            if not text.strip(" ;,.:") or re.fullmatch(r"[;,.:\s]*(?:and|or)?[;,.:\s]*", text):
+                continue
+            lab = self.label.match(text)
+            if lab and len(text.split()) <= 14:
+                label_authority = lab.group("authority").strip()
+                label_level = b.level
+                handled.add(b.line)
+                continue
+            if label_level is not None and b.level < label_level:
+                label_authority, label_level = None, None
+            title_part = text.split(":", 1)[0] if ":" in text[:120] else text
+            title_part = re.sub(r"[;,.]?\s*(?:and|or)?\s*$", "", title_part).strip()
+            words = title_part.split()
+            first = re.sub(r"(\w)\1+", r"\1", words[0].lower()) if words else ""
+            first_kind = instrument_of(first, self.ref) if first else None
+            whole_kind = instrument_of(title_part, self.ref)
+            starts_title = bool(words) and (words[0][0].isupper() or words[0][0].isdigit())
+            if label_authority is not None and len(words) <= 25:
+                is_guideline = True
+            elif first_kind and first_kind[1] == "strong" and len(words) <= 25:
+                is_guideline = True
+            elif starts_title and len(words) <= 20 and (whole_kind and whole_kind[1] == "strong"
+                                                        or (lists_guidance and len(words) <= 12)):
+                is_guideline = True
+            else:
+                is_guideline = False
+            if not is_guideline:
+                continue
+            title = clean_title(title_part)
+            cand = Candidate(title, 0, len(title_part), (whole_kind or first_kind or ("guide", ""))[0])
+            authority = None
+            source = ""
+            if label_authority:
+                authority, source = label_authority, "list label"
+            else:
+                org, source = self.authority_in_sentence(cand, text)
+                if org is None and lead is not None:
+                    lead_orgs = find_orgs(lead_text, self.lex)
+                    if lead_orgs:
+                        org, source = lead_orgs[0], "list lead-in"
+                if org is None:
+                    org = self.authority_in_context(blocks, k, 0)
+                    source = "answer" if org else ""
+                authority = org
+            name, abbr = self.resolve(authority, b.line) if authority is not None else (None, None)
+            own = self.statements(text[len(title_part):], b.line, [])
+            para = scope_statements(lead) if lead is not None else []
+            fallback = self.audiences_in(title)
+            obligations = obligations_from([own, para, answer_scope], fallback, b.line)
+            out.append(Guideline(title, name, abbr or None, source, cand.instrument_type, q, b.line, "list",
+                                 not_exhaustive, obligations))
+        return out
+
+    def prose_guideline(self, q, blocks, k, off, sentence, cand, cands, found, answer_scope, first_para,
+                        scope_statements) -> Guideline:
+        b = blocks[k]
+        org, source = self.authority_in_sentence(cand, sentence)
+        if org is None:
+            org = self.authority_in_context(blocks, k, off)
+            source = "answer" if org else ""
+        name, abbr = self.resolve(org, b.line) if org is not None else (None, None)
+        if name is None:
+            self.diags.append(Diagnostic(self.chapter.source_file, b.line, "guess",
+                                         f"no issuing authority found for {cand.title!r}", cand.title))
+        own = [analyse(s, b.line, self.ref) for _, s in split_sentences(mask(sentence, cands))]
+        para: list[Statement] = []
+        for o2, s2, c2 in found:
+            if o2 != off and not c2:
+                para += self.statements(s2, b.line, [])
+        scopes = [own, para, answer_scope if first_para != k else []]
+        fallback = self.audiences_in(sentence[cand.start: cand.end])
+        obligations = obligations_from(scopes, fallback, b.line)
+        ne = bool(self.not_exhaustive.search(sentence)) or bool(
+            first_para is not None and self.not_exhaustive.search(blocks[first_para].text))
+        return Guideline(cand.title, name, abbr or None, source, cand.instrument_type, q, b.line,
+                         "list" if b.kind == "item" else "prose", ne, obligations)
+
+
+def mask(text: str, cands: list[Candidate]) -> str:
+    """The text with titles blanked out, so a title's own words ("Recommendations on ...") state nothing."""
+    out = text
+    for c in sorted(cands, key=lambda c: c.start, reverse=True):
+        out = out[: c.start] + "___" + out[c.end:]
+    return out
+
+
+def extract(chapter: Chapter, ref: Reference) -> Extraction:
+    return ChapterExtractor(chapter, ref).run()

@@ -1,0 +1,452 @@
+"""Step 2: numbered lines to the chapter's structure.
+
+A chapter is a questionnaire answered in plain text: bare heading lines,
+questions (numbered in print editions, bare on the web), answers made of
+paragraphs, bullets and inline sub-headings, and sometimes page furniture
+above the first heading. Each non-blank line lands in exactly one place
+(heading, question, answer, furniture, or `unplaced`, which is reported as a
+diagnostic), so nothing the parser did not understand disappears.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from policyqa.read import SourceText
+from policyqa.records import Diagnostic
+from policyqa.reference import Reference
+
+BLANK_CHARS = " \t\u00a0\u2007\u202f\u200b\ufeff\x0b\x0c"
+_BULLET = re.compile(r"^(?P<indent>[ \t\u00a0]*)(?P<mark>[•●▪◦○·‣∙*]|[-–—](?=[ \t\u00a0]))[ \t\u00a0]*(?P<text>.*)$")
+_PRINTED = re.compile(r"^\s*(?:Q(?:uestion)?\s*)?(?P<no>\d{1,2})\s*[.):]\s+(?P<text>\S.*)$")
+_GLUE = re.compile(r"(?<=[a-z\)])(?=[A-Z])")
+_HEADING_BAD = re.compile(r"[.?!:;,]$|\s{3,}|[.?!;]\s")
+_WORD = re.compile(r"[a-z0-9]+")
+_QUESTION_WORD = re.compile(
+    r"^(?:what|which|who|how|when|where|why|is|are|do|does|has|have|can|could|should|will|would|describe|identify|"
+    r"summarise|summarize|outline|explain|list)\b",
+    re.IGNORECASE,
+)
+_STOP = frozenset(
+    "the and for are any with that this from your what which does have must such been into about their there these "
+    "those than then them they other more most under over also only when where will would could should rules "
+    "describe requiring organisations organizations jurisdiction cybersecurity cyber".split()
+)
+
+
+@dataclass
+class Block:
+    """One line of an answer: a paragraph, a list item or an inline sub-heading."""
+
+    kind: str
+    text: str
+    line: int
+    level: int = 0
+
+
+@dataclass
+class Heading:
+    text: str
+    line: int
+    level: str
+
+
+@dataclass
+class Question:
+    number: int | None
+    text: str
+    line: int
+    section: str | None
+    subsection: str | None
+    match: str
+    score: float
+    blocks: list[Block] = field(default_factory=list)
+    shares_answer_of: int | None = None  # line of the question whose answer this one shares
+
+
+@dataclass
+class Chapter:
+    """The parsed structure of one chapter, with every line accounted for."""
+
+    source_file: str
+    path: str
+    jurisdiction: str
+    jurisdiction_source: str
+    edition: str | None
+    headings: list[Heading]
+    questions: list[Question]
+    furniture: list[tuple[int, str]]
+    unplaced: list[tuple[int, str]]
+    diagnostics: list[Diagnostic]
+    n_lines: int
+    n_nonblank: int
+
+    def answer_blocks(self, question: Question) -> list[Block]:
+        if question.shares_answer_of is None:
+            return question.blocks
+        owner = next((q for q in self.questions if q.line == question.shares_answer_of), None)
+        return owner.blocks if owner else question.blocks
+
+    def placement(self) -> dict[int, str]:
+        """Line number to the one place it landed in; the basis of the no-line-lost guarantee."""
+        where: dict[int, str] = {}
+        for h in self.headings:
+            where.setdefault(h.line, "heading")
+        for q in self.questions:
+            where[q.line] = "question"
+            for b in q.blocks:
+                where[b.line] = "answer"
+        for line, _ in self.furniture:
+            where[line] = "furniture"
+        for line, _ in self.unplaced:
+            where[line] = "unplaced"
+        return where
+
+
+# --------------------------------------------------------------------------- line classes
+
+
+@dataclass(frozen=True)
+class LineClass:
+    kind: str  # blank | bullet | question | glued | heading | paragraph
+    text: str
+    level: int = 0
+    number: int | None = None
+    match: str = ""
+    score: float = 0.0
+    headings: tuple[str, ...] = ()
+
+
+def is_blank(text: str) -> bool:
+    return not text.strip(BLANK_CHARS)
+
+
+def clean(text: str) -> str:
+    return re.sub(r"[ \t\u00a0\u2007\u202f]+", " ", text.strip(BLANK_CHARS))
+
+
+def norm(text: str) -> str:
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(_WORD.findall(text))
+
+
+class Classifier:
+    """Decides what a single line is, memoised on the line's text (chapters repeat their questions)."""
+
+    def __init__(self, ref: Reference) -> None:
+        self.ref = ref
+        self._exact = {norm(q.text): q.number for q in ref.questions}
+        self._specs = [(q.number, norm(q.text), set(norm(q.text).split())) for q in ref.questions]
+        for q in ref.questions:  # each sentence of a multi-sentence question also matches on its own
+            for sentence in re.split(r"(?<=[?.])\s+", q.text):
+                if sentence != q.text and len(sentence.split()) >= 6:
+                    self._specs.append((q.number, norm(sentence), set(norm(sentence).split())))
+        self._headings = {norm(s): "section" for s in ref.sections}
+        self._headings.update({norm(s): "subsection" for s in ref.subsections if norm(s) not in self._headings})
+        self.classify = lru_cache(maxsize=65536)(self._classify)
+        self.match_question = lru_cache(maxsize=65536)(self._match_question)
+
+    def heading_level(self, text: str) -> str | None:
+        key = norm(text)
+        if key in self._headings:
+            return self._headings[key]
+        for name, level in self._headings.items():
+            if abs(len(name) - len(key)) <= 3 and SequenceMatcher(None, name, key).ratio() >= 0.9:
+                return level
+        return None
+
+    def _match_question(self, text: str) -> tuple[int | None, float]:
+        key = norm(text)
+        if not key:
+            return None, 0.0
+        if key in self._exact:
+            return self._exact[key], 1.0
+        words = set(key.split())
+        best: tuple[int | None, float] = (None, 0.0)
+        for number, spec, spec_words in self._specs:
+            overlap = len(words & spec_words) / max(1, len(words | spec_words))
+            if overlap < 0.3:
+                continue
+            score = SequenceMatcher(None, key, spec, autojunk=False).ratio()
+            if score > best[1]:
+                best = (number, score)
+        return best
+
+    def looks_like_heading(self, text: str) -> bool:
+        t = clean(text)
+        if not t or len(t) > 80 or len(t.split()) > 9:
+            return False
+        if not (t[0].isupper() or t[0].isdigit() or t[0] in "‘“\"("):
+            return False
+        if self.ref.phrases["no_answer_words"].search(t):
+            return False
+        return not _HEADING_BAD.search(t)
+
+    def _question(self, text: str) -> LineClass | None:
+        t = clean(text)
+        if len(t) > 700 or not t or not (t[0].isupper() or t[0].isdigit()):
+            return None
+        printed = _PRINTED.match(t)
+        if printed:
+            body = printed.group("text")
+            number = int(printed.group("no"))
+            matched, score = self.match_question(body)
+            if body.endswith("?") or score >= 0.5 or _QUESTION_WORD.match(body):
+                return LineClass("question", body, number=number, match="printed", score=round(score, 3))
+            return None
+        if not t.endswith(("?", ".")):
+            return None
+        number, score = self.match_question(t)
+        threshold = 0.6 if t.endswith("?") else 0.8
+        if number is not None and score >= threshold:
+            return LineClass("question", t, number=number, match="exact" if score == 1.0 else "fuzzy",
+                             score=round(score, 3))
+        return None
+
+    def _glued(self, text: str) -> LineClass | None:
+        t = clean(text)
+        for m in _GLUE.finditer(t):
+            head, rest = t[: m.start()], t[m.start():]
+            question = self._question(rest)
+            if question is None:
+                continue
+            parts = self._split_headings(head)
+            if parts:
+                return LineClass("glued", question.text, number=question.number, match=question.match,
+                                 score=question.score, headings=tuple(parts))
+        return None
+
+    def _split_headings(self, head: str) -> list[str] | None:
+        if self.looks_like_heading(head) and (self.heading_level(head) or len(head.split()) <= 5):
+            whole = [head]
+        else:
+            whole = None
+        for m in _GLUE.finditer(head):
+            left, right = head[: m.start()], head[m.start():]
+            if self.heading_level(left) and self.heading_level(right):
+                return [left, right]
+        return whole
+
+    def _classify(self, raw: str) -> LineClass:
+        if is_blank(raw):
+            return LineClass("blank", "")
+        bullet = _BULLET.match(raw)
+        if bullet:
+            indent = len(bullet.group("indent").expandtabs(4))
+            level = 1 if indent >= 4 or bullet.group("mark") in "◦○▪‣" else 0
+            return LineClass("bullet", clean(bullet.group("text")), level=level)
+        question = self._question(raw)
+        if question:
+            return question
+        if _GLUE.search(raw):
+            glued = self._glued(raw)
+            if glued:
+                return glued
+        if self.looks_like_heading(raw):
+            return LineClass("heading", clean(raw))
+        return LineClass("paragraph", clean(raw))
+
+
+@lru_cache(maxsize=8)
+def classifier_for(ref: Reference) -> Classifier:
+    return Classifier(ref)
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in _WORD.findall(text.lower()) if len(w) >= 4 and w not in _STOP and not w.isdigit()}
+
+
+def shares_answer(question: str, answer: str) -> bool:
+    """Whether an unanswered question is answered by the next question's answer.
+
+    Web copies run two questions together ("Describe any rules requiring ... report
+    ...?" then "What is the timeline for reporting ...?") over one answer; a question
+    that simply went unanswered shares no content words with the answer that follows.
+    """
+    return len(_stems(question) & _stems(answer)) >= 2
+
+
+def parse_lines(src: SourceText, ref: Reference) -> tuple[list[Heading], list[Question], list, list, list[Diagnostic]]:
+    """Walk the lines once, top to bottom, placing each one."""
+    clf = classifier_for(ref)
+    classes = [clf.classify(raw) for raw in src.lines]
+    furniture_re = ref.phrases["furniture"]
+    nonblank = [i for i, c in enumerate(classes) if c.kind != "blank"]
+    next_nonblank = {a: b for a, b in zip(nonblank, nonblank[1:])}
+
+    headings: list[Heading] = []
+    questions: list[Question] = []
+    furniture: list[tuple[int, str]] = []
+    unplaced: list[tuple[int, str]] = []
+    diags: list[Diagnostic] = []
+    section: str | None = None
+    subsection: str | None = None
+    current: Question | None = None
+    started = False
+    name = src.name
+
+    def chain_end(i: int) -> tuple[str, int]:
+        """Kind of the first line after a run of heading-like lines starting after i."""
+        j = next_nonblank.get(i)
+        steps = 0
+        while j is not None and classes[j].kind == "heading" and steps < 6:
+            j = next_nonblank.get(j)
+            steps += 1
+        return ("eof" if j is None else classes[j].kind), steps
+
+    for i, c in enumerate(classes):
+        if c.kind == "blank":
+            continue
+        lineno = i + 1
+        raw_clean = clean(src.lines[i])
+        if c.kind not in ("question", "glued") and furniture_re.search(raw_clean) and (not started or current is None
+                                                                                        or c.kind != "bullet"):
+            if not started or len(raw_clean) < 120:
+                furniture.append((lineno, raw_clean))
+                continue
+        if c.kind in ("question", "glued"):
+            for h in c.headings:
+                level = clf.heading_level(h) or ("section" if section is None else "subsection")
+                if level == "section":
+                    section, subsection = h, None
+                else:
+                    subsection = h
+                headings.append(Heading(h, lineno, level))
+            current = Question(c.number, c.text, lineno, section, subsection, c.match, c.score)
+            questions.append(current)
+            started = True
+            if c.match == "fuzzy":
+                diags.append(Diagnostic(name, lineno, "guess",
+                                        f"question matched by wording to question {c.number} "
+                                        f"(similarity {c.score:.2f})", c.text))
+            elif c.match == "printed" and clf.match_question(c.text)[1] < 0.6:
+                diags.append(Diagnostic(name, lineno, "guess",
+                                        f"printed number {c.number} taken; wording matches no standard question",
+                                        c.text))
+            continue
+        if c.kind == "heading":
+            known = clf.heading_level(c.text)
+            end, steps = chain_end(i)
+            if current is not None:
+                if not current.blocks and not known and end not in ("question", "glued", "eof"):
+                    current.blocks.append(Block("subheading", c.text, lineno))
+                    continue
+                structural = end in ("question", "glued", "eof") or (known is not None and steps > 0)
+                if not structural:
+                    current.blocks.append(Block("subheading", c.text, lineno))
+                    continue
+            elif not started:
+                if not known and not (end in ("question", "glued") and steps == 0):
+                    furniture.append((lineno, c.text))
+                    continue
+            elif not known and end not in ("question", "glued"):
+                unplaced.append((lineno, c.text))
+                diags.append(Diagnostic(name, lineno, "unplaced", "text between a heading and the next question "
+                                        "belongs to no answer", c.text))
+                continue
+            level = known or ("section" if steps > 0 or section is None else "subsection")
+            if level == "section":
+                section, subsection = c.text, None
+            else:
+                subsection = c.text
+            headings.append(Heading(c.text, lineno, level))
+            if not known:
+                diags.append(Diagnostic(name, lineno, "guess", f"heading not in the questionnaire; taken as a {level}",
+                                        c.text))
+            current = None
+            started = True
+            continue
+        # paragraph or bullet
+        if current is not None:
+            if c.kind == "bullet":
+                current.blocks.append(Block("item", c.text, lineno, c.level))
+                if not c.text.strip(" ;,.:") or re.fullmatch(r"[;,.:\s]*(?:and|or)?[;,.:\s]*", c.text):
+                    diags.append(Diagnostic(name, lineno, "warning", "empty list item (a removed link?)",
+                                            raw_clean))
+            else:
+                current.blocks.append(Block("paragraph", c.text, lineno))
+        elif not started:
+            furniture.append((lineno, raw_clean))
+        else:
+            unplaced.append((lineno, raw_clean))
+            diags.append(Diagnostic(name, lineno, "unplaced", "text that follows a heading but no question",
+                                    raw_clean))
+
+    _link_shared_answers(questions, headings, name, diags)
+    if questions:
+        last_blocks = questions[-1].blocks or []
+        if last_blocks and last_blocks[-1].kind == "paragraph" and not re.search(r"[.?!:)\]’”\"]\s*$",
+                                                                                  last_blocks[-1].text):
+            diags.append(Diagnostic(name, last_blocks[-1].line, "warning", "the last answer stops mid-sentence "
+                                    "(the excerpt is cut off)", last_blocks[-1].text[-80:]))
+    else:
+        diags.append(Diagnostic(name, 1, "warning", "no questions found: nothing matches the questionnaire"))
+    return headings, questions, furniture, unplaced, diags
+
+
+def _link_shared_answers(questions: list[Question], headings: list[Heading], name: str,
+                         diags: list[Diagnostic]) -> None:
+    heading_lines = sorted(h.line for h in headings)
+    for k, q in enumerate(questions):
+        if q.blocks:
+            continue
+        nxt = questions[k + 1] if k + 1 < len(questions) else None
+        heading_between = nxt is not None and any(q.line < h < nxt.line for h in heading_lines)
+        if nxt is not None and not heading_between:
+            # follow a run of unanswered questions to the answer they share
+            owner = nxt
+            j = k + 1
+            while not owner.blocks and j + 1 < len(questions):
+                j += 1
+                owner = questions[j]
+            answer = " ".join(b.text for b in owner.blocks)
+            if owner.blocks and shares_answer(q.text, answer):
+                q.shares_answer_of = owner.line
+                diags.append(Diagnostic(name, q.line, "guess",
+                                        f"question {q.number} has no answer of its own; it shares the answer of "
+                                        f"question {owner.number} (line {owner.line})", q.text))
+                continue
+        diags.append(Diagnostic(name, q.line, "warning", f"question {q.number} has no answer", q.text))
+
+
+def infer_jurisdiction(lines: tuple[str, ...], ref: Reference, filename: str) -> tuple[str, str, int]:
+    """The jurisdiction the chapter is about: the one it names most, else the file name."""
+    text = "\n".join(lines)
+    counts = []
+    for name, pattern in ref.jurisdictions:
+        n = len(pattern.findall(text))
+        if n:
+            counts.append((n, name))
+    counts.sort(reverse=True)
+    if counts and (counts[0][0] >= 2 and (len(counts) == 1 or counts[0][0] >= 2 * counts[1][0])):
+        return counts[0][1], "text", counts[0][0]
+    stem = re.sub(r"[_\-]+", " ", filename.rsplit(".", 1)[0]).strip().lower()
+    for name, pattern in ref.jurisdictions:
+        if name.lower() == stem or pattern.fullmatch(stem.title()) or pattern.fullmatch(stem.upper()):
+            return name, "file name", 0
+    if counts:
+        return counts[0][1], "text", counts[0][0]
+    return "Unknown", "none", 0
+
+
+def parse(src: SourceText, ref: Reference, jurisdiction: str | None = None, edition: str | None = None,
+          jurisdiction_source: str = "caller") -> Chapter:
+    """The chapter's structure; the jurisdiction comes from the caller, else the text, else the file name."""
+    headings, questions, furniture, unplaced, diags = parse_lines(src, ref)
+    diags = list(src.warnings) + diags
+    if jurisdiction:
+        source = jurisdiction_source
+    else:
+        jurisdiction, source, n = infer_jurisdiction(src.lines, ref, src.name)
+        how = {"text": f"from {n} mentions in the text", "file name": "from the file name",
+               "none": "(nothing in the text or file name says)"}[source]
+        diags.insert(0, Diagnostic(src.name, 1, "guess", f"jurisdiction inferred as {jurisdiction} {how}"))
+    nonblank = sum(1 for line in src.lines if not is_blank(line))
+    return Chapter(src.name, src.path, jurisdiction, source, edition, headings, questions, furniture, unplaced,
+                   diags, len(src.lines), nonblank)

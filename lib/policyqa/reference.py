@@ -1,0 +1,149 @@
+"""The reference vocabularies in ``data/reference/``, loaded once.
+
+Everything the extractor knows about the world (question wording, authority
+names, phrasings of "voluntary" or "compulsory", audience phrases) is data in
+CSV files, so that a chapter from a new jurisdiction is handled by adding rows,
+not by editing code. ``POLICYQA_REFERENCE`` points at another folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from policyqa.errors import PolicyqaError
+
+_FILES = (
+    "questionnaire.csv",
+    "instruments.csv",
+    "authorities.csv",
+    "organisation_words.csv",
+    "audiences.csv",
+    "mandatoriness.csv",
+    "stance.csv",
+    "jurisdictions.csv",
+    "phrases.csv",
+)
+
+
+def reference_dir() -> Path:
+    env = os.environ.get("POLICYQA_REFERENCE")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "data" / "reference"
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    number: int
+    section: str
+    subsection: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Authority:
+    name: str
+    abbreviation: str
+    jurisdiction: str
+    standard_prefixes: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Reference:
+    folder: Path
+    digest: str
+    questions: tuple[QuestionSpec, ...]
+    instruments: tuple[tuple[re.Pattern, str, str], ...]
+    authorities: tuple[Authority, ...]
+    organisation_words: frozenset[str]
+    audiences: tuple[tuple[re.Pattern, str], ...]
+    mandatoriness: tuple[tuple[re.Pattern, str], ...]
+    stance: dict[str, re.Pattern]
+    jurisdictions: tuple[tuple[str, re.Pattern], ...]
+    phrases: dict[str, re.Pattern]
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(q.section for q in self.questions if q.section))
+
+    @property
+    def subsections(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(q.subsection for q in self.questions if q.subsection))
+
+
+def _rows(folder: Path, name: str) -> list[dict[str, str]]:
+    path = folder / name
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+    except OSError as exc:
+        raise PolicyqaError(str(path), 1, f"cannot read reference vocabulary: {exc.strerror or exc}") from None
+
+
+def _compile(path: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern:
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise PolicyqaError(path, 1, f"bad pattern {pattern!r}: {exc}") from None
+
+
+@lru_cache(maxsize=4)
+def _load(folder: Path) -> Reference:
+    digest = hashlib.sha256()
+    for name in _FILES:
+        try:
+            digest.update((folder / name).read_bytes())
+        except OSError:
+            raise PolicyqaError(str(folder / name), 1, "reference vocabulary is missing") from None
+    questions = tuple(
+        QuestionSpec(int(r["question_no"]), r["section"], r["subsection"], r["question"])
+        for r in _rows(folder, "questionnaire.csv")
+    )
+    instruments = tuple(
+        (_compile("instruments.csv", rf"\b(?:{r['pattern']})\b"), r["instrument_type"], r["strength"])
+        for r in _rows(folder, "instruments.csv")
+    )
+    authorities = tuple(
+        Authority(
+            r["name"],
+            r["abbreviation"],
+            r["jurisdiction"] or "*",
+            tuple(p for p in r["standard_prefix"].split("|") if p),
+        )
+        for r in _rows(folder, "authorities.csv")
+    )
+    words = frozenset(r["word"] for r in _rows(folder, "organisation_words.csv"))
+    audiences = tuple(
+        (_compile("audiences.csv", rf"\b(?:{r['pattern']})\b"), r["audience"]) for r in _rows(folder, "audiences.csv")
+    )
+    mandatoriness = tuple(
+        (_compile("mandatoriness.csv", rf"\b(?:{r['pattern']})"), r["mandatoriness"])
+        for r in _rows(folder, "mandatoriness.csv")
+    )
+    stance = {r["kind"]: _compile("stance.csv", r["pattern"]) for r in _rows(folder, "stance.csv")}
+    jurisdictions = tuple(
+        (r["jurisdiction"], _compile("jurisdictions.csv", rf"(?<![\w-])(?:{r['aliases']})(?![\w-])", 0))
+        for r in _rows(folder, "jurisdictions.csv")
+    )
+    phrases: dict[str, list[str]] = {}
+    for r in _rows(folder, "phrases.csv"):
+        phrases.setdefault(r["kind"], []).append(r["pattern"])
+    compiled = {
+        kind: _compile("phrases.csv", "|".join(f"(?:{p})" for p in pats) if len(pats) > 1 else pats[0])
+        for kind, pats in phrases.items()
+    }
+    return Reference(
+        folder, digest.hexdigest()[:16], questions, instruments, authorities, words, audiences,
+        mandatoriness, stance, jurisdictions, compiled,
+    )
+
+
+def load_reference(folder: str | Path | None = None) -> Reference:
+    """The vocabularies, parsed and compiled; cached per folder."""
+    return _load(Path(folder) if folder else reference_dir())
