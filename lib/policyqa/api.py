@@ -77,17 +77,28 @@ def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
 
 
 def chapter_records(path: Path, ref: Reference, jurisdiction: str | None = None, edition: str | None = None,
-                    jurisdiction_source: str = "caller"):
-    """(Records, Chapter, FileSummary) for one file: read, parse, extract, build rows."""
-    from policyqa.extract import extract
-    from policyqa.parse import parse
-    from policyqa.read import read_text
-    from policyqa.tables import build_records
+                    jurisdiction_source: str = "caller", cache: bool = True):
+    """(Records, Chapter, FileSummary) for one file: read, parse, extract, build rows (or reuse the cache)."""
+    from policyqa import cache as store
+    from policyqa.read import read_bytes, text_from_bytes
 
-    src = read_text(path)
-    chapter = parse(src, ref, jurisdiction, edition, jurisdiction_source)
-    ex = extract(chapter, ref)
-    records = build_records(chapter, ex)
+    data = read_bytes(path)
+    folder = store.cache_dir() if cache else None
+    k = store.key(data, path.name, ref.digest, jurisdiction, edition, jurisdiction_source) if folder else ""
+    hit = store.load(folder, k) if folder else None
+    if hit is not None:
+        records, chapter = hit
+    else:
+        from policyqa.extract import extract
+        from policyqa.parse import parse
+        from policyqa.tables import build_records
+
+        src = text_from_bytes(data, str(path))
+        chapter = parse(src, ref, jurisdiction, edition, jurisdiction_source)
+        records = build_records(chapter, extract(chapter, ref))
+        if folder:
+            store.store(folder, k, (records, chapter))
+    chapter.path = str(path)
     placed = chapter.placement()
     unplaced = sum(1 for v in placed.values() if v == "unplaced")
     summary = FileSummary(chapter.source_file, str(path), chapter.jurisdiction, chapter.n_lines,
@@ -121,7 +132,7 @@ def _expand(inputs) -> tuple[list[tuple[Path, dict[str, str]]], list[Diagnostic]
 
 
 def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path | None = None,
-                validate: bool = True) -> Tables:
+                validate: bool = True, cache: bool = True) -> Tables:
     """Stack every chapter in the given files and folders into one set of tables.
 
     A file named on its own must be a chapter (else PolicyqaError); a folder may
@@ -142,7 +153,8 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
         jur = jurisdiction or row.get("jurisdiction") or None
         source = "caller" if jurisdiction else "manifest"
         try:
-            records, chapter, summary = chapter_records(path, ref, jur, row.get("edition") or None, source)
+            records, chapter, summary = chapter_records(path, ref, jur, row.get("edition") or None, source,
+                                                        cache=cache)
         except PolicyqaError as exc:
             if path in explicit:
                 raise
@@ -185,7 +197,8 @@ def _unique_ids(records, path: Path, used: dict[str, int]) -> None:
     records.obligations[:] = [replace(o, guideline_id=mapping[o.guideline_id]) for o in records.obligations]
 
 
-def read_chapter(path: str | Path, jurisdiction: str | None = None, reference: str | Path | None = None) -> Tables:
+def read_chapter(path: str | Path, jurisdiction: str | None = None, reference: str | Path | None = None,
+                 cache: bool = True) -> Tables:
     """One chapter's tables. The jurisdiction comes from the argument, else the folder's
     manifest.csv, else the text itself (the chapter naming its country most), else the file name."""
-    return read_corpus([Path(path)], jurisdiction=jurisdiction, reference=reference)
+    return read_corpus([Path(path)], jurisdiction=jurisdiction, reference=reference, cache=cache)
