@@ -1,8 +1,8 @@
 """Step 3: the parsed chapter to facts: guidelines, who issues them, for whom, how binding.
 
-Chapters name guidance in two ways: in lists ("Guides from the Danish Agency for
-Digitisation;" then one guide per bullet) and in running text ("the PDPC has
-published the Securing Personal Data Guide"). Both are found with the same
+Chapters name guidance in two ways: in lists ("Guides from the Agency for
+Digital Affairs;" then one guide per bullet) and in running text ("the Data
+Commission has published the Breach Response Guide"). Both are found with the same
 small vocabulary of instrument nouns, organisation words and phrasings of
 binding status (``data/reference/``); precision matters more than recall,
 because a phrase wrongly taken for a guideline misleads every chart built on it.
@@ -229,7 +229,7 @@ def find_orgs(text: str, lex: Lexicon) -> list[OrgMention]:
         if not words or not lex.is_org_name(words):
             continue
         last_org = max(n for n, w in enumerate(words) if w in lex.org_words or w.rstrip("’'s") in lex.org_words)
-        # "Security Agency of Singapore" ends after its organisation word with "of/for X"; keep that tail
+        # "Security Agency of Ruritania" ends after its organisation word with "of/for X"; keep that tail
         tail = words[last_org + 1:]
         if tail and tail[0].lower() not in ("of", "for", "on", "de", "des", "du", "für"):
             words = words[: last_org + 1]
@@ -267,7 +267,7 @@ class Candidate:
     start: int
     end: int
     instrument_type: str
-    owner: str = ""  # "ENISA" in "ENISA's Guide", "its" in "its Framework"
+    owner: str = ""  # "NCA" in "NCA's Guide", "its" in "its Framework"
     prefix_body: str = ""  # issuer implied by a standard's prefix (ISO, RFC ...)
 
 
@@ -361,7 +361,7 @@ class TitleFinder:
                 if org_positions and max(org_positions) >= m_pos:
                     continue  # "Cyber Security Strategy Headquarters" is an organisation
             if (kind is None or kind[1] == "weak") and owner and nxt is not None:
-                # "its Review of Cyber Hygiene practices": a publication title may end in lower case
+                # "its Review of Patching practices": a publication title may end in lower case
                 tail = re.match(r"((?:\s+[a-z][\w\-]*){1,2})(?=\s*[.;,)]|\s*$)", sentence[e:])
                 if tail and self.guidance_noun.search(sentence):
                     e += tail.end()
@@ -714,7 +714,7 @@ class ChapterExtractor:
 
         def scope_statements(k: int, exclude_named: bool = True) -> list[Statement]:
             out_st: list[Statement] = []
-            for off, s, cands in sentence_titles.get(k, []):
+            for _off, s, cands in sentence_titles.get(k, []):
                 if exclude_named and cands:
                     continue
                 out_st += self.statements(s, blocks[k].line, [])

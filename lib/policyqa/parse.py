@@ -52,6 +52,7 @@ class Heading:
     text: str
     line: int
     level: str
+    glued: bool = False  # printed on the same line as the question after it
 
 
 @dataclass
@@ -94,7 +95,8 @@ class Chapter:
         """Line number to the one place it landed in; the basis of the no-line-lost guarantee."""
         where: dict[int, str] = {}
         for h in self.headings:
-            where.setdefault(h.line, "heading")
+            if not h.glued:
+                where[h.line] = "heading"
         for q in self.questions:
             where[q.line] = "question"
             for b in q.blocks:
@@ -239,12 +241,12 @@ class Classifier:
             level = 1 if indent >= 4 or bullet.group("mark") in "◦○▪‣" else 0
             return LineClass("bullet", clean(bullet.group("text")), level=level)
         question = self._question(raw)
+        if (question is None or question.match == "fuzzy") and _GLUE.search(raw):
+            glued = self._glued(raw)  # "Increased protectionDo the authorities ...?"
+            if glued and (question is None or glued.score >= question.score):
+                return glued
         if question:
             return question
-        if _GLUE.search(raw):
-            glued = self._glued(raw)
-            if glued:
-                return glued
         if self.looks_like_heading(raw):
             return LineClass("heading", clean(raw))
         return LineClass("paragraph", clean(raw))
@@ -317,7 +319,7 @@ def parse_lines(src: SourceText, ref: Reference) -> tuple[list[Heading], list[Qu
                     section, subsection = h, None
                 else:
                     subsection = h
-                headings.append(Heading(h, lineno, level))
+                headings.append(Heading(h, lineno, level, glued=True))
             current = Question(c.number, c.text, lineno, section, subsection, c.match, c.score)
             questions.append(current)
             started = True
@@ -334,7 +336,10 @@ def parse_lines(src: SourceText, ref: Reference) -> tuple[list[Heading], list[Qu
             known = clf.heading_level(c.text)
             end, steps = chain_end(i)
             if current is not None:
-                if not current.blocks and not known and end not in ("question", "glued", "eof"):
+                if not current.blocks and not known and end == "eof":
+                    current.blocks.append(Block("paragraph", c.text, lineno))  # a short or cut-off answer
+                    continue
+                if not current.blocks and not known and end not in ("question", "glued"):
                     current.blocks.append(Block("subheading", c.text, lineno))
                     continue
                 structural = end in ("question", "glued", "eof") or (known is not None and steps > 0)

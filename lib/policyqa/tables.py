@@ -35,7 +35,7 @@ class Records:
     cross_references: list[CrossReferenceRow]
     diagnostics: list[Diagnostic]
 
-    def extend(self, other: "Records") -> None:
+    def extend(self, other: Records) -> None:
         for name in ("questions", "guidelines", "obligations", "cross_references", "diagnostics"):
             getattr(self, name).extend(getattr(other, name))
 
@@ -78,8 +78,6 @@ def build_records(chapter: Chapter, ex: Extraction, id_prefix: str | None = None
             obligations.append(ObligationRow(gid, audience, level, line, jur, src, evidence))
     xrefs = [CrossReferenceRow(jur, q.number, to, line, src, text) for q, to, line, text in ex.cross_references]
     diags = list(chapter.diagnostics) + list(ex.diagnostics)
-    for line, text in chapter.furniture:
-        pass  # furniture is kept aside on the Chapter; it is not a problem to report
     return Records(questions, guidelines, obligations, xrefs, diags)
 
 

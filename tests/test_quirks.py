@@ -1,0 +1,209 @@
+"""Each quirk of real chapters (ANNOTATION.md, "What the text of real chapters does") on a small text."""
+
+from __future__ import annotations
+
+import pytest
+from util import chapter
+
+Q13 = "Do the authorities recommend additional cybersecurity protections beyond what is mandated by law?"
+Q14 = "How does the government incentivise organisations to improve their cybersecurity?"
+Q15 = ("Identify and outline the main industry standards and codes of practice promoting cybersecurity. "
+       "Where can these be accessed?")
+Q27 = "Describe any rules requiring organisations to keep records of cyberthreats or attacks."
+Q28 = "Describe any rules requiring organisations to report cybersecurity breaches to regulatory authorities."
+Q29 = "What is the timeline for reporting to the authorities?"
+
+
+def qnos(t):
+    return list(t.questions["question_no"])
+
+
+# ---------------------------------------------------------------- headings
+
+
+def test_bare_headings_set_section_and_subsection(tmp_path):
+    t = chapter(tmp_path, f"Best practice\n\nIncreased protection\n\n{Q13}\n\nYes.\n")
+    row = t.questions.iloc[0]
+    assert (row["section"], row["subsection"], row["question_no"]) == ("Best practice", "Increased protection", 13)
+
+
+def test_missing_heading_leaves_section_empty(tmp_path):
+    t = chapter(tmp_path, f"{Q13}\n\nYes.\n\n{Q14}\n\nIt does not.\n")
+    assert qnos(t) == [13, 14]
+    assert t.questions["section"].isna().all()
+
+
+def test_heading_glued_to_question(tmp_path):
+    t = chapter(tmp_path, f"Best practice\n\nIncreased protection{Q13}\n\nYes.\n")
+    ch = t.chapters[0]
+    assert qnos(t) == [13]
+    assert t.questions.iloc[0]["question"] == Q13
+    assert t.questions.iloc[0]["subsection"] == "Increased protection"
+    assert [h.text for h in ch.headings] == ["Best practice", "Increased protection"]
+
+
+def test_inline_subheading_inside_answer_is_answer_text(tmp_path):
+    text = (f"Legal framework\n\n{Q27}\n\nThere are sector rules.\n\nCritical infrastructure\n\n"
+            "  • operators must keep logs;\n  • and report them.\n\nBest practice\n\n{Q13}\n\nYes.\n")
+    t = chapter(tmp_path, text.replace("{Q13}", Q13))
+    ch = t.chapters[0]
+    q27 = ch.questions[0]
+    assert [b.kind for b in q27.blocks] == ["paragraph", "subheading", "item", "item"]
+    assert "Critical infrastructure" not in [h.text for h in ch.headings]
+    assert ch.questions[1].section == "Best practice"
+
+
+def test_section_heading_after_unanswered_question(tmp_path):
+    text = f"Best practice\n\n{Q13}\n\nYes.\n\n{Q14}\n\nThreat detection and reporting\n\nPolicies and procedures\n\n{Q27}\n\nNone.\n"
+    t = chapter(tmp_path, text)
+    assert qnos(t) == [13, 14, 27]
+    q14 = t.questions.set_index("question_no").loc[14]
+    assert q14["answer"] == "" and q14["stance"] == "unanswered"
+    assert t.questions.set_index("question_no").loc[27, "section"] == "Threat detection and reporting"
+    assert (t.diagnostics["message"] == "question 14 has no answer").any()
+
+
+# ---------------------------------------------------------------- blank lines
+
+
+@pytest.mark.parametrize("sep", ["\n", "\n\n", "\n\n\n", "\n   \n", "\n\u00a0\u00a0\n", "\n \n\n \n"])
+def test_blank_line_styles(tmp_path, sep):
+    text = sep.join(["Best practice", "Increased protection", Q13, "Yes. Guidance exists.", Q14, "It does not."])
+    t = chapter(tmp_path, text + "\n")
+    assert qnos(t) == [13, 14]
+    assert list(t.questions["stance"]) == ["yes", "no"]
+    assert (t.diagnostics["level"] == "unplaced").sum() == 0
+
+
+# ---------------------------------------------------------------- questions
+
+
+def test_imperative_question_ending_with_full_stop(tmp_path):
+    t = chapter(tmp_path, f"{Q27}\n\nNo such rules exist.\n")
+    assert qnos(t) == [27]
+    assert t.questions.iloc[0]["stance"] == "no"
+
+
+def test_two_sentence_question_is_one_question(tmp_path):
+    t = chapter(tmp_path, f"{Q15}\n\nThere are none.\n")
+    assert qnos(t) == [15] and t.questions.iloc[0]["question"] == Q15
+
+
+def test_printed_number_wins_over_wording(tmp_path):
+    # the wording is question 13's, the print edition says 14: the printed number wins
+    t = chapter(tmp_path, f"14. {Q13}\n\nYes.\n")
+    assert qnos(t) == [14]
+    assert t.questions.iloc[0]["match"] == "printed"
+
+
+def test_wording_drift_between_editions_is_matched_and_reported(tmp_path):
+    drifted = "Do the authorities recommend any additional cybersecurity protections beyond what the law mandates?"
+    t = chapter(tmp_path, f"{drifted}\n\nYes.\n")
+    assert qnos(t) == [13]
+    assert t.questions.iloc[0]["match"] == "fuzzy"
+    guesses = t.diagnostics[t.diagnostics["level"] == "guess"]
+    assert guesses["message"].str.contains("matched by wording to question 13").any()
+
+
+def test_question_without_answer_and_two_questions_sharing_one(tmp_path):
+    text = (f"{Q27}\n\n{Q28}\n\nSo far, no regulation requires such records.\n\n"
+            f"Describe any rules requiring organisations to report threats or breaches to others in the industry, "
+            f"to customers or to the general public.\n\nNone.\n\n{Q29}\n\n")
+    # Q27 here has no answer of its own and shares nothing with Q28's answer ... check the next case instead
+    t = chapter(tmp_path, text)
+    assert 27 in qnos(t)
+
+
+def test_shared_answer_gives_both_questions_the_answer_and_the_references(tmp_path):
+    text = (f"{Q28}\n\n{Q29}\n\nNo law requires a business to report on cybersecurity at regular intervals. "
+            "Obligations to report a leakage are covered in question 24.\n")
+    t = chapter(tmp_path, text)
+    q = t.questions.set_index("question_no")
+    assert q.loc[28, "answer"] == q.loc[29, "answer"] != ""
+    assert q.loc[28, "shares_answer_with"] == 29
+    pairs = set(zip(t.cross_references["from_question_no"], t.cross_references["to_question_no"]))
+    assert pairs == {(28, 24), (29, 24)}
+
+
+def test_unanswered_question_does_not_borrow_an_unrelated_answer(tmp_path):
+    text = (
+        "What policies or procedures must organisations have in place to protect data or information technology "
+        f"systems from cyberthreats?\n\n{Q27}\n\nSo far, no laws or regulations contain rules that directly and "
+        "expressly impose such obligations.\n"
+    )
+    t = chapter(tmp_path, text)
+    q = t.questions.set_index("question_no")
+    assert q.loc[26, "answer"] == "" and q.loc[26, "stance"] == "unanswered"
+    assert q.loc[27, "stance"] == "no"
+
+
+# ---------------------------------------------------------------- lists
+
+
+def test_bullet_styles_and_nesting(tmp_path):
+    text = (f"{Q15}\n\nThe standards include:\n\n  • ISO/IEC 27001;\n    • Annex A controls;\n- NIST Cybersecurity "
+            "Framework; and\n  •; and\n")
+    t = chapter(tmp_path, text)
+    blocks = t.chapters[0].questions[0].blocks
+    assert [(b.kind, b.level) for b in blocks] == [("paragraph", 0), ("item", 0), ("item", 1), ("item", 0),
+                                                     ("item", 0)]
+    assert "  • Annex A controls;" in t.questions.iloc[0]["answer"].split("\n")
+    assert (t.diagnostics["message"].str.contains("empty list item")).sum() == 1
+    titles = set(t.guidelines["title"])
+    assert {"ISO/IEC 27001", "NIST Cybersecurity Framework"} <= titles
+    assert "" not in titles
+
+
+def test_group_labels_set_the_authority_and_are_not_guidelines(tmp_path):
+    text = (f"{Q13}\n\nYes. The guidelines are voluntary for private companies. Examples include (not a full list):\n\n"
+            "  • Guides from the Agency for Digital Things;\n  • Guide to patching;\n  • Guide to backups;\n"
+            "  • Guides from the Cyber Centre of Testland;\n  • Guide on phishing; and\n"
+            "  • recommendations on outsourcing.\n")
+    t = chapter(tmp_path, text)
+    g = t.guidelines.set_index("title")
+    assert list(g.index) == ["Guide to patching", "Guide to backups", "Guide on phishing",
+                             "Recommendations on outsourcing"]
+    assert list(g["issuing_authority"]) == ["Agency for Digital Things"] * 2 + ["Cyber Centre of Testland"] * 2
+    assert g["not_exhaustive"].all()
+
+
+def test_list_of_practices_is_not_a_list_of_guidelines(tmp_path):
+    text = (f"{Q13}\n\nThe agency gathered recommendations in a review. Among them are:\n\n"
+            "  • maintaining records of every piece of hardware;\n  • using a secure configuration; and \n"
+            "  • checking all incoming emails.\n")
+    t = chapter(tmp_path, text)
+    assert t.guidelines.empty
+
+
+def test_dangling_link_brackets_are_kept_as_text(tmp_path):
+    text = f"{Q15}\n\nThe guides are available via (only in Danish): (the Agency) and (the Centre).\n"
+    t = chapter(tmp_path, text)
+    assert "(only in Danish): (the Agency)" in t.questions.iloc[0]["answer"]
+    assert t.guidelines.empty
+
+
+# ---------------------------------------------------------------- text noise
+
+
+def test_page_furniture_is_kept_aside(tmp_path):
+    text = (f"Cybersecurity – Testland\n\nJane Doe, Doe & Partners\n\nRead More…\n\nBest practice\n\nIncreased protection\n\n"
+            f"{Q13}\n\nYes.\n")
+    t = chapter(tmp_path, text)
+    ch = t.chapters[0]
+    assert [line for line, _ in ch.furniture] == [1, 3, 5]
+    assert qnos(t) == [13] and t.questions.iloc[0]["section"] == "Best practice"
+
+
+def test_typos_missing_spaces_quotes_and_footnotes(tmp_path):
+    text = (f"{Q15}\n\nSeveral standards exist, the first being ISO/IEC 27000 [7], which the Centrefor Cyber "
+            "Security cites.Government bodies follow the ‘Guide to Secure Mail’ – a checklist.\n")
+    t = chapter(tmp_path, text)
+    titles = list(t.guidelines["title"])
+    assert "ISO/IEC 27000" in titles  # the footnote mark is not part of the title
+    assert "Guide to Secure Mail" in titles
+
+
+def test_last_answer_cut_mid_word_is_reported(tmp_path):
+    t = chapter(tmp_path, f"{Q14}\n\nMost states rely instead on public–private partnersh\n")
+    assert t.questions.iloc[0]["answer"].endswith("partnersh")
+    assert t.diagnostics["message"].str.contains("stops mid-sentence").any()
