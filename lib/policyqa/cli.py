@@ -81,6 +81,7 @@ def cmd_tables(args) -> int:
         paths = write_tables(frames, args.out, args.format)
         if not args.quiet:
             print(f"wrote {len(paths)} tables to {args.out}/ ({args.format})", file=sys.stderr)
+            print(summary(tables))
     if not args.quiet:
         for s in tables.summaries:
             print(f"{s.source_file}: {s.jurisdiction}: {s.lines_read} lines read, {s.nonblank} non-blank, "
@@ -89,6 +90,25 @@ def cmd_tables(args) -> int:
         for _, d in skipped.iterrows():
             print(f"{d['source_file']}: {d['message']}", file=sys.stderr)
     return 0
+
+
+def summary(tables) -> str:
+    """A few lines per jurisdiction: what was found and how binding it is."""
+    q, g, o = tables.questions, tables.guidelines, tables.obligations
+    lines = []
+    for jur in sorted(set(q["jurisdiction"]) | set(g["jurisdiction"])):
+        gj = g[g["jurisdiction"] == jur]
+        oj = o[o["guideline_id"].isin(gj["guideline_id"])]
+        stances = q[q["jurisdiction"] == jur]["stance"].value_counts()
+        levels = oj["mandatoriness"].value_counts().sort_index(ascending=False)
+        lines.append(f"{jur}: {int((q['jurisdiction'] == jur).sum())} questions "
+                     f"({', '.join(f'{n} {s}' for s, n in stances.items() if n)}); {len(gj)} guidelines from "
+                     f"{gj['issuing_authority'].nunique()} authorities")
+        for auth, n in gj["issuing_authority"].fillna("(no authority found)").value_counts().items():
+            lines.append(f"    {n:>3}  {auth}")
+        if len(oj):
+            lines.append("    binding: " + ", ".join(f"{lvl} {n}" for lvl, n in levels.items() if n))
+    return "\n".join(lines)
 
 
 def cmd_outline(args) -> int:
