@@ -498,8 +498,8 @@ def _dedupe(rows: list[tuple[str, str, int, str]]) -> list[tuple[str, str, int, 
 
 # ----------------------------------------------------------------------------- stance and references
 
-_XREF = re.compile(r"\bquestions?\s+(?P<nums>\d{1,2}(?:\s*(?:,|and|&|or|to|through|[–-])\s*\d{1,2}\b)*)",
-                   re.IGNORECASE)
+_XREF = re.compile(r"\bquestions?\s+(?P<nums>\d{1,2}(?![\d.,]\d)(?:\s*(?:,|and|&|or|to|through|[–-])\s*\d{1,2}"
+                   r"(?![\d.,]?\d))*)", re.IGNORECASE)
 _HEADING_REF = re.compile(r"\bsee\s+(?:also\s+)?[‘'\"“](?P<h>[^’'\"”]{2,80})[’'\"”]", re.IGNORECASE)
 
 
