@@ -271,6 +271,7 @@ class Candidate:
     prefix_body: str = ""  # issuer implied by a standard's prefix (ISO, RFC ...)
 
 
+@lru_cache(maxsize=65536)
 def instrument_of(text: str, ref: Reference) -> tuple[str, str] | None:
     """(type, strength) of the first instrument noun in a title, typo-tolerant for doubled letters."""
     squeezed = re.sub(r"(\w)\1+", r"\1", text)

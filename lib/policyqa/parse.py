@@ -423,12 +423,11 @@ def _link_shared_answers(questions: list[Question], headings: list[Heading], nam
 def infer_jurisdiction(lines: tuple[str, ...], ref: Reference, filename: str) -> tuple[str, str, int]:
     """The jurisdiction the chapter is about: the one it names most, else the file name."""
     text = "\n".join(lines)
-    counts = []
-    for name, pattern in ref.jurisdictions:
-        n = len(pattern.findall(text))
-        if n:
-            counts.append((n, name))
-    counts.sort(reverse=True)
+    tally: dict[str, int] = {}
+    for m in ref.jurisdiction_any.finditer(text):
+        name = ref.jurisdiction_alias[m.group()]
+        tally[name] = tally.get(name, 0) + 1
+    counts = sorted(((n, name) for name, n in tally.items()), reverse=True)
     if counts and (counts[0][0] >= 2 and (len(counts) == 1 or counts[0][0] >= 2 * counts[1][0])):
         return counts[0][1], "text", counts[0][0]
     stem = re.sub(r"[_\-]+", " ", filename.rsplit(".", 1)[0]).strip().lower()

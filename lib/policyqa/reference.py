@@ -67,6 +67,8 @@ class Reference:
     stance: dict[str, re.Pattern]
     jurisdictions: tuple[tuple[str, re.Pattern], ...]
     phrases: dict[str, re.Pattern]
+    jurisdiction_any: re.Pattern  # every alias of every jurisdiction in one pattern: one pass counts all
+    jurisdiction_alias: dict[str, str]
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -128,7 +130,8 @@ def _load(folder: Path) -> Reference:
     )
     stance = {r["kind"]: _compile("stance.csv", r["pattern"]) for r in _rows(folder, "stance.csv")}
     jurisdictions = tuple(
-        (r["jurisdiction"], _compile("jurisdictions.csv", rf"(?<![\w-])(?:{r['aliases']})(?![\w-])", 0))
+        (r["jurisdiction"], _compile("jurisdictions.csv",
+                                     rf"(?<![\w-])(?:{'|'.join(map(re.escape, r['aliases'].split('|')))})(?![\w-])", 0))
         for r in _rows(folder, "jurisdictions.csv")
     )
     phrases: dict[str, list[str]] = {}
@@ -138,9 +141,13 @@ def _load(folder: Path) -> Reference:
         kind: _compile("phrases.csv", "|".join(f"(?:{p})" for p in pats) if len(pats) > 1 else pats[0])
         for kind, pats in phrases.items()
     }
+    alias = {a: r["jurisdiction"] for r in _rows(folder, "jurisdictions.csv") for a in r["aliases"].split("|") if a}
+    names = sorted(alias, key=len, reverse=True)
+    firsts = "".join(sorted({re.escape(a[0]) for a in names}))
+    jurisdiction_any = re.compile(rf"\b(?=[{firsts}])(?:{'|'.join(re.escape(a) for a in names)})(?![\w-])")
     return Reference(
         folder, digest.hexdigest()[:16], questions, instruments, authorities, words, audiences,
-        mandatoriness, stance, jurisdictions, compiled,
+        mandatoriness, stance, jurisdictions, compiled, jurisdiction_any, alias,
     )
 
 
