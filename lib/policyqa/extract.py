@@ -144,7 +144,6 @@ class Lexicon:
     ref: Reference
     jurisdiction: str
     definitions: dict[str, str] = field(default_factory=dict)  # ABBR -> full name, as the chapter defines it
-    unresolved: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.org_words = self.ref.organisation_words
@@ -247,7 +246,6 @@ def find_orgs(text: str, lex: Lexicon) -> list[OrgMention]:
     for m in _SUBJECT_ABBR.finditer(text):
         abbr = m.group("abbr")
         if abbr not in lex.definitions and abbr not in lex.vocab_abbr:
-            lex.unresolved.add(abbr)
             found.append(OrgMention(m.start("abbr"), m.end("abbr"), abbr, abbr, "abbreviation"))
     found.sort(key=lambda o: (o.start, -(o.end - o.start)))
     kept: list[OrgMention] = []
@@ -677,17 +675,10 @@ class ChapterExtractor:
             owner = next((x for x in self.chapter.questions if x.blocks is blocks), q)
             for g in self.answer_guidelines(owner, blocks):
                 key = norm(g.title)
-                if key in seen_titles:
-                    prior = seen_titles[key]
-                    if prior.where == "prose" and g.where == "list":
-                        continue
-                    continue
-                seen_titles[key] = g
-                guidelines.append(g)
-        return Extraction(guidelines, xrefs, stances, self.diags + self.unresolved_diags())
-
-    def unresolved_diags(self) -> list[Diagnostic]:
-        return []
+                if key not in seen_titles:  # named again in a later answer: the first mention stands
+                    seen_titles[key] = g
+                    guidelines.append(g)
+        return Extraction(guidelines, xrefs, stances, list(dict.fromkeys(self.diags)))
 
     def heading_question(self, heading: str) -> int | None:
         key = norm(heading)
