@@ -1,6 +1,6 @@
 """The briefing: the notebooks run headless, the chart pack and reports/briefing.html.
 
-    python -m policyqa.briefing --jurisdiction Japan --data data/raw
+    python -m policyqa.briefing --jurisdiction NAME --data data/raw
 
 runs every notebook in notebooks/ (01-..., 02-..., in order) with papermill on
 the `policyqa` kernel, passing each the parameters its `parameters` cell
@@ -55,7 +55,7 @@ def _match(tables, jurisdiction: str, where: str) -> str:
     for name in names:
         if name.casefold() == wanted:
             return name
-    for s in tables.summaries:  # a file name works too: "japan" or "japan.txt"
+    for s in tables.summaries:  # a chapter file name works too, with or without its suffix
         if wanted in (s.source_file.casefold(), Path(s.source_file).stem.casefold()):
             return s.jurisdiction
     raise PolicyqaError(where, 1, f"no chapter for jurisdiction {jurisdiction!r}; "

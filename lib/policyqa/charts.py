@@ -168,7 +168,7 @@ def _questions_text(numbers: Iterable) -> str:
 
 
 def source_line(frame: pd.DataFrame, question_col: str = "question_no", files: Iterable[str] | None = None) -> str:
-    """'Source: denmark.txt, question 13; examples, not a full list' for the rows a chart plots.
+    """'Source: chapter.txt, question 13; examples, not a full list' for the rows a chart plots.
 
     `frame` needs source_file and a question-number column; "examples, not a full list" is added
     (naming the chapters when there are several) where a plotted row has not_exhaustive=True.

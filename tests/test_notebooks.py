@@ -1,0 +1,110 @@
+"""The notebooks: committed without outputs, parameterised, and rerun with nbval so their checks guard findings.
+
+`test_nbval` runs `pytest --nbval-lax` on a copy of notebooks/ beside a link to data/, so a rerun never
+writes into the work tree (05-briefing writes its figures into the copy's reports/). --nbval-lax runs
+every cell and fails on any error, which is what the notebooks' assert cells need; outputs are not
+compared, because the notebooks are committed without them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+EXPECTED = ["01-read-a-chapter", "02-guidelines-by-authority", "03-audience-and-mandatoriness",
+            "04-compare-jurisdictions", "05-briefing"]
+
+
+def test_the_notebooks_in_reading_order():
+    assert [p.stem for p in NOTEBOOKS] == EXPECTED
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_stripped_parameterised_and_calls_the_library(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "policyqa"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for c in code:
+        assert c.outputs == [] and c.execution_count is None, \
+            f"{path.name}: commit notebooks without outputs (jupyter nbconvert --clear-output --inplace)"
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1, f"{path.name}: one cell tagged 'parameters'"
+    assert "DATA =" in params[0].source and "JURISDICTION =" in params[0].source
+    source = "\n".join(c.source for c in code)
+    assert "from policyqa import" in source
+    for trick in (r"sys\.path", r"import matplotlib", r"\bplt\.", r"\bre\.compile", r"(?<![\w.])open\("):
+        assert not re.search(trick, source), f"{path.name}: {trick!r} belongs in the library, not in a cell"
+    assert max(len(c.source.splitlines()) for c in code) <= 30
+    assert "assert " in source, f"{path.name}: a notebook checks its findings"
+
+
+def _kernel_env() -> dict:
+    env = dict(os.environ)
+    env.pop("PYTHONSTARTUP", None)
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+def test_nbval(tmp_path):
+    work = tmp_path / "project"
+    shutil.copytree(ROOT / "notebooks", work / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    (work / "data").symlink_to(ROOT / "data", target_is_directory=True)
+    cmd = [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=300",
+           "-p", "no:cacheprovider", "-o", "addopts=", "-o", "testpaths=", "--rootdir", str(work), "-q",
+           str(work / "notebooks")]
+    run = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=900, env=_kernel_env())
+    report = (run.stdout + run.stderr)[-6000:]
+    assert run.returncode == 0, f"nbval failed:\n{report}"
+    assert "passed" in run.stdout and "failed" not in run.stdout.split("\n")[-2], report
+    figures = list((work / "reports" / "figures").glob("*.svg"))
+    assert len(figures) >= 5, report
+    assert (work / "reports" / "briefing.html").is_file()
+
+
+def test_briefing_runs_the_notebooks_with_parameters_and_rerun_keeps_svgs(tmp_path):
+    """`python -m policyqa.briefing` as `make briefing` runs it: papermill, a progress line per notebook,
+    another jurisdiction injected, and byte-identical SVG files on a rerun."""
+    from policyqa.api import read_corpus
+
+    jurisdictions = sorted({s.jurisdiction for s in read_corpus(ROOT / "data" / "raw").summaries})
+    chosen = jurisdictions[-1]
+    outs = []
+    for run in ("a", "b"):
+        reports = tmp_path / run / "reports"
+        cmd = [sys.executable, "-m", "policyqa.briefing", "--jurisdiction", chosen, "--data", str(ROOT / "data/raw"),
+               "--reports", str(reports), "--executed", str(tmp_path / run / "executed"), "--only", "05"]
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, env=_kernel_env())
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "[1/1] 05-briefing: ok" in done.stdout, done.stdout
+        assert "briefing.html" in done.stdout.splitlines()[-1]
+        outs.append({p.name: p.read_bytes() for p in (reports / "figures").glob("*.svg")})
+        executed = json.loads((tmp_path / run / "executed" / "05-briefing.ipynb").read_text(encoding="utf-8"))
+        injected = [c for c in executed["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+        assert injected and chosen in "".join(injected[0]["source"])
+    assert len(outs[0]) >= 5 and outs[0] == outs[1]
+
+
+def test_briefing_stops_at_a_failing_notebook(tmp_path):
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "policyqa", "display_name": "policyqa",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell('DATA = "x"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("assert DATA == 'never', 'a finding changed'")]
+    nbformat.write(nb, nbdir / "01-check.ipynb")
+    cmd = [sys.executable, "-m", "policyqa.briefing", "--data", str(ROOT / "data/raw"), "--notebooks", str(nbdir),
+           "--reports", str(tmp_path / "reports"), "--executed", str(tmp_path / "executed")]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300, env=_kernel_env())
+    assert done.returncode == 1
+    assert "[1/1] 01-check: FAILED" in done.stdout and "a finding changed" in done.stdout, done.stdout
