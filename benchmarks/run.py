@@ -1,0 +1,522 @@
+"""`make bench`: how fast policyqa reads a corpus, against a floor measured in the same run.
+
+    python benchmarks/run.py                    # full run (about 10 minutes on 2 cores), writes benchmarks/results.md
+    python benchmarks/run.py --sizes 1,10,100   # quicker, for development
+    python benchmarks/run.py --out /tmp/r.md    # write the table elsewhere
+
+Measures (issue 5):
+
+1. Throughput: the chapters of data/raw copied 1, 10, 100 and 1000 times into a temporary folder, each
+   copy made distinct by one furniture line put above the first heading ("Copyright policyqa benchmark
+   copy <stem> <n>"), under a distinct file name, with a manifest.csv for the copies (same jurisdiction
+   and edition as the original row), cache off. Each size runs in a fresh process: read_corpus time,
+   MB/s, chapters/s, peak RSS. Every run checks that each copy gives the same questions and guidelines
+   as its original and that the added line landed in the furniture.
+2. Floor: in the same process, interleaved with the runs above, over the same files: read, decode,
+   split into lines and test each line with one compiled regular expression (the reference's
+   "furniture" pattern, which the parser tests against every line). floor_ratio = our time / floor
+   time at the largest size.
+3. Scaling: time per chapter at the largest size / time per chapter at 10 copies.
+4. Import: `import policyqa` against `import pandas`, each in a fresh process, median of 10.
+5. Cache: read_corpus with the cache on, cold (empty cache folder) then warm, at the largest size.
+   cache_ratio = warm median / cold median.
+6. Notebooks: every notebooks/*.ipynb executed with nbclient against a bare notebook that only
+   imports policyqa, on the kernel of this interpreter.
+
+Only the standard library, the project's dependencies and nbclient/nbformat/jupyter_client (all pinned
+in constraints.txt) are used. Prints as its last line:
+    floor_ratio=R import_ratio=R scaling=R cache_ratio=R
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import gc
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+NOTEBOOKS = ROOT / "notebooks"
+DEFAULT_OUT = ROOT / "benchmarks" / "results.md"
+
+SIZES = (1, 10, 100, 1000)
+REPS = {1: 20, 10: 10, 100: 5, 1000: 3}  # read_corpus runs per size (fewer where one run is long)
+COLD_REPS, WARM_REPS = 2, 5  # cache: runs with an emptied cache folder, then runs over the filled one
+IMPORT_REPS = 10
+NOTEBOOK_REPS = 3  # the first run of each notebook fills its (temporary) cache
+GOALS = {"floor_ratio": 3.0, "scaling": 1.2, "import_ratio": 1.2, "cache_ratio": 0.1, "memory": 5.0}
+# modules that must not be loaded by `import policyqa`
+HEAVY = ("matplotlib", "pandera", "IPython", "ipykernel", "jupyter_client", "jupyter_core", "nbformat",
+         "nbclient", "papermill", "notebook", "zmq")
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- data
+
+
+def originals() -> list[Path]:
+    return sorted(p for p in RAW.glob("*.txt") if p.is_file())
+
+
+def make_copies(folder: Path, n: int) -> tuple[int, int]:
+    """n distinct copies of every original chapter in `folder`, with a manifest; (files, bytes)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (RAW / "manifest.csv").open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        fields = list(reader.fieldnames or ["file", "jurisdiction", "edition"])
+        manifest = {row["file"]: row for row in reader}
+    rows, files, size = [], 0, 0
+    for src in originals():
+        data = src.read_bytes()
+        bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+        body = data[len(bom):]
+        newline = b"\r\n" if b"\r\n" in body[:4096] else b"\n"
+        for i in range(n):
+            name = f"{src.stem}-{i:04d}{src.suffix}"
+            extra = f"Copyright policyqa benchmark copy {src.stem} {i:04d}".encode() + newline
+            blob = bom + extra + body
+            (folder / name).write_bytes(blob)
+            rows.append({**manifest.get(src.name, {}), "file": name})
+            files += 1
+            size += len(blob)
+    with (folder / "manifest.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return files, size
+
+
+# --------------------------------------------------------------------------- child processes
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _floor(folder: Path, rx: re.Pattern) -> int:
+    """The least any reader must do: list, read, decode, split into lines, test each line once."""
+    hits = 0
+    for path in sorted(folder.glob("*.txt")):
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        for line in text.splitlines():
+            if rx.search(line):
+                hits += 1
+    return hits
+
+
+def _counts(tables) -> dict[str, tuple[int, int]]:
+    """source_file -> (questions, guidelines)."""
+    q = tables.questions.groupby("source_file").size().to_dict()
+    g = tables.guidelines.groupby("source_file").size().to_dict()
+    return {s.source_file: (int(q.get(s.source_file, 0)), int(g.get(s.source_file, 0))) for s in tables.summaries}
+
+
+def _check_copies(tables, expected: dict[str, tuple[int, int]]) -> None:
+    got = _counts(tables)
+    for name, counts in got.items():
+        original = name.rsplit("-", 1)[0] + Path(name).suffix
+        if counts != expected[original]:
+            raise AssertionError(f"{name}: (questions, guidelines) = {counts}, but {original} gives "
+                                 f"{expected[original]}: the added line changed what is parsed")
+    for chapter in tables.chapters:
+        if not any(line == 1 for line, _ in chapter.furniture):
+            raise AssertionError(f"{chapter.source_file}: the added first line is not furniture")
+    if len(got) != len(tables.summaries) or not got:
+        raise AssertionError("chapters missing from the result")
+
+
+def child_throughput(folder: Path, reps: int) -> dict:
+    import policyqa
+    from policyqa.reference import load_reference
+
+    base_tables = policyqa.read_corpus(RAW, cache=False)  # warm-up: imports, compiled patterns
+    expected = _counts(base_tables)
+    del base_tables
+    gc.collect()
+    base_rss = _peak_rss_mb()
+    rx = load_reference().phrases["furniture"]
+    _floor(folder, rx)  # page cache warm for both
+    ours, floor, peak = [], [], None
+    for rep in range(reps):
+        t = time.perf_counter()
+        _floor(folder, rx)
+        floor.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        tables = policyqa.read_corpus(folder, cache=False)
+        ours.append(time.perf_counter() - t)
+        if rep == 0:
+            peak = _peak_rss_mb()  # with the result still alive, as a user holds it
+            _check_copies(tables, expected)
+            n = len(tables.summaries)
+        del tables
+        gc.collect()
+    return {"ours": ours, "floor": floor, "peak_rss_mb": peak, "base_rss_mb": base_rss, "chapters": n,
+            "floor_pattern": rx.pattern}
+
+
+def child_cache(folder: Path, cache: Path, cold_reps: int, warm_reps: int) -> dict:
+    import policyqa
+
+    os.environ["POLICYQA_CACHE"] = str(cache)
+    policyqa.read_corpus(RAW, cache=False)  # warm-up
+    cold, warm, first = [], [], None
+    for _ in range(cold_reps):
+        shutil.rmtree(cache, ignore_errors=True)
+        gc.collect()
+        t = time.perf_counter()
+        tables = policyqa.read_corpus(folder, cache=True)
+        cold.append(time.perf_counter() - t)
+        first = tables
+    n_files = sum(1 for p in cache.rglob("*") if p.is_file())
+    for _ in range(warm_reps):
+        gc.collect()
+        t = time.perf_counter()
+        tables = policyqa.read_corpus(folder, cache=True)
+        warm.append(time.perf_counter() - t)
+        for name in ("questions", "guidelines", "obligations", "diagnostics"):
+            if not getattr(tables, name).equals(getattr(first, name)):
+                raise AssertionError(f"the cached run gives a different {name} table")
+        del tables
+    return {"cold": cold, "warm": warm, "cache_files": n_files, "chapters": len(first.summaries)}
+
+
+IMPORT_CODE = """
+import sys, time, json
+t = time.perf_counter()
+{stmt}
+elapsed = time.perf_counter() - t
+heavy = sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})
+print(json.dumps({{"s": elapsed, "heavy": heavy}}))
+"""
+
+
+def run_import(stmt: str) -> dict:
+    env = {**os.environ, "POLICYQA_CACHE": "off"}
+    out = subprocess.run([sys.executable, "-c", IMPORT_CODE.format(stmt=stmt, heavy=HEAVY)], env=env,
+                         capture_output=True, text=True, check=True, cwd=tempfile.gettempdir())
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def spawn(kind: str, **kw) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--args", json.dumps(kw)]
+    env = {**os.environ}
+    if kind == "throughput":
+        env["POLICYQA_CACHE"] = "off"
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"benchmark child {kind} failed:\n{out.stderr[-4000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def kernel_name() -> str:
+    """'policyqa' when registered for this interpreter, else 'python3' (which runs sys.executable)."""
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        spec = KernelSpecManager().get_kernel_spec("policyqa")
+        exe = spec.argv[0]
+        if exe in ("python", "python3") or Path(exe).resolve() == Path(sys.executable).resolve():
+            return "policyqa"
+    except Exception:  # noqa: BLE001 - no such kernel: fall back
+        pass
+    return "python3"
+
+
+def run_notebook(nb, kernel: str, cwd: Path) -> float:
+    from nbclient import NotebookClient
+
+    client = NotebookClient(nb, timeout=900, kernel_name=kernel, resources={"metadata": {"path": str(cwd)}})
+    t = time.perf_counter()
+    client.execute()
+    return time.perf_counter() - t
+
+
+def bench_notebooks(tmp: Path, reps: int) -> dict:
+    import nbformat
+
+    paths = sorted(NOTEBOOKS.glob("*.ipynb")) if NOTEBOOKS.is_dir() else []
+    kernel = kernel_name()
+    saved = os.environ.get("POLICYQA_CACHE")
+    os.environ["POLICYQA_CACHE"] = str(tmp / "nb-cache")  # kernels inherit it; the project's cache is untouched
+    results = {"kernel": kernel, "bare": [], "notebooks": []}
+    try:
+        bare = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import policyqa")])
+        run_notebook(bare, kernel, NOTEBOOKS if NOTEBOOKS.is_dir() else ROOT)  # warm-up (kernel start, .pyc)
+        for _ in range(reps):
+            results["bare"].append(run_notebook(bare, kernel, NOTEBOOKS))
+        for path in paths:
+            entry = {"name": path.name, "times": [], "error": ""}
+            for rep in range(reps):
+                nb = nbformat.read(path, as_version=4)
+                try:
+                    entry["times"].append(run_notebook(nb, kernel, path.parent))
+                except Exception as exc:  # noqa: BLE001 - a failing notebook is reported, not fatal
+                    entry["error"] = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1][:160] if str(exc).strip() else ''}"
+                    break
+                if rep == 0 and entry["times"][0] > 120:
+                    break  # a long notebook runs once, to keep `make bench` near 10 minutes
+            results["notebooks"].append(entry)
+            log(f"notebook {path.name}: {entry['times']} {entry['error']}")
+    finally:
+        if saved is None:
+            os.environ.pop("POLICYQA_CACHE", None)
+        else:
+            os.environ["POLICYQA_CACHE"] = saved
+    return results
+
+
+# --------------------------------------------------------------------------- report
+
+
+def med(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def spread(xs: list[float], fmt: str = "{:.3f}") -> str:
+    return f"{fmt.format(min(xs))}–{fmt.format(max(xs))}" if len(xs) > 1 else "–"
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor() or "unknown"
+    ram = "unknown"
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        ram = f"{kb / 1024 ** 2:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+
+    def version(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                                check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "lib"], cwd=ROOT, capture_output=True,
+                               text=True).stdout.strip()
+        commit += " (lib/ has uncommitted changes)" if dirty else ""
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    cores = os.cpu_count()
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
+    return {"cpu": cpu, "cores": f"{cores} ({usable} usable)", "ram": ram,
+            "python": f"{platform.python_version()} ({platform.python_implementation()})",
+            "pandas": version("pandas"), "pandera": version("pandera"), "policyqa": version("policyqa"),
+            "commit": commit, "platform": platform.platform()}
+
+
+def report(out: Path, info: dict, tp: dict, imports: dict, cache: dict | None, nbs: dict | None,
+           ratios: dict, memory: dict, started: str, seconds: float, load: tuple) -> str:
+    L: list[str] = []
+    L += ["# policyqa benchmarks", "",
+          f"Written by `make bench` (`python benchmarks/run.py`) on {started}, in {seconds / 60:.1f} minutes. "
+          "Times are wall-clock seconds: median, and the spread as min–max over the repetitions. "
+          "Ratios are against a floor measured in the same run, never absolute times.", "",
+          "## Machine", "", "| | |", "|---|---|"]
+    L += [f"| CPU | {info['cpu']} |", f"| cores | {info['cores']} |", f"| RAM | {info['ram']} |",
+          f"| Python | {info['python']} |", f"| pandas | {info['pandas']} |", f"| pandera | {info['pandera']} |",
+          f"| policyqa | {info['policyqa']}, commit {info['commit']} |", f"| platform | {info['platform']} |",
+          f"| load average (1 min) | {load[0]:.2f} at start, {load[1]:.2f} at end (other work on the machine "
+          "widens the spread) |", ""]
+    L += ["## Summary", "", "| measure | value | goal | met |", "|---|---|---|---|"]
+    for name, value, goal, cmp in (
+        ("floor_ratio (read_corpus / floor, largest size)", ratios["floor_ratio"], GOALS["floor_ratio"], "≤"),
+        ("scaling (s/chapter largest size / 10 copies)", ratios["scaling"], GOALS["scaling"], "≤"),
+        ("import_ratio (import policyqa / import pandas)", ratios["import_ratio"], GOALS["import_ratio"], "≤"),
+        ("cache_ratio (warm / cold, largest size)", ratios["cache_ratio"], GOALS["cache_ratio"], "≤"),
+        ("peak RSS above the interpreter / corpus size", memory["ratio"], GOALS["memory"], "<"),
+    ):
+        ok = value <= goal if cmp == "≤" else value < goal
+        L.append(f"| {name} | {value:.3g} | {cmp} {goal:g} | {'yes' if ok else '**no**'} |")
+    L += ["", "## Throughput and floor (cache off)", "",
+          "Each size runs in a fresh process (warm-up: one read of the 9 originals), floor and read_corpus "
+          "interleaved over the same files. Every copy gives the same number of questions and guidelines as "
+          "its original (checked). Peak RSS: `ru_maxrss` of that process after the first run, result alive; "
+          "the interpreter line is its peak after the warm-up (Python, pandas, pandera, policyqa loaded).", "",
+          "| copies | chapters | MB | reps | read_corpus s (median) | spread | MB/s | chapters/s | ms/chapter "
+          "| floor s (median) | floor spread | floor MB/s | ratio | peak RSS MB | interpreter MB | (peak − interp.) / corpus |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for size in sorted(tp):
+        r = tp[size]
+        mb = r["bytes"] / 1e6
+        o, f = med(r["ours"]), med(r["floor"])
+        over = (r["peak_rss_mb"] - r["base_rss_mb"]) * 2 ** 20 / r["bytes"]
+        L.append(f"| {size} | {r['chapters']} | {mb:.2f} | {len(r['ours'])} | {o:.3f} | {spread(r['ours'])} | "
+                 f"{mb / o:.2f} | {r['chapters'] / o:.0f} | {1000 * o / r['chapters']:.2f} | {f:.4f} | "
+                 f"{spread(r['floor'], '{:.4f}')} | {mb / f:.1f} | {o / f:.1f} | {r['peak_rss_mb']:.0f} | "
+                 f"{r['base_rss_mb']:.0f} | {over:.1f} |")
+    first = tp[min(tp)]
+    L += ["", f"Floor pattern (the reference's `furniture` phrase): `{first['floor_pattern']}`", ""]
+    L += ["## Import (fresh process each, timed inside it)", "",
+          "| statement | reps | median s | spread | heavy modules loaded |", "|---|---|---|---|---|"]
+    for stmt, r in imports.items():
+        heavy = ", ".join(sorted({m.split('.')[0] for m in r["heavy"]})) or "none"
+        L.append(f"| `{stmt}` | {len(r['s'])} | {med(r['s']):.4f} | {spread(r['s'], '{:.4f}')} | {heavy} |")
+    L += ["", "import_ratio = median(`import policyqa`) / median(`import pandas`). The last row is the first "
+          "result a notebook waits for (imports pandas and pandera on demand).", ""]
+    if cache:
+        mb = cache["bytes"] / 1e6
+        L += ["## Cache (content hash, largest size)", "",
+              f"{cache['chapters']} chapters, {mb:.1f} MB, {cache['cache_files']} cache files. Cold: cache folder "
+              "emptied before each run. Warm: the same files again; tables checked equal to the cold run's.", "",
+              "| run | reps | median s | spread | MB/s |", "|---|---|---|---|---|",
+              f"| cold (parse and store) | {len(cache['cold'])} | {med(cache['cold']):.3f} | {spread(cache['cold'])} "
+              f"| {mb / med(cache['cold']):.2f} |",
+              f"| warm (reuse) | {len(cache['warm'])} | {med(cache['warm']):.3f} | {spread(cache['warm'])} | "
+              f"{mb / med(cache['warm']):.2f} |", ""]
+    if nbs is not None:
+        L += ["## Notebooks", "",
+              f"Executed with nbclient on kernel `{nbs['kernel']}` (this interpreter), cwd `notebooks/`, "
+              "POLICYQA_CACHE in a temporary folder (the first run of each notebook fills it; later runs reuse it), "
+              "default parameters. The bare notebook has one cell, `import policyqa`, so "
+              "\"over bare\" is the notebook's own work.", ""]
+        if nbs["bare"]:
+            b = med(nbs["bare"])
+            L += ["| notebook | reps | median s | spread | first run s | over bare s | × bare |",
+                  "|---|---|---|---|---|---|---|",
+                  f"| (bare: `import policyqa`) | {len(nbs['bare'])} | {b:.2f} | {spread(nbs['bare'], '{:.2f}')} | "
+                  f"{nbs['bare'][0]:.2f} | – | 1 |"]
+            for e in nbs["notebooks"]:
+                if e["times"] and not e["error"]:
+                    m = med(e["times"])
+                    L.append(f"| {e['name']} | {len(e['times'])} | {m:.2f} | {spread(e['times'], '{:.2f}')} | "
+                             f"{e['times'][0]:.2f} | {m - b:.2f} | {m / b:.1f} |")
+                else:
+                    L.append(f"| {e['name']} | – | failed | {e['error'].replace('|', '/')} | – | – | – |")
+            if not nbs["notebooks"]:
+                L.append("| (no notebooks in notebooks/ when this ran) | | | | | | |")
+        L.append("")
+    L += ["## Method", "",
+          "- Copies: each original chapter of `data/raw/` copied n times as `<stem>-<nnnn>.txt`, one line "
+          "`Copyright policyqa benchmark copy <stem> <nnnn>` put above the first heading (the parser files it as "
+          "furniture), and a `manifest.csv` for the copies with the original's jurisdiction and edition, so "
+          "each copy is parsed exactly as its original. Replicas repeat their lines, so the parser's per-line "
+          "memo (`Classifier.classify`) hits for all but the added line: a corpus of distinct chapters "
+          "would be somewhat slower per MB.",
+          f"- Repetitions: read_corpus {', '.join(f'{s} copies × {REPS.get(s, 3)}' for s in sorted(tp))}; "
+          f"cache {COLD_REPS} cold + {WARM_REPS} warm; imports {IMPORT_REPS} alternating with one discarded "
+          f"warm-up each; notebooks {NOTEBOOK_REPS} (one if the first run exceeds 2 minutes).",
+          "- scaling = (median s / chapters) at the largest size ÷ the same at 10 copies; floor_ratio, "
+          "cache_ratio at the largest size.",
+          "- Goals are reported, not asserted: the tests never time anything.", ""]
+    out.write_text("\n".join(L), encoding="utf-8")
+    return "\n".join(L)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default=",".join(map(str, SIZES)), help="copies per chapter, comma-separated")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--no-notebooks", action="store_true")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--args", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.child:
+        kw = json.loads(a.args)
+        if a.child == "throughput":
+            res = child_throughput(Path(kw["folder"]), kw["reps"])
+        else:
+            res = child_cache(Path(kw["folder"]), Path(kw["cache"]), kw["cold"], kw["warm"])
+        print(json.dumps(res))
+        return 0
+
+    sizes = sorted({int(s) for s in a.sizes.split(",") if s.strip()})
+    if 10 not in sizes:
+        ap.error("--sizes must include 10 (the base of the scaling ratio)")
+    started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    t_start = time.perf_counter()
+    load0 = os.getloadavg()[0]
+    info = machine()
+    big = max(sizes)
+    with tempfile.TemporaryDirectory(prefix="policyqa-bench-") as tmpname:
+        tmp = Path(tmpname)
+        tp: dict[int, dict] = {}
+        folders: dict[int, tuple[Path, int]] = {}
+        for size in sizes:
+            folder = tmp / f"copies-{size}"
+            _, nbytes = make_copies(folder, size)
+            folders[size] = (folder, nbytes)
+            log(f"{size} copies ({nbytes / 1e6:.1f} MB): read_corpus × {REPS.get(size, 3)} and floor")
+            r = spawn("throughput", folder=str(folder), reps=REPS.get(size, 3))
+            r["bytes"] = nbytes
+            tp[size] = r
+            log(f"  median {med(r['ours']):.3f} s, floor {med(r['floor']):.4f} s, peak RSS {r['peak_rss_mb']:.0f} MB")
+
+        log(f"cache at {big} copies: {COLD_REPS} cold + {WARM_REPS} warm")
+        folder, nbytes = folders[big]
+        cache = spawn("cache", folder=str(folder), cache=str(tmp / "cache"), cold=COLD_REPS, warm=WARM_REPS)
+        cache["bytes"] = nbytes
+        log(f"  cold {med(cache['cold']):.2f} s, warm {med(cache['warm']):.2f} s")
+
+        log(f"imports × {IMPORT_REPS}")
+        stmts = ["import pandas", "import policyqa", "from policyqa import read_corpus, read_chapter",
+                 f"import policyqa; policyqa.read_chapter({str(RAW / 'denmark.txt')!r}, cache=False)"]
+        imports: dict[str, dict] = {s: {"s": [], "heavy": []} for s in stmts}
+        for s in stmts:
+            run_import(s)  # warm-up: .pyc files, disk cache
+        for rep in range(IMPORT_REPS):
+            for s in (stmts if rep % 2 == 0 else list(reversed(stmts))):
+                if s == stmts[-1] and rep >= 5:
+                    continue  # the first-result row is informational: 5 runs are enough
+                r = run_import(s)
+                imports[s]["s"].append(r["s"])
+                imports[s]["heavy"] = r["heavy"]
+
+        nbs = None
+        if not a.no_notebooks:
+            log("notebooks")
+            nbs = bench_notebooks(tmp, NOTEBOOK_REPS)
+
+    per_chapter = {s: med(tp[s]["ours"]) / tp[s]["chapters"] for s in tp}
+    ratios = {
+        "floor_ratio": med(tp[big]["ours"]) / med(tp[big]["floor"]),
+        "import_ratio": med(imports["import policyqa"]["s"]) / med(imports["import pandas"]["s"]),
+        "scaling": per_chapter[big] / per_chapter[10],
+        "cache_ratio": med(cache["warm"]) / med(cache["cold"]),
+    }
+    memory = {"ratio": (tp[big]["peak_rss_mb"] - tp[big]["base_rss_mb"]) * 2 ** 20 / tp[big]["bytes"]}
+    heavy = imports["import policyqa"]["heavy"]
+    if heavy:
+        log(f"WARNING: `import policyqa` loaded {', '.join(heavy)}")
+    report(a.out, info, tp, imports, cache, nbs, ratios, memory, started, time.perf_counter() - t_start,
+           (load0, os.getloadavg()[0]))
+    log(f"wrote {a.out} in {(time.perf_counter() - t_start) / 60:.1f} minutes")
+    print(" ".join(f"{k}={v:.3g}" for k, v in ratios.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
