@@ -44,13 +44,42 @@ def test_chapter_level_statement_gives_two_rows_per_guideline(tmp_path):
     assert set(t.guidelines["issuing_authority"]) == {"Cyber Agency"}
 
 
-def test_own_sentence_beats_the_covering_statement(tmp_path):
+def test_own_sentence_adds_to_the_covering_statement_of_its_paragraph(tmp_path):
     text = (f"{Q15}\n\nThe guidelines are voluntary for companies. In addition, the Data Commission has issued "
             "the Breach Response Guide, which requires data controllers to notify breaches within 72 hours. "
             "The non-binding Cloud Security Framework is optional for small and medium-sized enterprises.\n")
     t = chapter(tmp_path, text)
+    assert obligations_of(t, "Breach Response Guide") == {("data controllers and processors", "mandatory"),
+                                                          ("companies", "voluntary")}
+    assert obligations_of(t, "Cloud Security Framework") == {("small and medium-sized enterprises", "voluntary"),
+                                                             ("companies", "voluntary")}
+
+
+def test_own_sentence_beats_the_answers_opening_statement(tmp_path):
+    text = (f"{Q15}\n\nThe guidelines are voluntary for companies.\n\nIn addition, the Data Commission has issued "
+            "the Breach Response Guide, which requires data controllers to notify breaches within 72 hours.\n")
+    t = chapter(tmp_path, text)
     assert obligations_of(t, "Breach Response Guide") == {("data controllers and processors", "mandatory")}
-    assert obligations_of(t, "Cloud Security Framework") == {("small and medium-sized enterprises", "voluntary")}
+
+
+def test_a_later_sentence_naming_a_listed_guideline_adds_its_obligation(tmp_path):
+    text = (f"{Q13}\n\nThe guidance is voluntary for private organisations. Examples include:\n\n"
+            "  • Guidance from the Cyber Centre;\n  • Cyber Essentials;\n  • Board Toolkit.\n\n"
+            "However, Cyber Essentials certification has been mandatory for suppliers bidding for government "
+            "contracts since 2014.\n")
+    t = chapter(tmp_path, text)
+    assert obligations_of(t, "Cyber Essentials") == {("private companies", "voluntary"),
+                                                     ("suppliers and contractors", "mandatory")}
+    assert obligations_of(t, "Board Toolkit") == {("private companies", "voluntary")}
+
+
+def test_two_guidelines_in_one_sentence_keep_their_own_status(tmp_path):
+    text = (f"{Q15}\n\nThe Prudential Authority (PA) has issued Prudential Standard CPS 234, which is legally "
+            "binding on regulated entities, and Prudential Practice Guide CPG 234, which is guidance only and "
+            "not binding.\n")
+    t = chapter(tmp_path, text)
+    assert obligations_of(t, "Prudential Standard CPS 234") == {("regulated entities", "mandatory")}
+    assert obligations_of(t, "Prudential Practice Guide CPG 234") == {("not stated", "voluntary")}
 
 
 def test_nothing_stated_gives_not_stated(tmp_path):

@@ -50,8 +50,7 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
 # ----------------------------------------------------------------------------- tokens and runs
 
 _TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F][\w\u00C0-\u024F’'/&\-]*(?:[.:][0-9][\w\-]*)*|[^\s\w]")
-_CONNECTORS = frozenset("of for on to and the in be with a an at against into under upon via & de la le des du der "
-                        "für von per".split())
+_CONNECTORS = frozenset("of for on to and the in be with a an upon & de la le des du der für von".split())
 _LEADING_NOISE = frozenset(
     "the a an its their this these that those in on for under through with by as at from since besides regarding "
     "specifically moreover furthermore also each every some several many most all both such other new yes no however "
@@ -88,41 +87,54 @@ def tokens(text: str) -> list[Tok]:
     return [Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
-def cap_runs(toks: list[Tok], text: str, *, digits: bool, commas: bool) -> list[tuple[int, int]]:
-    """Maximal runs of capitalised words joined by connectors, as token index ranges [i, j]."""
+def cap_runs(toks: list[Tok], text: str, *, digits: bool, commas: bool, possessives: bool = False
+             ) -> list[tuple[int, int]]:
+    """Maximal runs of capitalised words joined by connectors, as token index ranges [i, j].
+
+    With `possessives`, "Information Commissioner's Office" is one run (an organisation's name);
+    without, a possessive ends a run, so "the NCA's Board Toolkit" gives the owner and the title apart.
+    """
     runs: list[tuple[int, int]] = []
     n = len(toks)
+
+    def cap(k: int) -> bool:
+        t = toks[k]
+        return t.is_word and t.is_cap and (digits or not t.text[0].isdigit())
+
+    def inner_possessive(k: int) -> bool:
+        return possessives and toks[k].possessive and k + 1 < n and cap(k + 1) and not toks[k + 1].possessive
+
     i = 0
     while i < n:
         t = toks[i]
-        if not (t.is_word and t.is_cap) or (t.text[0].isdigit() and not digits):
-            i += 1
-            continue
-        if t.possessive:
+        if not cap(i) or (t.possessive and not inner_possessive(i)):
             i += 1
             continue
         j = i
         last = i
         while j + 1 < n:
             nxt = toks[j + 1]
-            gap = text[toks[j].end: nxt.start]
-            if "\n" in gap:
+            if "\n" in text[toks[j].end: nxt.start]:
                 break
-            if nxt.is_word and nxt.is_cap and not nxt.possessive and (digits or not nxt.text[0].isdigit()):
+            if cap(j + 1) and (not nxt.possessive or inner_possessive(j + 1)):
                 j += 1
                 last = j
-            elif nxt.is_word and nxt.text.lower() in _CONNECTORS:
+            elif (nxt.is_word and nxt.text.lower() in _CONNECTORS) or nxt.text == "&":
                 j += 1
             elif nxt.text == "." and toks[j].text == "No" and j + 2 < n and toks[j + 2].text[0].isdigit():
                 j += 1
-            elif (commas and nxt.text in ",:" and j + 2 < n and toks[j + 2].is_word and toks[j + 2].is_cap
-                  and not toks[j + 2].possessive and toks[j + 2].text.lower() not in _LEADING_NOISE):
+            elif (commas and nxt.text in ",:" and j + 2 < n and cap(j + 2) and not toks[j + 2].possessive
+                  and (nxt.text == ":" or toks[j + 2].text.lower() not in _LEADING_NOISE)):
                 j += 1
             else:
                 break
         runs.append((i, last))
         i = j + 1 if j > i else i + 1
     return runs
+
+
+def strip_possessive(word: str) -> str:
+    return re.sub(r"[’']s?$", "", word)
 
 
 # ----------------------------------------------------------------------------- organisations
@@ -176,8 +188,18 @@ class Lexicon:
                 return abbr
         return self.vocab_names.get(name, "")
 
+    def is_org_word(self, word: str) -> bool:
+        return word in self.org_words or strip_possessive(word) in self.org_words
+
     def is_org_name(self, words: list[str]) -> bool:
-        return any(w.rstrip("’'s") in self.org_words or w in self.org_words for w in words)
+        return any(self.is_org_word(w) for w in words)
+
+    def is_org_abbreviation(self, abbr: str) -> bool:
+        """An abbreviation names a body when the vocabulary says so or the chapter expands it to one."""
+        if abbr in self.vocab_abbr:
+            return True
+        full = self.definitions.get(abbr)
+        return bool(full) and self.is_org_name(full.split())
 
 
 _DEFINITION = re.compile(r"\((?P<abbr>[A-Z][A-Za-z0-9&.\-]*[A-Z0-9][A-Za-z0-9&.\-]*)\)")
@@ -188,26 +210,74 @@ _SUBJECT_ABBR = re.compile(
 )
 
 
+_SMALL_WORDS = frozenset("of for and the on in de des du la le et l d für und van von".split())
+
+
+def _acronym_name(before: str, abbr: str) -> str | None:
+    """The words just before "(ABBR)" whose initials spell it, for names with lower-case words in them
+    ("Commission nationale de l'informatique et des libertés (CNIL)")."""
+    words = list(re.finditer(r"[\w’'\-]+", before[-200:]))
+    letters = abbr.replace(".", "").replace("-", "").lower()
+    for k in range(len(words) - 1, max(-1, len(words) - 14), -1):
+        chosen = [w.group() for w in words[k:]]
+        if not chosen[0][0].isupper():
+            continue
+        initials = "".join(re.split(r"[’']", w)[-1][0].lower() for w in chosen
+                           if re.split(r"[’']", w)[-1].lower() not in _SMALL_WORDS)
+        if initials == letters:
+            return before[-200:][words[k].start():].strip()
+    return None
+
+
 def find_definitions(chapter_text: str, lex: Lexicon) -> None:
     """Record every "Full Name (ABBR)" the chapter gives, anywhere in it."""
     for m in _DEFINITION.finditer(chapter_text):
         abbr = m.group("abbr")
+        if abbr in lex.definitions:
+            continue
         before = chapter_text[max(0, m.start() - 200): m.start()].rstrip()
         toks = tokens(before)
-        runs = cap_runs(toks, before, digits=False, commas=False)
-        if not runs:
-            continue
-        i, j = runs[-1]
-        if toks[j].end != len(before):
-            continue
-        words = [t.text for t in toks[i: j + 1]]
-        while words and words[0].lower() in _LEADING_NOISE:
-            words.pop(0)
-        if len([w for w in words if w[0].isupper()]) < 2 and not lex.is_org_name(words):
-            continue
-        name = before[toks[j + 1 - len(words)].start:] if words else ""
-        if name and abbr not in lex.definitions:
-            lex.definitions[abbr] = name
+        runs = cap_runs(toks, before, digits=False, commas=True, possessives=True)
+        name = None
+        if runs and toks[runs[-1][1]].end == len(before):
+            i, j = runs[-1]
+            while i <= j and toks[i].text.lower() in _LEADING_NOISE:
+                i += 1
+            words = [t.text for t in toks[i: j + 1]]
+            if words and (len([w for w in words if w[0].isupper()]) >= 2 or lex.is_org_name(words)):
+                name = before[toks[i].start:]
+        if name is None or (not lex.is_org_name(name.split()) and _acronym_name(before, abbr)):
+            name = _acronym_name(before, abbr) or name
+        if name:
+            lex.definitions[abbr] = re.sub(r"^(?:the|The)\s+", "", name)
+
+
+def _org_span(words: list[str], lex: Lexicon) -> int | None:
+    """How many of `words` make an organisation's name, or None: an organisation word, then at most
+    an "of/for X" tail ("Agency for Digital Affairs", "Department for Digital, Culture, Media & Sport")."""
+    positions = [n for n, w in enumerate(words) if lex.is_org_word(w)]
+    if not positions:
+        return None
+    first = positions[0]
+    end = first + 1
+    k = end
+    while k < len(words):
+        w = words[k]
+        if lex.is_org_word(w):
+            end = k + 1
+        elif w.lower() in ("of", "for", "on", "de", "des", "du", "für") and k == end:
+            pass
+        elif k > first and words[end - 1:end] and w[0].isupper() and any(
+                x.lower() in ("of", "for", "on", "de", "des", "du", "für") for x in words[first + 1:k]):
+            end = k + 1
+        elif w in (",", "&", "and") and any(x.lower() in ("of", "for") for x in words[first + 1:k]):
+            pass
+        else:
+            break
+        k += 1
+    if len(words[:end]) == 1 and words[0].endswith("s") and not words[0].endswith("ss"):
+        return None  # "Organisations" at the start of a sentence names nobody
+    return end
 
 
 def find_orgs(text: str, lex: Lexicon) -> list[OrgMention]:
@@ -219,28 +289,34 @@ def find_orgs(text: str, lex: Lexicon) -> list[OrgMention]:
             found.append(OrgMention(start, start + len(name), name, abbr or lex.abbreviation_of(name), "vocabulary"))
             start = text.find(name, start + 1)
     toks = tokens(text)
-    for i, j in cap_runs(toks, text, digits=False, commas=False):
-        words = [t.text for t in toks[i: j + 1]]
-        k = 0
-        while k < len(words) and words[k].lower() in _LEADING_NOISE:
-            k += 1
-        words = words[k:]
-        if not words or not lex.is_org_name(words):
-            continue
-        last_org = max(n for n, w in enumerate(words) if w in lex.org_words or w.rstrip("’'s") in lex.org_words)
-        # "Security Agency of Ruritania" ends after its organisation word with "of/for X"; keep that tail
-        tail = words[last_org + 1:]
-        if tail and tail[0].lower() not in ("of", "for", "on", "de", "des", "du", "für"):
-            words = words[: last_org + 1]
-        start = toks[i + k].start
-        end = toks[i + k + len(words) - 1].end
-        name = text[start:end]
-        found.append(OrgMention(start, end, name, lex.abbreviation_of(name), "pattern"))
+    for i, j in cap_runs(toks, text, digits=False, commas=True, possessives=True):
+        while i <= j:  # a run may hold several bodies: "the X Agency and the Y Office"
+            while i <= j and (toks[i].text.lower() in _LEADING_NOISE | _CONNECTORS or not toks[i].is_word):
+                i += 1
+            span = toks[i: j + 1]
+            words = [t.text for t in span]
+            end = _org_span(words, lex) if words else None
+            if not end:
+                break
+            while end > 1 and words[end - 1] in (",", "&", "and", "of", "for"):
+                end -= 1
+            first = next(n for n, w in enumerate(words) if lex.is_org_word(w))
+            # the name starts after the last "and" before its organisation word
+            begin = max([n + 1 for n in range(first) if words[n].lower() in ("and", "the")], default=0)
+            if end - begin == 1 and not (i + begin > 0 and toks[i + begin - 1].text.lower() == "the"):
+                i += end
+                continue  # a lone "Commission" or "Cabinet" names a body only as "the Commission"
+            start, stop = span[begin].start, span[end - 1].end
+            if span[end - 1].possessive:
+                stop = span[end - 1].start + len(strip_possessive(span[end - 1].text))
+            name = text[start:stop]
+            found.append(OrgMention(start, stop, name, lex.abbreviation_of(name), "pattern"))
+            i += end
     for t in toks:
-        word = t.text.rstrip("’'s") if t.possessive else t.text
+        word = strip_possessive(t.text) if t.possessive else t.text
         if not (len(word) >= 2 and sum(c.isupper() for c in word) >= 2):
             continue
-        if word in lex.definitions or word in lex.vocab_abbr:
+        if lex.is_org_abbreviation(word):
             full = lex.full_name(word) or word
             found.append(OrgMention(t.start, t.start + len(word), full, word, "abbreviation"))
     for m in _SUBJECT_ABBR.finditer(text):
@@ -290,12 +366,31 @@ def clean_title(title: str) -> str:
     return title[:1].upper() + title[1:] if title else title
 
 
+_NAMED_AFTER_NOUN = re.compile(
+    r"\b(?P<owner>its|their|[A-Z][\w\-]*[’']s)\s+(?P<noun>guide|guidance|handbook|publication|checklist|toolkit)\s+"
+    r"(?P<t>[A-Z‘“](?:[^,.;()]|,\s(?=[A-Z]))+?)(?=,\s|\.\s|\.$|;|\(|$)"
+)
+
+
+def alias_of(sentence: str, start: int, end: int, found: list[Candidate]) -> Candidate | None:
+    """The candidate that a parenthesised title just after it renames: "X (the Y Framework)"."""
+    if not re.match(r"\s*\)", sentence[end:]):
+        return None
+    for c in found:
+        if c.end <= start and re.fullmatch(r"\s*\(\s*(?:the\s+)?", sentence[c.end:start]):
+            return c
+    return None
+
+
 class TitleFinder:
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
         self.ref = lex.ref
         self.guidance_noun = self.ref.phrases["guidance_noun"]
         self.guidance_predicate = self.ref.phrases["guidance_predicate"]
+        self.appositive = self.ref.phrases["appositive"]
+        self.law_word = self.ref.phrases["law_word"]
+        self.aliases: dict[str, str] = {}  # "NIST Cybersecurity Framework" -> the title it stands for
 
     def context_ok(self, sentence: str, start: int, end: int, before: str) -> bool:
         """A weak instrument noun (strategy, policy, circular) needs the text to be talking about guidance."""
@@ -335,16 +430,34 @@ class TitleFinder:
                 found.append(Candidate(clean_title(m.group("t")), s, e, kind[0]))
             taken.append((m.start(), m.end()))
 
+        for m in _NAMED_AFTER_NOUN.finditer(sentence):  # "its guide Ransomware: Threat Situation, ..."
+            s, e = m.start("t"), m.end("t")
+            if free(s, e) and len(m.group("t").split()) <= 14:
+                kind = instrument_of(m.group("noun"), self.ref)
+                owner = strip_possessive(m.group("owner")) if m.group("owner")[0].isupper() else m.group("owner")
+                found.append(Candidate(clean_title(m.group("t")), s, e, kind[0] if kind else "guide",
+                                       owner=owner.lower() if owner in ("its", "their", "the") else owner))
+                taken.append((s, e))
+
         toks = tokens(sentence)
+        orgs = find_orgs(sentence, self.lex)
+        starts = {k for k, t in enumerate(toks) if k == 0 or not any(x.is_word for x in toks[:k])}
         for i, j in cap_runs(toks, sentence, digits=True, commas=True):
-            owner = ""
             while i <= j and toks[i].text.lower() in _LEADING_NOISE | _CONNECTORS:
                 i += 1
             if i > j:
                 continue
+            if i in starts:  # "Use of the NIST Cybersecurity Framework is ...": the title follows "of the"
+                k = next((k for k in range(i + 1, min(i + 3, j)) if toks[k].text.lower() == "of"), None)
+                if k is not None and instrument_of(sentence[toks[k].end: toks[j].end], self.ref) and \
+                        not instrument_of(sentence[toks[i].start: toks[k].start], self.ref):
+                    i = k + 1
+                    while i <= j and toks[i].text.lower() in _CONNECTORS:
+                        i += 1
+            owner = ""
             prev = toks[i - 1] if i > 0 else None
             if prev is not None and prev.possessive:
-                owner = prev.text.rstrip("’'s") or prev.text
+                owner = strip_possessive(prev.text) or prev.text
             elif prev is not None and prev.text.lower() in ("its", "their"):
                 owner = prev.text.lower()
             s, e = toks[i].start, toks[j].end
@@ -352,13 +465,19 @@ class TitleFinder:
                 continue
             words = [t.text for t in toks[i: j + 1] if t.is_word]
             text = sentence[s:e]
+            if any(o.start <= s + 1 and o.end >= e - 1 for o in orgs):
+                continue  # "National Institute of Standards and Technology" is a body, not a standard
             kind = instrument_of(text, self.ref)
             nxt = toks[j + 1] if j + 1 < len(toks) else None
-            org_positions = [n for n, w in enumerate(words) if w in self.lex.org_words]
+            org_positions = [n for n, w in enumerate(words) if self.lex.is_org_word(w)]
             if kind:
                 m_pos = next((n for n, w in enumerate(words) if instrument_of(w, self.ref)), len(words))
                 if org_positions and max(org_positions) >= m_pos:
                     continue  # "Cyber Security Strategy Headquarters" is an organisation
+                if m_pos > 0 and self.law_word.fullmatch(strip_possessive(words[-1])):
+                    continue  # "... Framework Regulation" is a law
+            elif self.law_word.fullmatch(strip_possessive(words[-1])) or self.law_word.fullmatch(words[0]):
+                continue
             if (kind is None or kind[1] == "weak") and owner and nxt is not None:
                 # "its Review of Patching practices": a publication title may end in lower case
                 tail = re.match(r"((?:\s+[a-z][\w\-]*){1,2})(?=\s*[.;,)]|\s*$)", sentence[e:])
@@ -371,12 +490,19 @@ class TitleFinder:
                 low = follow and instrument_of(follow.group(1), self.ref)
                 if low and low[1] == "strong" and not all(w in self.lex.prefix_body for w in words):
                     kind = low
+            if kind is None and len(words) >= 2 and not org_positions and self.appositive.match(sentence[e:]):
+                kind = ("guide", "strong")  # "10 Steps to Cyber Security, guidance aimed at ..."
             if kind is None or all(instrument_of(w, self.ref) or w.lower() in _LEADING_NOISE for w in words):
                 continue  # "Guides" alone names no instrument
             if kind[1] == "weak" and not self.context_ok(sentence, s, e, before):
                 continue
             text = _TRAILING_DATE.sub("", text)
-            if all(w in self.lex.prefix_body or w in self.lex.jurisdiction_words for w in words):
+            if all(w in self.lex.prefix_body or w in self.lex.jurisdiction_words or instrument_of(w, self.ref)
+                   for w in words):
+                continue  # a standards body named after its country, or "GB standards": no title
+            if alias_of(sentence, s, s + len(text), found):
+                self.aliases[norm(clean_title(text))] = alias_of(sentence, s, s + len(text), found).title
+                taken.append((s, s + len(text)))
                 continue
             found.append(Candidate(clean_title(text), s, s + len(text), kind[0], owner=owner))
             taken.append((s, s + len(text)))
@@ -419,6 +545,11 @@ class Statement:
     levels: tuple[str, ...]
     audiences: tuple[str, ...]
     line: int
+    generic: bool = False  # speaks of guidance in general ("The guidelines are voluntary ..."), so it can cover
+
+    @property
+    def covers(self) -> bool:
+        return bool(self.levels) and self.generic
 
 
 def analyse(text: str, line: int, ref: Reference) -> Statement:
@@ -437,52 +568,49 @@ def analyse(text: str, line: int, ref: Reference) -> Statement:
     for a in loose_auds:
         for x in loose_levels:
             pairs.append((a, x))
-    return Statement(tuple(dict.fromkeys(pairs)), tuple(levels), tuple(audiences), line)
+    generic = bool(ref.phrases["guidance_noun"].search(text))
+    return Statement(tuple(dict.fromkeys(pairs)), tuple(levels), tuple(audiences), line, generic)
 
 
-def obligations_from(scopes: list[list[Statement]], fallback_audiences: list[str], fallback_line: int
-                     ) -> list[tuple[str, str, int, str]]:
-    """(audience, level, line, evidence) for one guideline, nearest statement first.
+def obligations_from(own: list[Statement], covering: list[tuple[str, list[Statement]]], fallback_audiences: list[str],
+                     fallback_line: int) -> list[tuple[str, str, int, str]]:
+    """(audience, level, line, evidence) for one guideline.
 
-    The guideline's own sentence wins; a statement in the same paragraph, then the
-    answer's opening paragraph, covers it when its own sentence says nothing
-    ("The guidelines are voluntary for private companies ..."). An audience named
-    only in the guideline's own sentence keeps the level a covering statement gives.
+    The guideline's own sentences (every sentence that names it) come first. A covering
+    statement, one that speaks of guidance in general and says how binding it is ("The
+    guidelines are voluntary to follow for private companies ..."), in the same paragraph or
+    else in the answer's opening paragraph, applies when the own sentences state no level;
+    one in the same paragraph adds its other audiences when the own sentences bind a named
+    audience ("... has been mandatory for suppliers"). An audience named only in the own sentences takes the level the
+    covering statement gives.
     """
-    names = ("own", "paragraph", "answer")
-    own = scopes[0] if scopes else []
     own_levels = [x for st in own for x in st.levels]
     own_auds = list(dict.fromkeys(a for st in own for a in st.audiences))
+    cover_name, cover = next(((n, [st for st in sts if st.covers]) for n, sts in covering
+                              if any(st.covers for st in sts)), ("", []))
     if own_levels:
         out = []
         for st in own:
             out += [(a, x, st.line, "own") for a, x in st.pairs]
-            if not st.pairs:
-                out += [(a, x, st.line, "own") for a in (own_auds or [NOT_STATED]) for x in st.levels]
+            paired = {x for _, x in st.pairs}
+            out += [(a, x, st.line, "own") for x in st.levels if x not in paired
+                    for a in (own_auds or [NOT_STATED])]
+        if cover and cover_name == "paragraph" and all(a != NOT_STATED for a, *_ in out):
+            named = {a for a, *_ in out}
+            out += [(a, x, st.line, cover_name) for st in cover for a, x in st.pairs if a not in named]
         return _dedupe(out)
-    for name, scope in zip(names[1:], scopes[1:]):
-        stated = [st for st in scope if st.levels]
-        if not stated:
-            continue
+    if cover:
         if own_auds:
-            levels = list(dict.fromkeys(x for st in stated for x in st.levels))
-            return _dedupe([(a, x, stated[0].line, name) for a in own_auds for x in levels])
+            levels = list(dict.fromkeys(x for st in cover for x in st.levels))
+            return _dedupe([(a, x, cover[0].line, cover_name) for a in own_auds for x in levels])
         out = []
-        for st in stated:
-            out += [(a, x, st.line, name) for a, x in st.pairs]
-            paired_levels = {x for _, x in st.pairs}
-            out += [(NOT_STATED, x, st.line, name) for x in st.levels if x not in paired_levels]
+        for st in cover:
+            out += [(a, x, st.line, cover_name) for a, x in st.pairs]
+            paired = {x for _, x in st.pairs}
+            out += [(NOT_STATED, x, st.line, cover_name) for x in st.levels if x not in paired]
         return _dedupe(out)
     auds = own_auds or fallback_audiences or [NOT_STATED]
     return _dedupe([(a, NOT_STATED, fallback_line, "none") for a in auds])
-
-
-_EVIDENCE_RANK = {"own": 0, "paragraph": 1, "answer": 2, "none": 3}
-
-
-def _rank(rows: list[tuple[str, str, int, str]]) -> int:
-    """How close the evidence for a set of obligations is: a guideline's own sentence beats its answer."""
-    return min((_EVIDENCE_RANK[r[3]] for r in rows), default=3)
 
 
 def _dedupe(rows: list[tuple[str, str, int, str]]) -> list[tuple[str, str, int, str]]:
@@ -551,7 +679,11 @@ class Guideline:
     line: int
     where: str
     not_exhaustive: bool
-    obligations: list[tuple[str, str, int, str]]
+    own: list[Statement] = field(default_factory=list)
+    covering: list[tuple[str, list[Statement]]] = field(default_factory=list)
+    fallback: list[str] = field(default_factory=list)
+    obligations: list[tuple[str, str, int, str]] = field(default_factory=list)
+    mentions: set[tuple[int, int]] = field(default_factory=set)  # (block, sentence offset) that name it
 
 
 @dataclass
@@ -674,7 +806,7 @@ class ChapterExtractor:
             done_blocks.add(id(blocks))
             owner = next((x for x in self.chapter.questions if x.blocks is blocks), q)
             for g in self.answer_guidelines(owner, blocks):
-                key = norm(g.title)
+                key = title_key(g.title, self.lex)
                 if key not in seen_titles:  # named again in a later answer: the first mention stands
                     seen_titles[key] = g
                     guidelines.append(g)
@@ -741,17 +873,44 @@ class ChapterExtractor:
         # a title mentioned twice is one guideline; merge the evidence
         merged: dict[str, Guideline] = {}
         for g in out:
-            key = norm(g.title)
+            key = title_key(g.title, self.lex)
             if key in merged:
-                m = merged[key]
-                mine, theirs = _rank(m.obligations), _rank(g.obligations)
-                if theirs < mine:
-                    m.obligations = g.obligations
-                elif theirs == mine:
-                    m.obligations = _dedupe(m.obligations + g.obligations)
+                merged[key].own += g.own
+                merged[key].mentions |= g.mentions
                 continue
             merged[key] = g
-        return sorted(merged.values(), key=lambda g: g.line)
+        guidelines = sorted(merged.values(), key=lambda g: g.line)
+        self.add_mentions(guidelines, blocks, sentence_titles)
+        for g in guidelines:
+            g.obligations = obligations_from(g.own, g.covering, g.fallback, g.line)
+        return guidelines
+
+    def add_mentions(self, guidelines: list[Guideline], blocks: list[Block], sentence_titles) -> None:
+        """Sentences elsewhere in the answer that name a guideline again ("Cyber Essentials certification has
+        been mandatory for suppliers") are its own sentences too, clause by clause."""
+        names: dict[int, list[str]] = {}
+        for n, g in enumerate(guidelines):
+            names[n] = [g.title] + [a for a, t in self.titles.aliases.items() if t == g.title]
+        for k, found in sentence_titles.items():
+            for off, sentence, cands in found:
+                hits = []
+                for n, g in enumerate(guidelines):
+                    if (k, off) in g.mentions:
+                        continue
+                    low = norm(sentence)
+                    if any(len(x) >= 6 and f" {norm(x)} " in f" {low} " for x in names[n]):
+                        hits.append(n)
+                for n in hits:
+                    g = guidelines[n]
+                    marked = sentence
+                    for x in sorted(names[n], key=len, reverse=True):
+                        marked = re.sub(re.escape(x), "\u2063", marked, flags=re.IGNORECASE)
+                    for c in sorted(cands, key=lambda c: c.start, reverse=True):
+                        if c.title not in names[n]:
+                            marked = marked[: c.start] + "___" + marked[c.end:]
+                    clauses = [c for c in _CLAUSE.split(marked) if "\u2063" in c] or [marked]
+                    g.own += [analyse(c.replace("\u2063", "___"), blocks[k].line, self.ref) for c in clauses]
+                    g.mentions.add((k, off))
 
     def list_guidelines(self, q, blocks, items, lead, answer_scope, first_para, scope_statements,
                         handled: set[int]) -> list[Guideline]:
@@ -813,10 +972,9 @@ class ChapterExtractor:
             name, abbr = self.resolve(authority, b.line) if authority is not None else (None, None)
             own = self.statements(text[len(title_part):], b.line, [])
             para = scope_statements(lead) if lead is not None else []
-            fallback = self.audiences_in(title)
-            obligations = obligations_from([own, para, answer_scope], fallback, b.line)
             out.append(Guideline(title, name, abbr or None, source, cand.instrument_type, q, b.line, "list",
-                                 not_exhaustive, obligations))
+                                 not_exhaustive, own=own, covering=[("paragraph", para), ("answer", answer_scope)],
+                                 fallback=self.audiences_in(title), mentions={(k, 0)}))
         return out
 
     def prose_guideline(self, q, blocks, k, off, sentence, cand, cands, found, answer_scope, first_para,
@@ -830,18 +988,39 @@ class ChapterExtractor:
         if name is None:
             self.diags.append(Diagnostic(self.chapter.source_file, b.line, "guess",
                                          f"no issuing authority found for {cand.title!r}", cand.title))
-        own = [analyse(s, b.line, self.ref) for _, s in split_sentences(mask(sentence, cands))]
+        own = clause_statements(sentence, cands, cand, b.line, self.ref)
         para: list[Statement] = []
         for o2, s2, c2 in found:
             if o2 != off and not c2:
                 para += self.statements(s2, b.line, [])
-        scopes = [own, para, answer_scope if first_para != k else []]
-        fallback = self.audiences_in(sentence[cand.start: cand.end])
-        obligations = obligations_from(scopes, fallback, b.line)
         ne = bool(self.not_exhaustive.search(sentence)) or bool(
             first_para is not None and self.not_exhaustive.search(blocks[first_para].text))
         return Guideline(cand.title, name, abbr or None, source, cand.instrument_type, q, b.line,
-                         "list" if b.kind == "item" else "prose", ne, obligations)
+                         "list" if b.kind == "item" else "prose", ne, own=own,
+                         covering=[("paragraph", para), ("answer", answer_scope if first_para != k else [])],
+                         fallback=self.audiences_in(sentence[cand.start: cand.end]), mentions={(k, off)})
+
+
+def clause_statements(sentence: str, cands: list[Candidate], cand: Candidate, line: int, ref: Reference
+                      ) -> list[Statement]:
+    """What the sentence says about one of the guidelines it names: the clauses naming it, and those naming
+    none ("CPS 234, which is legally binding ..., and CPG 234, which is guidance only" says two things)."""
+    marked = sentence
+    for n, c in sorted(enumerate(cands), key=lambda x: x[1].start, reverse=True):
+        marked = marked[: c.start] + ("\u2063" if c is cand else "\u2064") + marked[c.end:]
+    clauses = [c for c in _CLAUSE.split(marked) if "\u2063" in c or "\u2064" not in c]
+    text = " ".join(clauses) if len(cands) > 1 else marked
+    return [analyse(x.replace("\u2063", "___").replace("\u2064", "___"), line, ref) for _, x in split_sentences(text)]
+
+
+def title_key(title: str, lex: Lexicon) -> str:
+    """One key per instrument: "NIST SP 800-61" and "NIST Special Publication 800-61, ..." are the same."""
+    m = lex.identifier.search(title)
+    if m:
+        number = re.search(r"\d+(?:[.\-]\d+)*", m.group("id")[len(m.group("prefix")):])
+        if number:
+            return f"{lex.prefix_body.get(m.group('prefix'), m.group('prefix'))}:{number.group()}"
+    return norm(title)
 
 
 def mask(text: str, cands: list[Candidate]) -> str:
