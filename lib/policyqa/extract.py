@@ -1006,7 +1006,7 @@ def clause_statements(sentence: str, cands: list[Candidate], cand: Candidate, li
     """What the sentence says about one of the guidelines it names: the clauses naming it, and those naming
     none ("CPS 234, which is legally binding ..., and CPG 234, which is guidance only" says two things)."""
     marked = sentence
-    for n, c in sorted(enumerate(cands), key=lambda x: x[1].start, reverse=True):
+    for c in sorted(cands, key=lambda c: c.start, reverse=True):
         marked = marked[: c.start] + ("\u2063" if c is cand else "\u2064") + marked[c.end:]
     clauses = [c for c in _CLAUSE.split(marked) if "\u2063" in c or "\u2064" not in c]
     text = " ".join(clauses) if len(cands) > 1 else marked
