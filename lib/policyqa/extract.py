@@ -87,8 +87,8 @@ def tokens(text: str) -> list[Tok]:
     return [Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
-def cap_runs(toks: list[Tok], text: str, *, digits: bool, commas: bool, possessives: bool = False
-             ) -> list[tuple[int, int]]:
+def cap_runs(toks: list[Tok], text: str, *, digits: bool, commas: bool, possessives: bool = False,
+             split_lists: bool = False) -> list[tuple[int, int]]:
     """Maximal runs of capitalised words joined by connectors, as token index ranges [i, j].
 
     With `possessives`, "Information Commissioner's Office" is one run (an organisation's name);
@@ -119,6 +119,9 @@ def cap_runs(toks: list[Tok], text: str, *, digits: bool, commas: bool, possessi
             if cap(j + 1) and (not nxt.possessive or inner_possessive(j + 1)):
                 j += 1
                 last = j
+            elif split_lists and nxt.text.lower() in ("and", "or") and j + 2 < n and \
+                    toks[j + 2].text.lower() in ("the", "a", "an", "its", "their"):
+                break  # "the ISM and the Essential Eight Model": two names
             elif (nxt.is_word and nxt.text.lower() in _CONNECTORS) or nxt.text == "&":
                 j += 1
             elif nxt.text == "." and toks[j].text == "No" and j + 2 < n and toks[j + 2].text[0].isdigit():
@@ -174,7 +177,8 @@ class Lexicon:
         prefixes = sorted(self.prefix_body, key=len, reverse=True)
         alt = "|".join(re.escape(p) for p in prefixes) or "(?!x)x"
         self.identifier = re.compile(
-            rf"(?<![\w/\-])(?P<id>(?P<prefix>{alt})(?:[ \-]|(?=[A-Z]{{0,3}}\d))(?:[A-Z]{{1,3}}[ \-]?)?\d+(?:[.:\-/]\d+)*"
+            rf"(?<![\w/\-])(?P<id>(?P<prefix>{alt})(?:\s+(?:{alt}))?(?:[ \-]|(?=[A-Z]{{0,3}}\d))(?:[A-Z]{{1,3}}[ \-]?)?"
+            rf"\d+(?:[.:\-/]\d+)*"
             rf"(?:\s+standard\.\s+\d[\d.:\-]*)?)"
         )
         self.jurisdiction_words = {w for _, p in self.ref.jurisdictions for w in re.findall(r"[A-Z][\w]+", p.pattern)}
@@ -426,7 +430,7 @@ class TitleFinder:
         for m in re.finditer(r"[‘“\"](?P<t>[A-Z][^’”\"]{2,150})[’”\"]", sentence):
             s, e = m.start("t"), m.end("t")
             kind = instrument_of(m.group("t"), self.ref)
-            if kind and free(s, e) and (kind[1] == "strong" or self.context_ok(sentence, s, e, before)):
+            if kind and free(s, e) and kind[1] == "strong":  # a quoted name with a strong noun is a title
                 found.append(Candidate(clean_title(m.group("t")), s, e, kind[0]))
             taken.append((m.start(), m.end()))
 
@@ -442,7 +446,7 @@ class TitleFinder:
         toks = tokens(sentence)
         orgs = find_orgs(sentence, self.lex)
         starts = {k for k, t in enumerate(toks) if k == 0 or not any(x.is_word for x in toks[:k])}
-        for i, j in cap_runs(toks, sentence, digits=True, commas=True):
+        for i, j in cap_runs(toks, sentence, digits=True, commas=True, split_lists=True):
             while i <= j and toks[i].text.lower() in _LEADING_NOISE | _CONNECTORS:
                 i += 1
             if i > j:
@@ -458,8 +462,16 @@ class TitleFinder:
             prev = toks[i - 1] if i > 0 else None
             if prev is not None and prev.possessive:
                 owner = strip_possessive(prev.text) or prev.text
+                named = [o for o in orgs if o.end == prev.start + len(owner)]
+                owner = named[0].abbreviation or named[0].name if named else owner
             elif prev is not None and prev.text.lower() in ("its", "their"):
                 owner = prev.text.lower()
+            # "the CIS Controls of the Center for Internet Security": the title ends before "of the <body>"
+            for k in range(i + 1, j):
+                if toks[k].text.lower() in ("of", "from") and any(o.start >= toks[k].end and o.start <= toks[k].end + 5
+                                                                    and o.end >= toks[j].end - 1 for o in orgs):
+                    j = k - 1
+                    break
             s, e = toks[i].start, toks[j].end
             if not free(s, e):
                 continue
@@ -806,10 +818,14 @@ class ChapterExtractor:
             done_blocks.add(id(blocks))
             owner = next((x for x in self.chapter.questions if x.blocks is blocks), q)
             for g in self.answer_guidelines(owner, blocks):
-                key = title_key(g.title, self.lex)
-                if key not in seen_titles:  # named again in a later answer: the first mention stands
-                    seen_titles[key] = g
+                key = title_key(self.titles.aliases.get(norm(g.title), g.title), self.lex)
+                if key not in seen_titles:  # named again in a later answer: the first mention stands,
+                    seen_titles[key] = g  # and what the later answer says about it is its evidence too
                     guidelines.append(g)
+                else:
+                    prior = seen_titles[key]
+                    prior.own += g.own
+                    prior.obligations = obligations_from(prior.own, prior.covering, prior.fallback, prior.line)
         return Extraction(guidelines, xrefs, stances, list(dict.fromkeys(self.diags)))
 
     def heading_question(self, heading: str) -> int | None:
@@ -873,7 +889,7 @@ class ChapterExtractor:
         # a title mentioned twice is one guideline; merge the evidence
         merged: dict[str, Guideline] = {}
         for g in out:
-            key = title_key(g.title, self.lex)
+            key = title_key(self.titles.aliases.get(norm(g.title), g.title), self.lex)
             if key in merged:
                 merged[key].own += g.own
                 merged[key].mentions |= g.mentions
@@ -889,8 +905,12 @@ class ChapterExtractor:
         """Sentences elsewhere in the answer that name a guideline again ("Cyber Essentials certification has
         been mandatory for suppliers") are its own sentences too, clause by clause."""
         names: dict[int, list[str]] = {}
+        numbers: dict[int, str] = {}
         for n, g in enumerate(guidelines):
             names[n] = [g.title] + [a for a, t in self.titles.aliases.items() if t == g.title]
+            key = title_key(g.title, self.lex)
+            if ":" in key and re.search(r"[\-.]|\d{4}", key.split(":", 1)[1]):
+                numbers[n] = key.split(":", 1)[1]  # "800-53" is distinctive enough to name the standard
         for k, found in sentence_titles.items():
             for off, sentence, cands in found:
                 hits = []
@@ -898,13 +918,17 @@ class ChapterExtractor:
                     if (k, off) in g.mentions:
                         continue
                     low = norm(sentence)
-                    if any(len(x) >= 6 and f" {norm(x)} " in f" {low} " for x in names[n]):
+                    if any(len(x) >= 3 and f" {norm(x)} " in f" {low} " for x in names[n]) or (
+                            n in numbers and re.search(rf"(?<![\d.\-]){re.escape(numbers[n])}(?!\d)", sentence)):
                         hits.append(n)
                 for n in hits:
                     g = guidelines[n]
                     marked = sentence
                     for x in sorted(names[n], key=len, reverse=True):
-                        marked = re.sub(re.escape(x), "\u2063", marked, flags=re.IGNORECASE)
+                        marked = re.sub(rf"(?<!\w){re.escape(x)}(?!\w)", "\u2063", marked, flags=re.IGNORECASE)
+                    if n in numbers:
+                        marked = re.sub(rf"(?:[A-Z]{{2,5}}\s+)?(?<![\d.\-]){re.escape(numbers[n])}(?!\d)", "\u2063",
+                                        marked)
                     for c in sorted(cands, key=lambda c: c.start, reverse=True):
                         if c.title not in names[n]:
                             marked = marked[: c.start] + "___" + marked[c.end:]
@@ -935,9 +959,12 @@ class ChapterExtractor:
                 continue
             if label_level is not None and b.level < label_level:
                 label_authority, label_level = None, None
-            title_part = text.split(":", 1)[0] if ":" in text[:120] else text
-            title_part = re.sub(r"[;,.]?\s*(?:and|or)?\s*$", "", title_part).strip()
-            words = title_part.split()
+            lead_in = re.match(r"(?:the|a|an)\s+(?=[A-Z0-9])", text)
+            skip = lead_in.end() if lead_in else 0
+            title_part = item_title(text[skip:])
+            alias = re.match(r"\s*\((?:the\s+)?(?P<alias>[A-Z][^()]{1,80})\)", text[skip + len(title_part):])
+            title_part = text[:skip] + title_part
+            words = title_part[skip:].split()
             first = re.sub(r"(\w)\1+", r"\1", words[0].lower()) if words else ""
             first_kind = instrument_of(first, self.ref) if first else None
             whole_kind = instrument_of(title_part, self.ref)
@@ -951,9 +978,14 @@ class ChapterExtractor:
                 is_guideline = True
             else:
                 is_guideline = False
+            if is_guideline and words and re.fullmatch(r"[a-z]+s", words[-1]) and instrument_of(words[-1], self.ref) \
+                    and not label_authority:
+                is_guideline = False  # "BSI standards": a kind of instrument, not one
             if not is_guideline:
                 continue
             title = clean_title(title_part)
+            if alias and not self.lex.is_org_abbreviation(alias.group("alias")):
+                self.titles.aliases[norm(alias.group("alias"))] = title
             cand = Candidate(title, 0, len(title_part), (whole_kind or first_kind or ("guide", ""))[0])
             authority = None
             source = ""
@@ -1011,6 +1043,17 @@ def clause_statements(sentence: str, cands: list[Candidate], cand: Candidate, li
     clauses = [c for c in _CLAUSE.split(marked) if "\u2063" in c or "\u2064" not in c]
     text = " ".join(clauses) if len(cands) > 1 else marked
     return [analyse(x.replace("\u2063", "___").replace("\u2064", "___"), line, ref) for _, x in split_sentences(text)]
+
+
+def item_title(text: str) -> str:
+    """The title at the start of a list item: before "label: description" (a colon followed by lower
+    case), a lower-case continuation (", which ...", ", version 1.1") or a parenthesis ("(the ...)")."""
+    cut = len(text)
+    for pattern in (r":\s+(?=[a-z])", r",\s+(?=[a-z])", r"\s+\((?=the\s|[a-z])", r"\s+–\s+(?=[a-z])"):
+        m = re.search(pattern, text)
+        if m and m.start() < cut:
+            cut = m.start()
+    return re.sub(r"[;,.]?\s*(?:and|or)?\s*$", "", text[:cut]).strip()
 
 
 def title_key(title: str, lex: Lexicon) -> str:
