@@ -226,8 +226,8 @@ def _acronym_name(before: str, abbr: str) -> str | None:
         chosen = [w.group() for w in words[k:]]
         if not chosen[0][0].isupper():
             continue
-        initials = "".join(re.split(r"[’']", w)[-1][0].lower() for w in chosen
-                           if re.split(r"[’']", w)[-1].lower() not in _SMALL_WORDS)
+        parts = [re.split(r"[’']", w)[-1] or w for w in chosen]
+        initials = "".join(p[0].lower() for p in parts if p and p.lower() not in _SMALL_WORDS)
         if initials == letters:
             return before[-200:][words[k].start():].strip()
     return None
