@@ -14,8 +14,8 @@ nothing piles up in pyplot's registry) with the same furniture:
   order per mandatoriness level (strongest first) in every chart. Colour always
   means mandatoriness (or, in the stance matrix, the answer's stance, which is
   also written in each cell); audiences are never coloured but always sit on an
-  axis in one fixed order (the order of data/reference/audiences.csv, "not
-  stated" last), so an audience is found in the same place in every chart;
+  axis in one fixed order (A to Z, "not stated" last), so an audience is found
+  in the same place in every chart;
 * direct labels (counts and shares written on the bars and cells) wherever they
   beat a legend.
 
@@ -144,13 +144,14 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 # ----------------------------------------------------------------------------- fixed orders
 
 def audience_order(audiences: Iterable[str]) -> list[str]:
-    """The audiences given, in the project's one order: data/reference/audiences.csv, others A-Z, "not stated" last."""
-    from policyqa.reference import load_reference
+    """The audiences given, in the project's one order: A to Z, "not stated" last.
 
-    canonical = list(dict.fromkeys(a for _, a in load_reference().audiences))
-    rank = {a: i for i, a in enumerate(canonical)}
+    Alphabetical rather than the order of data/reference/audiences.csv, which is the order patterns are
+    tried in and changes whenever the vocabulary is tuned; an audience should not move between charts
+    or between runs because a pattern moved.
+    """
     present = {str(a) for a in audiences if not pd.isna(a)}
-    return sorted(present, key=lambda a: (a == NOT_STATED, rank.get(a, len(rank)), a))
+    return sorted(present, key=lambda a: (a == NOT_STATED, a.casefold(), a))
 
 
 def _levels_present(levels: Iterable[str]) -> list[str]:

@@ -1,0 +1,185 @@
+"""In a real browser: the HTML briefing shows every figure, and JupyterLab runs 01-read-a-chapter to a chart.
+
+Headless Chromium is Debian's `chromium` package, driven by the `playwright` package (never
+`playwright install`). When it is missing the set-up installs it with apt-get; the tests skip only
+when that is impossible (not root, no apt-get, no package). Screenshots go to reports/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "reports" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+NOTEBOOK = "01-read-a-chapter.ipynb"
+
+
+def _chromium_path() -> str | None:
+    for candidate in (shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = _chromium_path()
+    if path is None and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run("apt-get update && apt-get install -y chromium", shell=True, env=env, timeout=1200,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        path = _chromium_path()
+    if path is None:
+        pytest.skip("Debian's chromium is not installed and cannot be installed here (needs root and apt-get)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+# ----------------------------------------------------------------------------- (a) the HTML briefing
+
+def test_briefing_shows_every_figure(browser, tmp_path):
+    """The page `make briefing` writes (built here by the same `build_pack` that 05-briefing calls)."""
+    from policyqa import briefing
+
+    pack = briefing.build_pack(ROOT / "data" / "raw", None, tmp_path / "reports")
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    try:
+        page.goto(pack.html.as_uri(), wait_until="load", timeout=60_000)
+        page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=60_000)
+        images = page.evaluate("""() => [...document.images].map(i => ({
+            src: i.getAttribute('src'), natural: i.naturalWidth, w: i.getBoundingClientRect().width,
+            h: i.getBoundingClientRect().height}))""")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "briefing.png"), full_page=True)
+    finally:
+        page.close()
+    assert len(images) == len(pack.figures) >= 5
+    for img in images:
+        assert img["natural"] > 0 and img["w"] > 0 and img["h"] > 0, img
+    assert {img["src"] for img in images} == {f"figures/{f.svg.name}" for f in pack.figures}
+
+
+# ----------------------------------------------------------------------------- (b) JupyterLab
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_server(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"jupyter lab did not answer {url} within {timeout} s")
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """JupyterLab on 127.0.0.1 serving a copy of notebooks/ (the committed notebook is never touched)."""
+    work = tmp_path / "project"
+    (work / "notebooks").mkdir(parents=True)
+    shutil.copy(ROOT / "notebooks" / NOTEBOOK, work / "notebooks" / NOTEBOOK)
+    (work / "data").symlink_to(ROOT / "data", target_is_directory=True)
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter-config"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "jupyter-runtime"),
+               JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "lab-settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "lab-workspaces"))
+    log = (tmp_path / "jupyterlab.log").open("w")
+    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.token={token}", f"--ServerApp.root_dir={work / 'notebooks'}",
+           "--ServerApp.port_retries=0", "--LabApp.news_url=", "--LabApp.extension_manager=readonly"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # CI and the dev machines run as root
+    proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        try:
+            _wait_for_server(f"{base}/api/status?token={token}", proc)
+        except (RuntimeError, TimeoutError) as exc:
+            log.flush()
+            pytest.fail(f"{exc}\n{(tmp_path / 'jupyterlab.log').read_text()[-3000:]}")
+        yield base, token
+    finally:
+        try:  # shuts down the kernels it started, then itself
+            req = urllib.request.Request(f"{base}/api/shutdown?token={token}", method="POST")
+            urllib.request.urlopen(req, timeout=10).close()
+            proc.wait(timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=15)
+        log.close()
+
+
+def test_jupyterlab_runs_the_first_notebook_to_a_chart(browser, jupyterlab, tmp_path):
+    base, token = jupyterlab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", wait_until="domcontentloaded", timeout=120_000)
+        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
+        # the notebook's kernelspec is the registered `policyqa` kernel; JupyterLab starts it on opening
+        kernel = ".jp-NotebookPanel .jp-Toolbar-kernelName"
+        try:
+            page.wait_for_function(f"() => /policyqa/.test(document.querySelector({kernel!r})?.textContent || '')",
+                                   timeout=90_000)
+        except Exception:
+            pytest.fail(f"the notebook did not get the policyqa kernel: {page.inner_text(kernel)!r}")
+        page.click(".lm-MenuBar-itemLabel:text-is('Run')", timeout=30_000)
+        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')", timeout=30_000)
+        n_code = sum(c.cell_type == "code" for c in nbformat.read(ROOT / "notebooks" / NOTEBOOK, as_version=4).cells)
+        page.wait_for_function(
+            """(n) => {
+                const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
+                return prompts.length === n && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+            }""", arg=n_code, timeout=180_000)
+        page.wait_for_selector(".jp-OutputArea-output img", state="attached", timeout=60_000)
+        img = page.locator(".jp-OutputArea-output img").first
+        img.scroll_into_view_if_needed(timeout=30_000)
+        size = img.evaluate("i => [i.naturalWidth, i.naturalHeight]")
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        error_text = errors.all_inner_texts() if errors.count() else []
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "jupyterlab-01.png"))
+    finally:
+        page.close()
+    assert size[0] > 0 and size[1] > 0
+    assert not error_text, error_text
