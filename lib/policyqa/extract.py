@@ -372,8 +372,12 @@ def clean_title(title: str) -> str:
 
 _NAMED_AFTER_NOUN = re.compile(
     r"\b(?P<owner>its|their|[A-Z][\w\-]*[’']s)\s+(?P<noun>guide|guidance|handbook|publication|checklist|toolkit)\s+"
-    r"(?P<t>[A-Z‘“](?:[^,.;()]|,\s(?=[A-Z]))+?)(?=,\s|\.\s|\.$|;|\(|$)"
+    r"(?P<t>[A-Z‘“](?:[^,.;()]|,\s(?=[A-Z]))+?)(?=,\s(?![A-Z])|\.\s|\.$|;|\(|$)"
 )
+
+
+_ISSUING_VERB = re.compile(r"\s+(?:has\s+|have\s+|also\s+)*(?:recommends?|recommended|issued|issues|published|publishes|"
+                           r"adopted|adopts|requires|prescribes|endorses|mandates)\b")
 
 
 def alias_of(sentence: str, start: int, end: int, found: list[Candidate]) -> Candidate | None:
@@ -497,6 +501,8 @@ class TitleFinder:
                     e += tail.end()
                     text = sentence[s:e]
                     kind = ("review", "weak")
+            if all(self.lex.is_org_abbreviation(w) or w.lower() in _CONNECTORS for w in words):
+                continue  # "the NCSC and ICO guidance" names bodies, not a title
             if kind is None and nxt is not None and len(words) >= 2 and not org_positions:
                 follow = re.match(r"\s+([a-z][a-z\-]+)\b", sentence[e:])
                 low = follow and instrument_of(follow.group(1), self.ref)
@@ -761,6 +767,8 @@ class ChapterExtractor:
             return before[0], "possessive"
         if inside and inside[0].start == 0:
             return inside[0], "title"
+        if cand.prefix_body:  # "the Authority recommends ISO 9999" names its recommender; else the body
+            before = [o for o in before if _ISSUING_VERB.match(sentence[o.end: cand.start])]
         if before:
             return before[-1], "sentence"
         if cand.prefix_body:
@@ -1040,9 +1048,15 @@ def clause_statements(sentence: str, cands: list[Candidate], cand: Candidate, li
     marked = sentence
     for c in sorted(cands, key=lambda c: c.start, reverse=True):
         marked = marked[: c.start] + ("\u2063" if c is cand else "\u2064") + marked[c.end:]
-    clauses = [c for c in _CLAUSE.split(marked) if "\u2063" in c or "\u2064" not in c]
-    text = " ".join(clauses) if len(cands) > 1 else marked
-    return [analyse(x.replace("\u2063", "___").replace("\u2064", "___"), line, ref) for _, x in split_sentences(text)]
+
+    def statements(text: str) -> list[Statement]:
+        return [analyse(x.replace("\u2063", "___").replace("\u2064", "___"), line, ref)
+                for _, x in split_sentences(text)]
+
+    own = statements(" ".join(c for c in _CLAUSE.split(marked) if "\u2063" in c))
+    if any(st.levels for st in own):
+        return own
+    return statements(" ".join(c for c in _CLAUSE.split(marked) if "\u2063" in c or "\u2064" not in c))
 
 
 def item_title(text: str) -> str:
