@@ -60,11 +60,11 @@ def test_nbval(tmp_path):
     work = tmp_path / "project"
     shutil.copytree(ROOT / "notebooks", work / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     (work / "data").symlink_to(ROOT / "data", target_is_directory=True)
-    cmd = [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=300",
+    cmd = [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=300", "--color=no",
            "-p", "no:cacheprovider", "-o", "addopts=", "-o", "testpaths=", "--rootdir", str(work), "-q",
            str(work / "notebooks")]
     run = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=900, env=_kernel_env())
-    report = (run.stdout + run.stderr)[-6000:]
+    report = re.sub(r"\x1b\[[0-9;]*m", "", run.stdout + run.stderr)[-6000:]
     assert run.returncode == 0, f"nbval failed:\n{report}"
     assert "passed" in run.stdout and "failed" not in run.stdout.split("\n")[-2], report
     figures = list((work / "reports" / "figures").glob("*.svg"))

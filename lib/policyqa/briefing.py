@@ -329,6 +329,15 @@ def _quiet_kernel_manager(log):
     return QuietKernelManager
 
 
+def _failing_line(traceback: list[str]) -> str:
+    """The source line IPython marks with an arrow in a cell's traceback, without colour codes."""
+    import re
+
+    text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(traceback or []))
+    marked = [ln for ln in text.splitlines() if re.match(r"^-*>\s*\d+", ln.strip())]
+    return re.sub(r"^-*>\s*\d+\s*", "", marked[-1].strip()) if marked else ""
+
+
 def _show(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -380,6 +389,9 @@ def _run_each(pm, paths, data, reports, executed, jurisdiction, kernel, manager,
         except pm.PapermillExecutionError as exc:
             print(f"[{i}/{len(paths)}] {nb.stem}: FAILED in cell {exc.exec_count}: {exc.ename}: "
                   f"{str(exc.evalue).strip()[:300]}", file=out, flush=True)
+            where = _failing_line(exc.traceback)
+            if where:
+                print(f"    at: {where}", file=out, flush=True)
             print(f"    the executed notebook, with the traceback, is {_show(target)}", file=out, flush=True)
             return 1
         except Exception as exc:  # a kernel that died or would not start
