@@ -207,3 +207,21 @@ def test_last_answer_cut_mid_word_is_reported(tmp_path):
     t = chapter(tmp_path, f"{Q14}\n\nMost states rely instead on public–private partnersh\n")
     assert t.questions.iloc[0]["answer"].endswith("partnersh")
     assert t.diagnostics["message"].str.contains("stops mid-sentence").any()
+
+
+def test_title_line_names_the_jurisdiction(tmp_path):
+    text = f"Cybersecurity – Ruritania\n\nRead More…\n\nBest practice\n\n{Q13}\n\nPartly. Some guidance exists.\n"
+    t = chapter(tmp_path, text, jurisdiction=None)
+    assert set(t.questions["jurisdiction"]) == {"Ruritania"}
+    assert t.questions.iloc[0]["stance"] == "partly"
+    assert t.diagnostics["message"].str.contains("from the title line").any()
+
+
+def test_missing_space_after_a_full_stop_still_ends_the_sentence(tmp_path):
+    text = (f"{Q13}\n\nYes. The agency publishes recommendations on its website.The publications listed below are "
+            "non-binding for private companies, whereas federal authorities are required to comply with them:\n\n"
+            "  • Guide to patching.\n")
+    t = chapter(tmp_path, text)
+    o = t.obligations
+    assert set(zip(o["audience"], o["mandatoriness"].astype(str))) == {("private companies", "voluntary"),
+                                                                      ("federal authorities", "mandatory")}

@@ -22,7 +22,7 @@ from policyqa.reference import Reference
 
 _ABBREV_BEFORE_DOT = re.compile(r"(?:\b(?:No|Nos|eg|e\.g|ie|i\.e|Art|art|para|paras|Mr|Ms|Dr|St|Inc|Ltd|Co|vs|cf|"
                                 r"approx|Sec|sec|Reg|Vol|p|pp)|\b[A-Z])$")
-_SENTENCE_END = re.compile(r"[.!?][’”\"')\]]*\s+(?=[A-Z‘“\"(\[])")
+_SENTENCE_END = re.compile(r"[.!?][’”\"')\]]*\s+(?=[A-Z‘“\"(\[])|(?<=[a-z]{3}\.)(?=[A-Z][a-z])")
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def cap_runs(toks: list[Tok], text: str, *, digits: bool, commas: bool, possessi
     """Maximal runs of capitalised words joined by connectors, as token index ranges [i, j].
 
     With `possessives`, "Information Commissioner's Office" is one run (an organisation's name);
-    without, a possessive ends a run, so "the NCA's Board Toolkit" gives the owner and the title apart.
+    without, a possessive ends a run, so "the NCA's Patch Handbook" gives the owner and the title apart.
     """
     runs: list[tuple[int, int]] = []
     n = len(toks)
@@ -509,7 +509,7 @@ class TitleFinder:
                 if low and low[1] == "strong" and not all(w in self.lex.prefix_body for w in words):
                     kind = low
             if kind is None and len(words) >= 2 and not org_positions and self.appositive.match(sentence[e:]):
-                kind = ("guide", "strong")  # "10 Steps to Cyber Security, guidance aimed at ..."
+                kind = ("guide", "strong")  # "Five Habits of Safe Email, guidance aimed at ..."
             if kind is None or all(instrument_of(w, self.ref) or w.lower() in _LEADING_NOISE for w in words):
                 continue  # "Guides" alone names no instrument
             if kind[1] == "weak" and not self.context_ok(sentence, s, e, before):
@@ -624,8 +624,9 @@ def obligations_from(own: list[Statement], covering: list[tuple[str, list[Statem
         out = []
         for st in cover:
             out += [(a, x, st.line, cover_name) for a, x in st.pairs]
-            paired = {x for _, x in st.pairs}
-            out += [(NOT_STATED, x, st.line, cover_name) for x in st.levels if x not in paired]
+        if not out:  # only when no covering statement names an audience does "not stated" stand
+            for st in cover:
+                out += [(NOT_STATED, x, st.line, cover_name) for x in st.levels]
         return _dedupe(out)
     auds = own_auds or fallback_audiences or [NOT_STATED]
     return _dedupe([(a, NOT_STATED, fallback_line, "none") for a in auds])
@@ -675,6 +676,8 @@ def stance(question: str, blocks: list[Block], ref: Reference) -> str:
     opening = sentences[0][1] if sentences else first
     rest = first[len(opening):]
     patterns = ref.stance
+    if patterns["partly_opener"].match(opening.strip()):
+        return "partly"
     if patterns["yes_opener"].match(opening.strip().lower()) or re.match(r"(?i)^yes\b", opening):
         return "partly" if patterns["contrast"].search(opening) else "yes"
     if patterns["no_opener"].match(opening.strip().lower() + " ") or patterns["negation"].search(opening):
@@ -910,7 +913,7 @@ class ChapterExtractor:
         return guidelines
 
     def add_mentions(self, guidelines: list[Guideline], blocks: list[Block], sentence_titles) -> None:
-        """Sentences elsewhere in the answer that name a guideline again ("Cyber Essentials certification has
+        """Sentences elsewhere in the answer that name a guideline again ("Safe Mail certification has
         been mandatory for suppliers") are its own sentences too, clause by clause."""
         names: dict[int, list[str]] = {}
         numbers: dict[int, str] = {}

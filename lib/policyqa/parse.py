@@ -421,7 +421,13 @@ def _link_shared_answers(questions: list[Question], headings: list[Heading], nam
 
 
 def infer_jurisdiction(lines: tuple[str, ...], ref: Reference, filename: str) -> tuple[str, str, int]:
-    """The jurisdiction the chapter is about: the one it names most, else the file name."""
+    """The jurisdiction the chapter is about: its title line ("Cybersecurity – Ruritania") if it has one,
+    else the one it names most, else the file name."""
+    title = ref.phrases["title_line"]
+    for raw in [line for line in lines if not is_blank(line)][:5]:
+        m = title.match(clean(raw))
+        if m:
+            return m.group("jurisdiction").strip(), "title line", 1
     text = "\n".join(lines)
     tally: dict[str, int] = {}
     for m in ref.jurisdiction_any.finditer(text):
@@ -449,6 +455,7 @@ def parse(src: SourceText, ref: Reference, jurisdiction: str | None = None, edit
     else:
         jurisdiction, source, n = infer_jurisdiction(src.lines, ref, src.name)
         how = {"text": f"from {n} mentions in the text", "file name": "from the file name",
+               "title line": "from the title line",
                "none": "(nothing in the text or file name says)"}[source]
         diags.insert(0, Diagnostic(src.name, 1, "guess", f"jurisdiction inferred as {jurisdiction} {how}"))
     nonblank = sum(1 for line in src.lines if not is_blank(line))
