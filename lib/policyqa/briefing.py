@@ -244,6 +244,18 @@ def build_pack(data: str | Path, jurisdiction: str | None = None, reports: str |
     return pack
 
 
+def write_headline(data: str | Path, jurisdiction: str | None, path: str | Path, dpi: int = 100) -> Path:
+    """The pack's first figure as one small PNG (for a README, which cannot show the ignored reports/)."""
+    from policyqa import charts
+    from policyqa.api import read_corpus
+
+    fig = next(iter(pack_figures(read_corpus(Path(data)), jurisdiction or None).values()))
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(target, format="png", dpi=dpi, metadata={"Software": "policyqa", "Title": charts.finding(fig)})
+    return target
+
+
 _CSS = """
 body { font-family: "DejaVu Sans", Verdana, sans-serif; color: #222; max-width: 62rem; margin: 2rem auto;
        padding: 0 1rem; line-height: 1.45; }
@@ -430,12 +442,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--kernel", default=KERNEL, help=f"Jupyter kernel (default: {KERNEL})")
     p.add_argument("--only", nargs="*", help="run only these notebooks (number or name prefix, e.g. 05)")
     p.add_argument("--pack-only", action="store_true", help="skip the notebooks: draw the pack and the HTML directly")
+    p.add_argument("--headline", metavar="PNG", help="only write the headline chart, small, to this file "
+                                                     "(the README's image) and stop")
     args = p.parse_args(argv)
     data, reports = Path(args.data), Path(args.reports)
     if not data.is_dir():
         print(f"policyqa briefing: error: {args.data}: no such folder", file=sys.stderr)
         return 2
     try:
+        if args.headline:
+            print(f"headline: {_show(write_headline(data, args.jurisdiction or None, Path(args.headline)))}")
+            return 0
         if args.pack_only:
             build_pack(data, args.jurisdiction or None, reports)
         else:
