@@ -113,6 +113,13 @@ def jupyterlab(tmp_path):
     (work / "notebooks").mkdir(parents=True)
     shutil.copy(ROOT / "notebooks" / NOTEBOOK, work / "notebooks" / NOTEBOOK)
     (work / "data").symlink_to(ROOT / "data", target_is_directory=True)
+    # every cell rendered (no virtual scrolling) and no news prompt over the page: user settings of this run only
+    settings = tmp_path / "lab-settings"
+    for plugin, values in (("@jupyterlab/notebook-extension/tracker", '{"windowingMode": "none"}'),
+                           ("@jupyterlab/apputils-extension/notification", '{"fetchNews": "false"}')):
+        target = settings / f"{plugin}.jupyterlab-settings"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(values, encoding="utf-8")
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter-config"),
                JUPYTER_RUNTIME_DIR=str(tmp_path / "jupyter-runtime"),
