@@ -1,21 +1,36 @@
 """Step 6: tables to files that are safe to open.
 
-Every file is written to a temporary name in the target folder and renamed
-into place, so a run that fails or is killed leaves the previous outputs whole.
-CSV and XLSX text that a spreadsheet would run as a formula (a cell starting
-with =, +, -, @, tab or carriage return) is neutralised with a leading
-apostrophe, as OWASP recommends; Parquet and JSON keep values exact.
+Atomic: every file is written under a temporary name beside its target and
+renamed into place only when it is complete. `write_tables` writes all the
+tables first and renames them together at the end, so a run that fails or is
+killed while writing leaves the previous outputs whole and readable.
+
+Spreadsheet-safe (OWASP, "CSV Injection"): in CSV and XLSX output a text cell
+that begins with =, +, -, @, tab or carriage return gets a leading apostrophe,
+so a spreadsheet shows it as text instead of running it as a formula. CSV
+files also quote every field, so a separator inside a value (a comma, or the
+semicolon that Excel uses in many locales) can never start a new cell. XLSX
+stores text as text (never a formula or an error value); characters that XML
+cannot hold are shown as U+FFFD and a cell over Excel's 32,767-character limit
+is cut with a visible note. Parquet and JSON keep every value exactly.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
-import tempfile
+import re
+import secrets
 from pathlib import Path
+
+from policyqa.errors import PolicyqaError
 
 FORMATS = ("csv", "parquet", "xlsx", "json")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAX_CHARS = 32767  # Excel's limit for one cell
+# What XML 1.0 (so an .xlsx file) cannot hold: C0 controls but tab, LF and CR; surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def neutralise(value):
@@ -25,82 +40,193 @@ def neutralise(value):
     return value
 
 
+def _is_text(dtype) -> bool:
+    import pandas as pd
+
+    if isinstance(dtype, pd.CategoricalDtype):
+        return False  # categories are our own fixed vocabularies (stance, level ...)
+    return pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+
+
 def spreadsheet_safe(df):
+    """A copy of `df` whose text cells cannot start a spreadsheet formula (see `neutralise`)."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object or str(out[col].dtype) in ("string", "str") or \
-                str(out[col].dtype) == "category":
-            if str(out[col].dtype) == "category":
-                continue  # categories are our own fixed vocabularies
+        if _is_text(out[col].dtype):
             out[col] = out[col].map(neutralise, na_action="ignore")
     return out
 
 
+def write_csv(df, target) -> None:
+    """Spreadsheet-safe CSV to a path or an open text stream: neutralised cells, every field quoted."""
+    spreadsheet_safe(df).to_csv(target, index=False, encoding="utf-8", quoting=csv.QUOTE_ALL)
+
+
+# --------------------------------------------------------------------------- atomic files
+
+
+def _temporary_beside(target: Path) -> Path:
+    """A new, empty, hidden file beside `target`, ending in the target's suffix (so writers that
+    pick a format or a compression from the name, like matplotlib and pandas, pick the same one).
+    Created with mode 0o666 less the umask, as a plain open() would, not mkstemp's 0o600."""
+    for _ in range(100):
+        tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp{target.suffix}")
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
+    raise FileExistsError(f"no free temporary name beside {target}")
+
+
+def _flush_to_disk(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform or file system can sync a folder
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path):
-    """A temporary path beside `target`, renamed over it only if the block finishes."""
+    """A temporary path beside `target`, renamed over it only if the block finishes.
+
+        with atomic_path(Path("reports/figures/a.png")) as tmp:
+            fig.savefig(tmp)        # tmp ends in .png too
+
+    If the block raises (or the process dies), `target` is untouched: the previous
+    version stays whole and the temporary file is removed (a killed process may
+    leave a hidden ``.a.png.<pid>-<random>.tmp.png`` behind, never a half `target`).
+    """
+    target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    tmp = _temporary_beside(target)
     try:
-        yield Path(tmp)
+        yield tmp
+        _flush_to_disk(tmp)
         os.replace(tmp, target)
+        _sync_folder(target.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
 
 
-def write_table(df, target: Path, fmt: str) -> Path:
-    with atomic_path(target) as tmp:
-        if fmt == "csv":
-            spreadsheet_safe(df).to_csv(tmp, index=False, encoding="utf-8")
-        elif fmt == "parquet":
-            df.to_parquet(tmp, index=False)
-        elif fmt == "json":
-            df.to_json(tmp, orient="records", force_ascii=False, indent=1)
-        elif fmt == "xlsx":
-            _write_xlsx(spreadsheet_safe(df), tmp)
-        else:
-            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return target
+# --------------------------------------------------------------------------- formats
 
 
-def _write_xlsx(df, path: Path) -> None:
+def _write(df, path: Path, fmt: str, name: str = "table") -> None:
+    if fmt == "csv":
+        write_csv(df, path)
+    elif fmt == "parquet":
+        df.to_parquet(path, index=False)
+    elif fmt == "json":
+        df.to_json(path, orient="records", force_ascii=False, indent=1, double_precision=15)
+    elif fmt == "xlsx":
+        _write_xlsx(spreadsheet_safe(df), path, sheet=re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "table")
+    else:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def xlsx_text(value: str) -> str:
+    """Text an .xlsx cell can hold: XML-illegal characters shown as U+FFFD, and over-long text cut
+    at Excel's 32,767-character limit with a note saying so (CSV, Parquet and JSON keep it all)."""
+    value = _NOT_XML.sub("\ufffd", value)
+    if len(value) > XLSX_MAX_CHARS:
+        note = f" […cut: {len(value):,} characters in all; the CSV, Parquet and JSON files have the full text]"
+        value = value[: XLSX_MAX_CHARS - len(note)] + note
+    return value
+
+
+def _cell_value(v):
+    """A pandas value as openpyxl should store it: None for missing, Python numbers, text for the rest."""
+    import numbers
+
+    import pandas as pd
+
+    if isinstance(v, str):
+        return xlsx_text(v)
+    if v is None or (not isinstance(v, (list, tuple)) and pd.api.types.is_scalar(v) and pd.isna(v)):
+        return None
+    if isinstance(v, numbers.Number) or type(v).__name__ == "bool_":
+        return v.item() if hasattr(v, "item") else v  # numpy scalars to Python bool, int, float
+    return xlsx_text(str(v))
+
+
+def _write_xlsx(df, path: Path, sheet: str = "table") -> None:
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "table"
-    ws.append([str(c) for c in df.columns])
-    for row in df.itertuples(index=False):
-        values = []
-        for v in row:
-            if v is None or (not isinstance(v, str) and _isna(v)):
-                values.append(None)
-            elif isinstance(v, (bool, int, float)):
-                values.append(v)
-            else:
-                values.append(str(v))
-        ws.append(values)
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text, never a formula
+    ws.title = sheet
+    ws.append([xlsx_text(str(c)) for c in df.columns])
+    for r, row in enumerate(df.itertuples(index=False, name=None), start=2):
+        for c, v in enumerate(row, start=1):
+            value = _cell_value(v)
+            if value is None:
+                continue
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text: never a formula ("=...") or an error value ("#N/A")
+    for cell in ws[1]:
+        cell.data_type = "s"
     wb.save(path)
 
 
-def _isna(v) -> bool:
-    try:
-        import pandas as pd
-
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
+def write_table(df, target: Path, fmt: str) -> Path:
+    """One table to `target`, replaced atomically."""
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        _write(df, tmp, fmt, target.stem)
+    return target
 
 
 def write_tables(frames: dict, out_dir: str | Path, fmt: str = "csv") -> list[Path]:
-    """One file per table in `out_dir`; each one replaced atomically."""
+    """One file per table in `out_dir`, all or nothing: every table is written to a temporary file
+    first and the files are renamed into place only when all of them are complete.
+
+    A folder that cannot be created or written raises PolicyqaError naming it."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = Path(out_dir)
-    return [write_table(df, out / f"{name}.{fmt}", fmt) for name, df in frames.items()]
+    targets = [out / f"{name}.{fmt}" for name in frames]
+    where = out
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with contextlib.ExitStack() as stack:
+            staged = []
+            for (name, df), target in zip(frames.items(), targets):
+                where = target
+                tmp = stack.enter_context(_staged(target))
+                _write(df, tmp, fmt, name)
+                _flush_to_disk(tmp)
+                staged.append((tmp, target))
+            for tmp, target in staged:
+                where = target
+                os.replace(tmp, target)
+            _sync_folder(out)
+    except OSError as exc:
+        what = exc.strerror or str(exc)
+        if isinstance(exc, (FileExistsError, NotADirectoryError)) and not out.is_dir():
+            what = "is not a folder"
+        raise PolicyqaError(str(where), 1, f"cannot write the tables there: {what}") from None
+    return targets
+
+
+@contextlib.contextmanager
+def _staged(target: Path):
+    """A temporary file beside `target` that is removed on the way out unless it was renamed."""
+    tmp = _temporary_beside(target)
+    try:
+        yield tmp
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
