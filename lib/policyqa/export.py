@@ -12,7 +12,8 @@ files also quote every field, so a separator inside a value (a comma, or the
 semicolon that Excel uses in many locales) can never start a new cell. XLSX
 stores text as text (never a formula or an error value); characters that XML
 cannot hold are shown as U+FFFD and a cell over Excel's 32,767-character limit
-is cut with a visible note. Parquet and JSON keep every value exactly.
+is cut with a visible note; line ends inside a cell are LF. Parquet and JSON keep
+every value exactly.
 """
 
 from __future__ import annotations
@@ -137,9 +138,10 @@ def _write(df, path: Path, fmt: str, name: str = "table") -> None:
 
 
 def xlsx_text(value: str) -> str:
-    """Text an .xlsx cell can hold: XML-illegal characters shown as U+FFFD, and over-long text cut
-    at Excel's 32,767-character limit with a note saying so (CSV, Parquet and JSON keep it all)."""
-    value = _NOT_XML.sub("\ufffd", value)
+    """Text an .xlsx cell can hold: line ends as LF (XML reads a bare CR back as LF anyway),
+    XML-illegal characters shown as U+FFFD, and over-long text cut at Excel's 32,767-character
+    limit with a note saying so (CSV, Parquet and JSON keep it all)."""
+    value = _NOT_XML.sub("\ufffd", value.replace("\r\n", "\n").replace("\r", "\n"))
     if len(value) > XLSX_MAX_CHARS:
         note = f" […cut: {len(value):,} characters in all; the CSV, Parquet and JSON files have the full text]"
         value = value[: XLSX_MAX_CHARS - len(note)] + note
