@@ -1,6 +1,6 @@
 """Step 6: tables to files that are safe to open.
 
-Atomic: every file is written under a temporary name beside its target and
+Atomic: every file is written in a hidden staging folder beside its target and
 renamed into place only when it is complete. `write_tables` writes all the
 tables first and renames them together at the end, so a run that fails or is
 killed while writing leaves the previous outputs whole and readable.
@@ -65,19 +65,56 @@ def write_csv(df, target) -> None:
 
 # --------------------------------------------------------------------------- atomic files
 
+STAGING_PREFIX = ".policyqa-tmp-"
+STALE_AFTER_S = 3600  # a staging folder this old, of a process that is gone, is a leftover of a killed run
 
-def _temporary_beside(target: Path) -> Path:
-    """A new, empty, hidden file beside `target`, ending in the target's suffix (so writers that
-    pick a format or a compression from the name, like matplotlib and pandas, pick the same one).
-    Created with mode 0o666 less the umask, as a plain open() would, not mkstemp's 0o600."""
-    for _ in range(100):
-        tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp{target.suffix}")
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _remove_stale(folder: Path) -> None:
+    """Staging folders left by killed runs: only those of dead processes and over an hour old."""
+    import shutil
+    import time
+
+    for d in folder.glob(STAGING_PREFIX + "*"):
         try:
-            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            pid = int(d.name[len(STAGING_PREFIX):].split("-", 1)[0])
+            old = time.time() - d.stat().st_mtime > STALE_AFTER_S
+        except (ValueError, OSError):
+            continue
+        if d.is_dir() and old and pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _staging(folder: Path):
+    """A new hidden folder inside `folder` (so on the same file system: a rename from it is atomic),
+    removed with whatever is left in it on the way out."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    _remove_stale(folder)
+    for _ in range(100):
+        d = folder / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            d.mkdir()
+            break
         except FileExistsError:
             continue
-        return tmp
-    raise FileExistsError(f"no free temporary name beside {target}")
+    else:
+        raise FileExistsError(f"no free staging folder name in {folder}")
+    try:
+        yield d
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def _flush_to_disk(path: Path) -> None:
@@ -99,26 +136,24 @@ def _sync_folder(folder: Path) -> None:
 
 @contextlib.contextmanager
 def atomic_path(target: Path):
-    """A temporary path beside `target`, renamed over it only if the block finishes.
+    """A temporary path for `target`, renamed over it only if the block finishes.
 
         with atomic_path(Path("reports/figures/a.png")) as tmp:
-            fig.savefig(tmp)        # tmp ends in .png too
+            fig.savefig(tmp)        # tmp has the same file name, so the same format is inferred
 
-    If the block raises (or the process dies), `target` is untouched: the previous
-    version stays whole and the temporary file is removed (a killed process may
-    leave a hidden ``.a.png.<pid>-<random>.tmp.png`` behind, never a half `target`).
+    The temporary file sits in a hidden ``.policyqa-tmp-<pid>-<random>`` folder beside the
+    target, so a `glob("*.png")` never sees it. If the block raises, or writes nothing, or the
+    process dies, `target` is untouched: the previous version stays whole.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temporary_beside(target)
-    try:
+    with _staging(target.parent) as folder:
+        tmp = folder / target.name
         yield tmp
+        if not tmp.exists():
+            raise FileNotFoundError(f"nothing was written for {target}")
         _flush_to_disk(tmp)
         os.replace(tmp, target)
         _sync_folder(target.parent)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
 
 
 # --------------------------------------------------------------------------- formats
@@ -192,8 +227,8 @@ def write_table(df, target: Path, fmt: str) -> Path:
 
 
 def write_tables(frames: dict, out_dir: str | Path, fmt: str = "csv") -> list[Path]:
-    """One file per table in `out_dir`, all or nothing: every table is written to a temporary file
-    first and the files are renamed into place only when all of them are complete.
+    """One file per table in `out_dir`, all or nothing: every table is written into a hidden staging
+    folder first and the files are renamed into place only when all of them are complete.
 
     A folder that cannot be created or written raises PolicyqaError naming it."""
     if fmt not in FORMATS:
@@ -202,12 +237,11 @@ def write_tables(frames: dict, out_dir: str | Path, fmt: str = "csv") -> list[Pa
     targets = [out / f"{name}.{fmt}" for name in frames]
     where = out
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        with contextlib.ExitStack() as stack:
+        with _staging(out) as folder:
             staged = []
             for (name, df), target in zip(frames.items(), targets):
                 where = target
-                tmp = stack.enter_context(_staged(target))
+                tmp = folder / target.name
                 _write(df, tmp, fmt, name)
                 _flush_to_disk(tmp)
                 staged.append((tmp, target))
@@ -221,14 +255,3 @@ def write_tables(frames: dict, out_dir: str | Path, fmt: str = "csv") -> list[Pa
             what = "is not a folder"
         raise PolicyqaError(str(where), 1, f"cannot write the tables there: {what}") from None
     return targets
-
-
-@contextlib.contextmanager
-def _staged(target: Path):
-    """A temporary file beside `target` that is removed on the way out unless it was renamed."""
-    tmp = _temporary_beside(target)
-    try:
-        yield tmp
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)

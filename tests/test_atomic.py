@@ -1,0 +1,211 @@
+"""Atomic outputs: tables (and figures, through `atomic_path`) are written in a hidden staging
+folder and renamed into place, so a run that fails, is interrupted or is killed midway leaves the
+previous outputs whole and readable. The kill is real (SIGKILL to a child process stopped in the
+middle of writing a table); nothing here is timed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from policyqa import export
+from policyqa.errors import PolicyqaError
+from policyqa.export import STAGING_PREFIX, atomic_path, write_tables
+
+TABLES = ("questions", "guidelines", "obligations", "cross_references", "authorities", "diagnostics")
+
+
+def frames(tag: str) -> dict:
+    return {name: pd.DataFrame({"table": [name], "run": [tag], "n": pd.array([1], dtype="Int64")}) for name in TABLES}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture
+def previous(tmp_path) -> Path:
+    out = tmp_path / "out"
+    write_tables(frames("old"), out, "csv")
+    return out
+
+
+def test_a_write_replaces_every_table_and_leaves_nothing_else(previous):
+    write_tables(frames("new"), previous, "csv")
+    assert sorted(p.name for p in previous.iterdir()) == sorted(f"{t}.csv" for t in TABLES)
+    for t in TABLES:
+        assert list(pd.read_csv(previous / f"{t}.csv")["run"]) == ["new"]
+
+
+def test_files_get_the_usual_permissions(previous):
+    umask = os.umask(0)
+    os.umask(umask)
+    for p in previous.iterdir():
+        assert p.stat().st_mode & 0o777 == 0o666 & ~umask, p  # not the 0o600 of a mkstemp file
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx", "json"])
+def test_a_write_that_fails_midway_leaves_every_previous_table_whole(tmp_path, monkeypatch, fmt):
+    out = tmp_path / "out"
+    write_tables(frames("old"), out, fmt)
+    before = snapshot(out)
+    real = export._write
+    calls = []
+
+    def disk_full_at_the_fourth(df, path, fmt, name="table"):
+        calls.append(name)
+        if len(calls) == 4:
+            path.write_bytes(b"half a tab")
+            raise OSError(28, "No space left on device")
+        real(df, path, fmt, name)
+
+    monkeypatch.setattr(export, "_write", disk_full_at_the_fourth)
+    with pytest.raises(PolicyqaError) as exc:
+        write_tables(frames("new"), out, fmt)
+    assert exc.value.message == "cannot write the tables there: No space left on device"
+    assert exc.value.path == str(out / f"{TABLES[3]}.{fmt}")
+    assert snapshot(out) == before  # the three tables already written were never renamed into place
+    assert sorted(p.name for p in out.iterdir()) == sorted(before)  # and no staging folder is left
+
+
+def test_ctrl_c_midway_leaves_the_previous_tables(previous, monkeypatch):
+    before = snapshot(previous)
+    real = export._write
+
+    def interrupted(df, path, fmt, name="table"):
+        if name == "authorities":
+            raise KeyboardInterrupt
+        real(df, path, fmt, name)
+
+    monkeypatch.setattr(export, "_write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_tables(frames("new"), previous, "csv")
+    assert snapshot(previous) == before
+    assert sorted(p.name for p in previous.iterdir()) == sorted(before)
+
+
+CHILD = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    import pandas as pd
+    from policyqa import export
+
+    out, marker = Path(sys.argv[1]), Path(sys.argv[2])
+    real = export._write
+
+    def stall_in_the_third(df, path, fmt, name="table"):
+        if name == "obligations":
+            with open(path, "w", encoding="utf-8") as f:
+                f.write('"table","run"\\n"obligations","half')
+                f.flush()
+            marker.write_text(str(path), encoding="utf-8")  # tell the test we are mid-write
+            time.sleep(600)
+        real(df, path, fmt, name)
+
+    export._write = stall_in_the_third
+    names = ("questions", "guidelines", "obligations", "cross_references", "authorities", "diagnostics")
+    export.write_tables({n: pd.DataFrame({"table": [n], "run": ["new"]}) for n in names}, out, "csv")
+""")
+
+
+def kill_midway(tmp_path: Path, out: Path) -> Path:
+    """Run a writer that stops in the middle of a table, SIGKILL it there; return its half-written file."""
+    marker = tmp_path / "midway"
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(out), str(marker)])
+    try:
+        deadline = time.monotonic() + 120  # a guard against a hung child, not a measurement
+        while not marker.exists():
+            assert child.poll() is None, "the writer ended before it reached the third table"
+            assert time.monotonic() < deadline, "the writer never reached the third table"
+            time.sleep(0.05)
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait()
+    assert child.returncode == -signal.SIGKILL
+    return Path(marker.read_text(encoding="utf-8"))
+
+
+def test_a_killed_write_leaves_the_previous_tables_readable(tmp_path, previous):
+    before = snapshot(previous)
+    half = kill_midway(tmp_path, previous)
+    assert half.read_text(encoding="utf-8").endswith('"half')  # it really died mid-table
+    assert snapshot(previous) == before
+    for t in TABLES:
+        assert list(pd.read_csv(previous / f"{t}.csv")["run"]) == ["old"]
+    assert sorted(p.stem for p in previous.glob("*.csv")) == sorted(TABLES)  # the leftover is not a *.csv here
+    leftover = half.parent
+    assert leftover.parent == previous and leftover.name.startswith(STAGING_PREFIX)
+
+
+def test_the_next_run_after_a_kill_writes_normally_and_clears_the_old_leftover(tmp_path, previous):
+    leftover = kill_midway(tmp_path, previous).parent
+    write_tables(frames("new"), previous, "csv")
+    assert leftover.exists()  # fresh: it might belong to a run still going elsewhere
+    an_hour_ago = time.time() - export.STALE_AFTER_S - 60
+    os.utime(leftover, (an_hour_ago, an_hour_ago))
+    write_tables(frames("newer"), previous, "csv")
+    assert not leftover.exists()
+    assert list(pd.read_csv(previous / "guidelines.csv")["run"]) == ["newer"]
+
+
+def test_a_staging_folder_of_a_live_process_is_never_removed(previous):
+    mine = previous / f"{STAGING_PREFIX}{os.getppid()}-cafe"  # the parent of this test process is alive
+    mine.mkdir()
+    an_hour_ago = time.time() - export.STALE_AFTER_S - 60
+    os.utime(mine, (an_hour_ago, an_hour_ago))
+    write_tables(frames("new"), previous, "csv")
+    assert mine.exists()
+
+
+# --------------------------------------------------------------------------- atomic_path, for figures
+
+
+def test_atomic_path_keeps_the_file_name_so_writers_pick_the_same_format(tmp_path):
+    target = tmp_path / "figures" / "chart.png"
+    with atomic_path(target) as tmp:
+        assert tmp.name == "chart.png" and tmp != target and tmp.parent.parent == target.parent
+        tmp.write_bytes(b"new")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in target.parent.iterdir()] == ["chart.png"]
+
+
+def test_atomic_path_leaves_the_previous_file_when_the_block_fails(tmp_path):
+    target = tmp_path / "chart.svg"
+    target.write_bytes(b"<svg>old</svg>")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_bytes(b"<svg>ha")
+        raise RuntimeError("the chart failed")
+    assert target.read_bytes() == b"<svg>old</svg>"
+    assert [p.name for p in tmp_path.iterdir()] == ["chart.svg"]
+
+
+def test_atomic_path_that_writes_nothing_does_not_empty_the_target(tmp_path):
+    target = tmp_path / "chart.svg"
+    target.write_bytes(b"<svg>old</svg>")
+    with pytest.raises(FileNotFoundError), atomic_path(target):
+        pass
+    assert target.read_bytes() == b"<svg>old</svg>"
+
+
+def test_atomic_path_with_matplotlib(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    target = tmp_path / "chart.svg"
+    with atomic_path(target) as tmp:
+        fig.savefig(tmp)  # the format comes from the name
+    plt.close(fig)
+    assert target.read_bytes().startswith(b"<?xml")
