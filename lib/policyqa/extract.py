@@ -119,6 +119,10 @@ def cap_runs(toks: list[Tok], text: str, *, digits: bool, commas: bool, possessi
             if cap(j + 1) and (not nxt.possessive or inner_possessive(j + 1)):
                 j += 1
                 last = j
+            elif possessives and cap(j + 1) and nxt.possessive:
+                j += 1  # "the Ruritania Securities Authority's guidance": the name ends with the possessive
+                last = j
+                break
             elif split_lists and nxt.text.lower() in ("and", "or") and j + 2 < n and \
                     toks[j + 2].text.lower() in ("the", "a", "an", "its", "their"):
                 break  # "the ISM and the Essential Eight Model": two names
@@ -164,15 +168,16 @@ class Lexicon:
         self.org_words = self.ref.organisation_words
         self.vocab_abbr: dict[str, str] = {}
         self.vocab_names: dict[str, str] = {}
+        here = {"*", self.jurisdiction, self.ref.jurisdiction_alias.get(self.jurisdiction, self.jurisdiction)}
         for a in self.ref.authorities:
-            if a.jurisdiction in ("*", self.jurisdiction):
+            if a.jurisdiction in here:
                 if a.abbreviation and (a.abbreviation not in self.vocab_abbr or a.jurisdiction != "*"):
                     self.vocab_abbr[a.abbreviation] = a.name
                 self.vocab_names[a.name] = a.abbreviation
         self.prefix_body: dict[str, str] = {}
         for a in self.ref.authorities:
             for p in a.standard_prefixes:
-                if a.jurisdiction in ("*", self.jurisdiction) or p not in self.prefix_body:
+                if a.jurisdiction in here or p not in self.prefix_body:
                     self.prefix_body[p] = a.abbreviation or a.name
         prefixes = sorted(self.prefix_body, key=len, reverse=True)
         alt = "|".join(re.escape(p) for p in prefixes) or "(?!x)x"
@@ -256,30 +261,39 @@ def find_definitions(chapter_text: str, lex: Lexicon) -> None:
             lex.definitions[abbr] = re.sub(r"^(?:the|The)\s+", "", name)
 
 
+_TAIL = ("of", "for", "on", "de", "des", "du", "für")
+
+
 def _org_span(words: list[str], lex: Lexicon) -> int | None:
-    """How many of `words` make an organisation's name, or None: an organisation word, then at most
-    an "of/for X" tail ("Agency for Digital Affairs", "Department for Digital, Culture, Media & Sport")."""
-    positions = [n for n, w in enumerate(words) if lex.is_org_word(w)]
+    """How many of `words` make an organisation's name, or None: words up to an organisation word, then
+    at most an "of/for X" tail ("Agency for Digital Affairs", "Ministry of the Interior and Kingdom
+    Relations", "Department for Digital, Culture, Media & Sport")."""
+    positions = [n for n, w in enumerate(words) if lex.is_org_word(w)
+                 and not (n > 0 and words[n - 1].lower() in ("a", "an", "each", "every", "any"))]
     if not positions:
         return None
     first = positions[0]
     end = first + 1
+    in_tail = False
     k = end
     while k < len(words):
         w = words[k]
-        if lex.is_org_word(w):
+        if lex.is_org_word(w) and (k == end or in_tail):
             end = k + 1
-        elif w.lower() in ("of", "for", "on", "de", "des", "du", "für") and k == end:
+        elif w.lower() in _TAIL and k == end:
+            in_tail = True
+        elif in_tail and w.lower() == "the" and words[k - 1].lower() in _TAIL:
             pass
-        elif k > first and words[end - 1:end] and w[0].isupper() and any(
-                x.lower() in ("of", "for", "on", "de", "des", "du", "für") for x in words[first + 1:k]):
+        elif in_tail and w[0].isupper():
             end = k + 1
-        elif w in (",", "&", "and") and any(x.lower() in ("of", "for") for x in words[first + 1:k]):
+            if w.endswith(("’s", "'s", "’")):
+                break  # "the Central Bank of Ruritania's Guidance": the name ends at the possessive
+        elif in_tail and w in (",", "&", "and") and k + 1 < len(words) and words[k + 1][0].isupper():
             pass
         else:
             break
         k += 1
-    if len(words[:end]) == 1 and words[0].endswith("s") and not words[0].endswith("ss"):
+    if end == 1 and words[0].endswith("s") and not words[0].endswith("ss"):
         return None  # "Organisations" at the start of a sentence names nobody
     return end
 
@@ -305,8 +319,9 @@ def find_orgs(text: str, lex: Lexicon) -> list[OrgMention]:
             while end > 1 and words[end - 1] in (",", "&", "and", "of", "for"):
                 end -= 1
             first = next(n for n, w in enumerate(words) if lex.is_org_word(w))
-            # the name starts after the last "and" before its organisation word
-            begin = max([n + 1 for n in range(first) if words[n].lower() in ("and", "the")], default=0)
+            # "the X Agency and the Y Office" are two names; "Securities and Exchange Board" is one
+            begin = max([n + 1 for n in range(first) if words[n].lower() == "the"
+                         or (words[n].lower() == "and" and lex.is_org_name(words[:n]))], default=0)
             if end - begin == 1 and not (i + begin > 0 and toks[i + begin - 1].text.lower() == "the"):
                 i += end
                 continue  # a lone "Commission" or "Cabinet" names a body only as "the Commission"
@@ -485,7 +500,8 @@ class TitleFinder:
                 continue  # "National Institute of Standards and Technology" is a body, not a standard
             kind = instrument_of(text, self.ref)
             nxt = toks[j + 1] if j + 1 < len(toks) else None
-            org_positions = [n for n, w in enumerate(words) if self.lex.is_org_word(w)]
+            org_positions = [n for n, w in enumerate(words) if self.lex.is_org_word(w)
+                             and not (n > 0 and words[n - 1].lower() in ("a", "an", "each", "every", "any"))]
             if kind:
                 m_pos = next((n for n, w in enumerate(words) if instrument_of(w, self.ref)), len(words))
                 if org_positions and max(org_positions) >= m_pos:
@@ -564,17 +580,20 @@ class Statement:
     audiences: tuple[str, ...]
     line: int
     generic: bool = False  # speaks of guidance in general ("The guidelines are voluntary ..."), so it can cover
+    cover_pairs: tuple[tuple[str, str], ...] = ()  # what its clauses about guidance in general say
+    cover_levels: tuple[str, ...] = ()
+    exclusive: bool = False  # "The remaining guidance is voluntary": not for guidelines with their own status
 
     @property
     def covers(self) -> bool:
-        return bool(self.levels) and self.generic
+        return bool(self.cover_levels)
 
 
-def analyse(text: str, line: int, ref: Reference) -> Statement:
+def _pairs(clauses: list[str], ref: Reference) -> tuple[list[tuple[str, str]], list[str], list[str]]:
     pairs: list[tuple[str, str]] = []
     levels: list[str] = []
     audiences: list[str] = []
-    for clause in _CLAUSE.split(text):
+    for clause in clauses:
         lv = list(dict.fromkeys(label for _, label in _spans(clause, ref.mandatoriness)))
         au = list(dict.fromkeys(label for _, label in _spans(clause, ref.audiences)))
         levels += [x for x in lv if x not in levels]
@@ -583,11 +602,24 @@ def analyse(text: str, line: int, ref: Reference) -> Statement:
             pairs += [(a, lv[0]) for a in au]
     loose_levels = [x for x in levels if not any(p[1] == x for p in pairs)]
     loose_auds = [a for a in audiences if not any(p[0] == a for p in pairs)]
-    for a in loose_auds:
-        for x in loose_levels:
-            pairs.append((a, x))
-    generic = bool(ref.phrases["guidance_noun"].search(text))
-    return Statement(tuple(dict.fromkeys(pairs)), tuple(levels), tuple(audiences), line, generic)
+    pairs += [(a, x) for a in loose_auds for x in loose_levels]
+    return list(dict.fromkeys(pairs)), levels, audiences
+
+
+_REMAINING = re.compile(r"\b(?:remaining|other|rest of the|all other)\b", re.IGNORECASE)
+
+
+def analyse(text: str, line: int, ref: Reference) -> Statement:
+    clauses = _CLAUSE.split(text)
+    pairs, levels, audiences = _pairs(clauses, ref)
+    noun = ref.phrases["guidance_noun"]
+    first_cue = min((m.start() for pattern, _ in ref.mandatoriness for m in [pattern.search(text)] if m),
+                    default=len(text))
+    subject_is_guidance = bool(noun.search(text[:first_cue]))
+    generic = [c for c in clauses if subject_is_guidance or noun.search(c)]
+    cover_pairs, cover_levels, _ = _pairs(generic, ref)
+    return Statement(tuple(pairs), tuple(levels), tuple(audiences), line, bool(generic), tuple(cover_pairs),
+                     tuple(cover_levels), bool(_REMAINING.search(text[:first_cue])))
 
 
 def obligations_from(own: list[Statement], covering: list[tuple[str, list[Statement]]], fallback_audiences: list[str],
@@ -615,18 +647,19 @@ def obligations_from(own: list[Statement], covering: list[tuple[str, list[Statem
                     for a in (own_auds or [NOT_STATED])]
         if cover and cover_name == "paragraph" and all(a != NOT_STATED for a, *_ in out):
             named = {a for a, *_ in out}
-            out += [(a, x, st.line, cover_name) for st in cover for a, x in st.pairs if a not in named]
+            out += [(a, x, st.line, cover_name) for st in cover if not st.exclusive
+                    for a, x in st.cover_pairs if a not in named]
         return _dedupe(out)
     if cover:
         if own_auds:
-            levels = list(dict.fromkeys(x for st in cover for x in st.levels))
+            levels = list(dict.fromkeys(x for st in cover for x in st.cover_levels))
             return _dedupe([(a, x, cover[0].line, cover_name) for a in own_auds for x in levels])
         out = []
         for st in cover:
-            out += [(a, x, st.line, cover_name) for a, x in st.pairs]
+            out += [(a, x, st.line, cover_name) for a, x in st.cover_pairs]
         if not out:  # only when no covering statement names an audience does "not stated" stand
             for st in cover:
-                out += [(NOT_STATED, x, st.line, cover_name) for x in st.levels]
+                out += [(NOT_STATED, x, st.line, cover_name) for x in st.cover_levels]
         return _dedupe(out)
     auds = own_auds or fallback_audiences or [NOT_STATED]
     return _dedupe([(a, NOT_STATED, fallback_line, "none") for a in auds])
@@ -885,8 +918,9 @@ class ChapterExtractor:
                 k += 1
             items = list(range(start, k))
             list_items.update(items)
-            lead = start - 1 if start > 0 and blocks[start - 1].kind == "paragraph" else None
-            out += self.list_guidelines(q, blocks, items, lead, answer_scope, first_para, scope_statements,
+            lead = next((x for x in range(start - 1, -1, -1) if blocks[x].kind == "paragraph"), None)
+            trailer = k if k < len(blocks) and blocks[k].kind == "paragraph" else None
+            out += self.list_guidelines(q, blocks, items, lead, trailer, answer_scope, scope_statements,
                                         handled_items)
         # prose (and bullets that are not list guidelines but name one inside)
         for k, found in sentence_titles.items():
@@ -947,7 +981,7 @@ class ChapterExtractor:
                     g.own += [analyse(c.replace("\u2063", "___"), blocks[k].line, self.ref) for c in clauses]
                     g.mentions.add((k, off))
 
-    def list_guidelines(self, q, blocks, items, lead, answer_scope, first_para, scope_statements,
+    def list_guidelines(self, q, blocks, items, lead, trailer, answer_scope, scope_statements,
                         handled: set[int]) -> list[Guideline]:
         out: list[Guideline] = []
         lead_text = blocks[lead].text if lead is not None else ""
@@ -963,12 +997,18 @@ class ChapterExtractor:
             if not text.strip(" ;,.:") or re.fullmatch(r"[;,.:\s]*(?:and|or)?[;,.:\s]*", text):
                 continue
             lab = self.label.match(text)
-            if lab and len(text.split()) <= 14:
-                label_authority = lab.group("authority").strip()
+            body_label = None
+            if not lab and text.rstrip().endswith(":") and k + 1 <= items[-1] and blocks[k + 1].level > b.level:
+                orgs = find_orgs(text, self.lex)  # "the Office of the Superintendent (OSFI):" over nested items
+                if orgs and len(text[orgs[0].end:].strip(" :()").split()) <= 2:
+                    body_label = orgs[0]
+            if (lab and len(text.split()) <= 14) or body_label:
+                label_authority = lab.group("authority").strip() if lab else body_label
                 label_level = b.level
                 handled.add(b.line)
                 continue
-            if label_level is not None and b.level < label_level:
+            if label_level is not None and (b.level < label_level or (
+                    isinstance(label_authority, OrgMention) and b.level <= label_level)):
                 label_authority, label_level = None, None
             lead_in = re.match(r"(?:the|a|an)\s+(?=[A-Z0-9])", text)
             skip = lead_in.end() if lead_in else 0
@@ -1014,7 +1054,8 @@ class ChapterExtractor:
                 authority = org
             name, abbr = self.resolve(authority, b.line) if authority is not None else (None, None)
             own = self.statements(text[len(title_part):], b.line, [])
-            para = scope_statements(lead) if lead is not None else []
+            para = (scope_statements(lead) if lead is not None else []) + (
+                scope_statements(trailer) if trailer is not None else [])
             out.append(Guideline(title, name, abbr or None, source, cand.instrument_type, q, b.line, "list",
                                  not_exhaustive, own=own, covering=[("paragraph", para), ("answer", answer_scope)],
                                  fallback=self.audiences_in(title), mentions={(k, 0)}))
@@ -1066,7 +1107,9 @@ def item_title(text: str) -> str:
     """The title at the start of a list item: before "label: description" (a colon followed by lower
     case), a lower-case continuation (", which ...", ", version 1.1") or a parenthesis ("(the ...)")."""
     cut = len(text)
-    for pattern in (r":\s+(?=[a-z])", r",\s+(?=[a-z])", r"\s+\((?=the\s|[a-z])", r"\s+–\s+(?=[a-z])"):
+    for pattern in (r":\s+(?=[a-z])", r",\s+(?=[a-z])", r"\s+\((?=the\s|[a-z])", r"\s+–\s+(?=[a-z])",
+                    r",?\s+(?:issued|published|prescribed|prepared|adopted|developed|released|maintained|drafted)"
+                    r"\s+(?:by|under|in)\b"):
         m = re.search(pattern, text)
         if m and m.start() < cut:
             cut = m.start()

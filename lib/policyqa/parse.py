@@ -264,14 +264,17 @@ def _stems(text: str) -> set[str]:
     return {w[:5] for w in _WORD.findall(text.lower()) if len(w) >= 4 and w not in _STOP and not w.isdigit()}
 
 
-def shares_answer(question: str, answer: str) -> bool:
-    """Whether an unanswered question is answered by the next question's answer.
+def shares_answer(question: str, next_question: str, answer: str) -> bool:
+    """Whether an unanswered question is answered together with the next one.
 
-    Web copies run two questions together ("Describe any rules requiring ... report
-    ...?" then "What is the timeline for reporting ...?") over one answer; a question
-    that simply went unanswered shares no content words with the answer that follows.
+    Web copies run two questions on the same matter together ("Describe any rules
+    requiring organisations to report ... to regulatory authorities." then "What is the
+    timeline for reporting to the authorities?") over one answer; a question that simply
+    went unanswered asks about something else than the question after it, and its words
+    are not in the answer.
     """
-    return len(_stems(question) & _stems(answer)) >= 2
+    common = len(_stems(question) & _stems(next_question))
+    return common >= 2 or (common == 1 and len(_stems(question) & _stems(answer)) >= 2)
 
 
 def parse_lines(src: SourceText, ref: Reference) -> tuple[list[Heading], list[Question], list, list, list[Diagnostic]]:
@@ -410,8 +413,7 @@ def _link_shared_answers(questions: list[Question], headings: list[Heading], nam
             while not owner.blocks and j + 1 < len(questions):
                 j += 1
                 owner = questions[j]
-            answer = " ".join(b.text for b in owner.blocks)
-            if owner.blocks and shares_answer(q.text, answer):
+            if owner.blocks and shares_answer(q.text, nxt.text, " ".join(b.text for b in owner.blocks)):
                 q.shares_answer_of = owner.line
                 diags.append(Diagnostic(name, q.line, "guess",
                                         f"question {q.number} has no answer of its own; it shares the answer of "
