@@ -220,6 +220,24 @@ def test_outline_and_side_by_side(corpus, one):
     assert side["source"].str.match(r"^\S+:\d+$").all()
 
 
+def test_helpers_for_a_chapter_without_guidelines(corpus):
+    empty = corpus.guidelines.iloc[0:0]
+    none = corpus.obligations.iloc[0:0]
+    assert briefing.binds(empty, none).empty
+    assert briefing.authority_table(empty, none).empty
+    assert charts.guideline_levels(empty, none).empty
+    assert charts.audience_matrix_data(empty, none).empty
+
+
+def test_binds_lists_every_audience_of_a_guideline(corpus):
+    said = briefing.binds(corpus.guidelines, corpus.obligations)
+    assert set(said.index) == set(corpus.guidelines["guideline_id"])
+    for gid, text in said.items():
+        rows = corpus.obligations[corpus.obligations["guideline_id"] == gid]
+        for r in rows.itertuples():
+            assert f"{r.mandatoriness} for {r.audience}" in text
+
+
 def test_build_pack_writes_figures_and_html(tmp_path, corpus):
     pack = briefing.build_pack(RAW, corpus.summaries[0].jurisdiction, tmp_path)
     assert [f.name for f in pack.figures] == list(briefing.PACK)

@@ -134,9 +134,9 @@ def binds(guidelines, obligations):
 
     gl = guideline_levels(guidelines, obligations)
     order = {a: i for i, a in enumerate(audience_order(gl["audience"]))}
-    gl = gl.assign(_o=gl["audience"].astype(str).map(order)).sort_values(["guideline_id", "_o"])
-    return gl.groupby("guideline_id", sort=False).apply(
-        lambda g: "; ".join(f"{m} for {a}" for a, m in zip(g["audience"], g["mandatoriness"])), include_groups=False)
+    gl = gl.assign(_o=gl["audience"].astype(str).map(order)).sort_values(["guideline_id", "_o"], kind="stable")
+    parts = gl["mandatoriness"].astype(str) + " for " + gl["audience"].astype(str)
+    return parts.groupby(gl["guideline_id"].astype(str), sort=False).agg("; ".join).astype("string")
 
 
 def authority_table(guidelines, obligations):
@@ -347,7 +347,7 @@ def _failing_line(traceback: list[str]) -> str:
 
     text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(traceback or []))
     marked = [ln for ln in text.splitlines() if re.match(r"^-*>\s*\d+", ln.strip())]
-    return re.sub(r"^-*>\s*\d+\s*", "", marked[-1].strip()) if marked else ""
+    return re.sub(r"^-*>\s*\d+\s*", "", marked[0].strip()) if marked else ""  # the first is the cell's own
 
 
 def _show(path: Path) -> str:
