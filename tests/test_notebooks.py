@@ -74,19 +74,22 @@ def test_nbval(tmp_path):
 
 def test_briefing_runs_the_notebooks_with_parameters_and_rerun_keeps_svgs(tmp_path):
     """`python -m policyqa.briefing` as `make briefing` runs it: papermill, a progress line per notebook,
-    another jurisdiction injected, and byte-identical SVG files on a rerun."""
+    another jurisdiction injected (the chapter naming the fewest guidelines, the hardest case for the
+    single-chapter notebooks), and byte-identical SVG files on a rerun."""
     from policyqa.api import read_corpus
 
-    jurisdictions = sorted({s.jurisdiction for s in read_corpus(ROOT / "data" / "raw").summaries})
-    chosen = jurisdictions[-1]
+    corpus = read_corpus(ROOT / "data" / "raw")
+    counts = {s.jurisdiction: int((corpus.guidelines["jurisdiction"] == s.jurisdiction).sum())
+              for s in corpus.summaries}
+    chosen = min(sorted(counts), key=counts.get)
     outs = []
-    for run in ("a", "b"):
+    for run, only in (("a", ["01", "02", "03", "05"]), ("b", ["05"])):
         reports = tmp_path / run / "reports"
         cmd = [sys.executable, "-m", "policyqa.briefing", "--jurisdiction", chosen, "--data", str(ROOT / "data/raw"),
-               "--reports", str(reports), "--executed", str(tmp_path / run / "executed"), "--only", "05"]
+               "--reports", str(reports), "--executed", str(tmp_path / run / "executed"), "--only", *only]
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, env=_kernel_env())
         assert done.returncode == 0, done.stdout + done.stderr
-        assert "[1/1] 05-briefing: ok" in done.stdout, done.stdout
+        assert f"[{len(only)}/{len(only)}] 05-briefing: ok" in done.stdout, done.stdout
         assert "briefing.html" in done.stdout.splitlines()[-1]
         outs.append({p.name: p.read_bytes() for p in (reports / "figures").glob("*.svg")})
         executed = json.loads((tmp_path / run / "executed" / "05-briefing.ipynb").read_text(encoding="utf-8"))
