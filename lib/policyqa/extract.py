@@ -182,7 +182,8 @@ class Lexicon:
         prefixes = sorted(self.prefix_body, key=len, reverse=True)
         alt = "|".join(re.escape(p) for p in prefixes) or "(?!x)x"
         self.identifier = re.compile(
-            rf"(?<![\w/\-])(?P<id>(?P<prefix>{alt})(?:\s+(?:{alt}))?(?:[ \-]|(?=[A-Z]{{0,3}}\d))(?:[A-Z]{{1,3}}[ \-]?)?"
+            rf"(?<![\w/\-])(?P<id>(?P<prefix>{alt})(?:[\s\-]+(?:{alt})){{0,3}}(?:[ \-]|(?=[A-Z]{{0,3}}\d))"
+            rf"(?:[A-Z]{{1,3}}[ \-]?)?"
             rf"\d+(?:[.:\-/]\d+)*"
             rf"(?:\s+standard\.\s+\d[\d.:\-]*)?)"
         )
@@ -385,6 +386,14 @@ def clean_title(title: str) -> str:
     return title[:1].upper() + title[1:] if title else title
 
 
+_SENTENCE_CASE_TAIL = re.compile(
+    r"(?:\s+(?!(?:is|are|was|were|has|have|had|sets?|describes?|provides?|explains?|covers?|lists?|contains?|"
+    r"requires?|recommends?|applies|apply|which|that|who|issued|published|adopted|prepared|developed|released|"
+    r"by|in\s+(?:\d|January|February|March|April|May|June|July|August|September|October|November|December)|"
+    r"on\s+\d|(?:and|or)\s+(?:the|a|an|its|has|have|is|are|(?-i:[A-Z]))|as\b|under\b|pursuant\b|"
+    r"to\s+(?:help|be|the|support|assist)\b)\b)"
+    r"[\w’'/\-]+)*"
+)
 _NAMED_AFTER_NOUN = re.compile(
     r"\b(?P<owner>its|their|[A-Z][\w\-]*[’']s)\s+(?P<noun>guide|guidance|handbook|publication|checklist|toolkit)\s+"
     r"(?P<t>[A-Z‘“](?:[^,.;()]|,\s(?=[A-Z]))+?)(?=,\s(?![A-Z])|\.\s|\.$|;|\(|$)"
@@ -397,7 +406,7 @@ _ISSUING_VERB = re.compile(r"\s+(?:has\s+|have\s+|also\s+)*(?:recommends?|recomm
 
 def alias_of(sentence: str, start: int, end: int, found: list[Candidate]) -> Candidate | None:
     """The candidate that a parenthesised title just after it renames: "X (the Y Framework)"."""
-    if not re.match(r"\s*\)", sentence[end:]):
+    if not re.match(r"\s*(?:,\s*[A-Z][A-Za-z]{1,8}\s*)?\)", sentence[end:]):
         return None
     for c in found:
         if c.end <= start and re.fullmatch(r"\s*\(\s*(?:the\s+)?", sentence[c.end:start]):
@@ -528,6 +537,14 @@ class TitleFinder:
                 kind = ("guide", "strong")  # "Five Habits of Safe Email, guidance aimed at ..."
             if kind is None or all(instrument_of(w, self.ref) or w.lower() in _LEADING_NOISE for w in words):
                 continue  # "Guides" alone names no instrument
+            if kind[1] == "strong" and nxt is not None and nxt.is_word and not nxt.is_cap and (
+                    instrument_of(words[0], self.ref) or instrument_of(words[-1], self.ref)):
+                # "Guidelines on password storage", "Cross Industry Guidance in respect of IT Risks sets out":
+                # a title in sentence case runs on to the punctuation or the verb that ends it
+                tail = _SENTENCE_CASE_TAIL.match(sentence[e:])
+                if tail and tail.group(0).strip() and len(tail.group(0).split()) <= 12:
+                    e += len(tail.group(0).rstrip())
+                    text = sentence[s:e]
             if kind[1] == "weak" and not self.context_ok(sentence, s, e, before):
                 continue
             text = _TRAILING_DATE.sub("", text)
@@ -834,8 +851,16 @@ class ChapterExtractor:
 
     # -- statements
     def statements(self, text: str, line: int, titles: list[Candidate]) -> list[Statement]:
-        masked = mask(text, titles)
+        masked = self.mask_orgs(mask(text, titles))
         return [analyse(s, line, self.ref) for _, s in split_sentences(masked)]
+
+    def mask_orgs(self, text: str) -> str:
+        """Organisation names blanked, same length: "the Critical Infrastructure Protection Centre" is not an
+        audience."""
+        for o in find_orgs(text, self.lex):
+            if o.how != "abbreviation":
+                text = text[: o.start] + "#" * (o.end - o.start) + text[o.end:]
+        return text
 
     def audiences_in(self, text: str) -> list[str]:
         return list(dict.fromkeys(label for _, label in _spans(text, self.ref.audiences)))
@@ -862,7 +887,7 @@ class ChapterExtractor:
             done_blocks.add(id(blocks))
             owner = next((x for x in self.chapter.questions if x.blocks is blocks), q)
             for g in self.answer_guidelines(owner, blocks):
-                key = title_key(self.titles.aliases.get(norm(g.title), g.title), self.lex)
+                key = self.key(g.title, seen_titles)
                 if key not in seen_titles:  # named again in a later answer: the first mention stands,
                     seen_titles[key] = g  # and what the later answer says about it is its evidence too
                     guidelines.append(g)
@@ -871,6 +896,14 @@ class ChapterExtractor:
                     prior.own += g.own
                     prior.obligations = obligations_from(prior.own, prior.covering, prior.fallback, prior.line)
         return Extraction(guidelines, xrefs, stances, list(dict.fromkeys(self.diags)))
+
+    def key(self, title: str, known: dict) -> str:
+        """The key of a title among those already seen: an alias, or a short form that begins a known
+        title ("the National Framework" for "National Framework for Cybersecurity and Data Protection")."""
+        key = title_key(self.titles.aliases.get(norm(title), title), self.lex)
+        if key in known or ":" in key or len(key.split()) < 2:
+            return key
+        return next((k for k in known if k.startswith(key + " ")), key)
 
     def heading_question(self, heading: str) -> int | None:
         key = norm(heading)
@@ -918,8 +951,13 @@ class ChapterExtractor:
                 k += 1
             items = list(range(start, k))
             list_items.update(items)
-            lead = next((x for x in range(start - 1, -1, -1) if blocks[x].kind == "paragraph"), None)
+            if start > 0 and blocks[start - 1].kind == "paragraph":
+                lead = start - 1
+            else:  # a list under an inline sub-heading is introduced by the answer's opening paragraph
+                lead = first_para if first_para is not None and first_para < start else None
             trailer = k if k < len(blocks) and blocks[k].kind == "paragraph" else None
+            if trailer is not None and any(c for _, _, c in sentence_titles.get(trailer, [])):
+                trailer = None  # a paragraph that goes on to name another guideline speaks of that one
             out += self.list_guidelines(q, blocks, items, lead, trailer, answer_scope, scope_statements,
                                         handled_items)
         # prose (and bullets that are not list guidelines but name one inside)
@@ -933,8 +971,8 @@ class ChapterExtractor:
                                                     first_para, scope_statements))
         # a title mentioned twice is one guideline; merge the evidence
         merged: dict[str, Guideline] = {}
-        for g in out:
-            key = title_key(self.titles.aliases.get(norm(g.title), g.title), self.lex)
+        for g in sorted(out, key=lambda g: -len(g.title)):  # full titles first, so short forms find them
+            key = self.key(g.title, merged)
             if key in merged:
                 merged[key].own += g.own
                 merged[key].mentions |= g.mentions
@@ -951,8 +989,13 @@ class ChapterExtractor:
         been mandatory for suppliers") are its own sentences too, clause by clause."""
         names: dict[int, list[str]] = {}
         numbers: dict[int, str] = {}
+        partial: dict[int, list[str]] = {}
         for n, g in enumerate(guidelines):
             names[n] = [g.title] + [a for a, t in self.titles.aliases.items() if t == g.title]
+            words = g.title.split()
+            # "the Baseline Standards" names "Cyber Security Baseline Standards" again (capitalised, so exact)
+            partial[n] = [" ".join(words[-k:]) for k in (3, 2) if len(words) > k and words[-k][0].isupper()
+                          and instrument_of(words[-1], self.ref)]
             key = title_key(g.title, self.lex)
             if ":" in key and re.search(r"[\-.]|\d{4}", key.split(":", 1)[1]):
                 numbers[n] = key.split(":", 1)[1]  # "800-53" is distinctive enough to name the standard
@@ -964,19 +1007,23 @@ class ChapterExtractor:
                         continue
                     low = norm(sentence)
                     if any(len(x) >= 3 and f" {norm(x)} " in f" {low} " for x in names[n]) or (
-                            n in numbers and re.search(rf"(?<![\d.\-]){re.escape(numbers[n])}(?!\d)", sentence)):
+                            n in numbers and re.search(rf"(?<![\d.\-]){re.escape(numbers[n])}(?!\d)", sentence)) or (
+                            any(re.search(rf"(?<![\w-]){re.escape(x)}(?![\w-])", sentence) for x in partial[n])):
                         hits.append(n)
                 for n in hits:
                     g = guidelines[n]
                     marked = sentence
                     for x in sorted(names[n], key=len, reverse=True):
                         marked = re.sub(rf"(?<!\w){re.escape(x)}(?!\w)", "\u2063", marked, flags=re.IGNORECASE)
+                    for x in partial[n]:
+                        marked = re.sub(rf"(?<![\w-]){re.escape(x)}(?![\w-])", "\u2063", marked)
                     if n in numbers:
                         marked = re.sub(rf"(?:[A-Z]{{2,5}}\s+)?(?<![\d.\-]){re.escape(numbers[n])}(?!\d)", "\u2063",
                                         marked)
                     for c in sorted(cands, key=lambda c: c.start, reverse=True):
                         if c.title not in names[n]:
                             marked = marked[: c.start] + "___" + marked[c.end:]
+                    marked = self.mask_orgs(marked)
                     clauses = [c for c in _CLAUSE.split(marked) if "\u2063" in c] or [marked]
                     g.own += [analyse(c.replace("\u2063", "___"), blocks[k].line, self.ref) for c in clauses]
                     g.mentions.add((k, off))
@@ -985,9 +1032,7 @@ class ChapterExtractor:
                         handled: set[int]) -> list[Guideline]:
         out: list[Guideline] = []
         lead_text = blocks[lead].text if lead is not None else ""
-        lead_sentences = split_sentences(lead_text)
-        lead_last = lead_sentences[-1][1] if lead_sentences else ""
-        lists_guidance = bool(self.titles.guidance_noun.search(lead_last))
+        lists_guidance = bool(self.titles.guidance_noun.search(lead_text))
         not_exhaustive = bool(self.not_exhaustive.search(lead_text))
         label_authority: str | None = None
         label_level: int | None = None
@@ -1072,7 +1117,7 @@ class ChapterExtractor:
         if name is None:
             self.diags.append(Diagnostic(self.chapter.source_file, b.line, "guess",
                                          f"no issuing authority found for {cand.title!r}", cand.title))
-        own = clause_statements(sentence, cands, cand, b.line, self.ref)
+        own = clause_statements(self.mask_orgs(sentence), cands, cand, b.line, self.ref)
         para: list[Statement] = []
         for o2, s2, c2 in found:
             if o2 != off and not c2:
@@ -1106,8 +1151,12 @@ def clause_statements(sentence: str, cands: list[Candidate], cand: Candidate, li
 def item_title(text: str) -> str:
     """The title at the start of a list item: before "label: description" (a colon followed by lower
     case), a lower-case continuation (", which ...", ", version 1.1") or a parenthesis ("(the ...)")."""
+    agent = re.search(r",?\s+(?:issued|published|prescribed|prepared|adopted|developed|released|maintained|drafted)"
+                      r"\s+(?:by|under|in)\b", text)
+    if agent:  # "X for stock exchanges, clearing houses and depositories issued by Y": the title runs to "issued"
+        return re.sub(r"[;,.]?\s*(?:and|or)?\s*$", "", text[: agent.start()]).strip()
     cut = len(text)
-    for pattern in (r":\s+(?=[a-z])", r",\s+(?=[a-z])", r"\s+\((?=the\s|[a-z])", r"\s+–\s+(?=[a-z])",
+    for pattern in (r":\s+(?=[a-z])(?!(?:the|a|an)\s+[A-Z])", r",\s+(?=[a-z])", r"\s+\((?=the\s|[a-z])", r"\s+–\s+(?=[a-z])",
                     r",?\s+(?:issued|published|prescribed|prepared|adopted|developed|released|maintained|drafted)"
                     r"\s+(?:by|under|in)\b"):
         m = re.search(pattern, text)
@@ -1121,8 +1170,11 @@ def title_key(title: str, lex: Lexicon) -> str:
     m = lex.identifier.search(title)
     if m:
         number = re.search(r"\d+(?:[.\-]\d+)*", m.group("id")[len(m.group("prefix")):])
-        if number:
-            return f"{lex.prefix_body.get(m.group('prefix'), m.group('prefix'))}:{number.group()}"
+        chain = re.findall("|".join(re.escape(p) for p in sorted(lex.prefix_body, key=len, reverse=True)),
+                           m.group("id")[: number.start() + len(m.group("prefix"))] if number else "")
+        if number:  # "EN ISO 9999" and "ISO 9999:2013" are one standard: key on the last prefix
+            last = chain[-1] if chain else m.group("prefix")
+            return f"{lex.prefix_body.get(last, last)}:{number.group()}"
     return norm(title)
 
 
