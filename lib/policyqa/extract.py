@@ -386,6 +386,8 @@ def clean_title(title: str) -> str:
     return title[:1].upper() + title[1:] if title else title
 
 
+_ANAPHORA = re.compile(r"(?:Its|Their|These|They|It|Both|Such|This)\s+(?:\w+\s+){0,4}?"
+                       r"(?:is|are|was|were|remains?|has|have|applies|apply|binds?)\b")
 _SENTENCE_CASE_TAIL = re.compile(
     r"(?:\s+(?!(?:is|are|was|were|has|have|had|sets?|describes?|provides?|explains?|covers?|lists?|contains?|"
     r"requires?|recommends?|applies|apply|which|that|who|issued|published|adopted|prepared|developed|released|"
@@ -1000,7 +1002,14 @@ class ChapterExtractor:
             if ":" in key and re.search(r"[\-.]|\d{4}", key.split(":", 1)[1]):
                 numbers[n] = key.split(":", 1)[1]  # "800-53" is distinctive enough to name the standard
         for k, found in sentence_titles.items():
+            previous: list[int] = []
             for off, sentence, cands in found:
+                if _ANAPHORA.match(sentence) and previous and not cands:
+                    # "... published the X Guide. Its adoption is voluntary.": the pronoun names X again
+                    for n in previous:
+                        guidelines[n].own += [analyse(self.mask_orgs(sentence), blocks[k].line, self.ref)]
+                    continue
+                previous = [n for n, g in enumerate(guidelines) if (k, off) in g.mentions]
                 hits = []
                 for n, g in enumerate(guidelines):
                     if (k, off) in g.mentions:
@@ -1010,6 +1019,7 @@ class ChapterExtractor:
                             n in numbers and re.search(rf"(?<![\d.\-]){re.escape(numbers[n])}(?!\d)", sentence)) or (
                             any(re.search(rf"(?<![\w-]){re.escape(x)}(?![\w-])", sentence) for x in partial[n])):
                         hits.append(n)
+                previous += hits
                 for n in hits:
                     g = guidelines[n]
                     marked = sentence
@@ -1154,7 +1164,9 @@ def item_title(text: str) -> str:
     agent = re.search(r",?\s+(?:issued|published|prescribed|prepared|adopted|developed|released|maintained|drafted)"
                       r"\s+(?:by|under|in)\b", text)
     if agent:  # "X for stock exchanges, clearing houses and depositories issued by Y": the title runs to "issued"
-        return re.sub(r"[;,.]?\s*(?:and|or)?\s*$", "", text[: agent.start()]).strip()
+        text = text[: agent.start()]
+        native = re.search(r"\s+\((?=[A-Z][a-z]+\s+[a-z])", text)  # "(Misure minime di sicurezza ...)"
+        return re.sub(r"[;,.]?\s*(?:and|or)?\s*$", "", text[: native.start()] if native else text).strip()
     cut = len(text)
     for pattern in (r":\s+(?=[a-z])(?!(?:the|a|an)\s+[A-Z])", r",\s+(?=[a-z])", r"\s+\((?=the\s|[a-z])", r"\s+–\s+(?=[a-z])",
                     r",?\s+(?:issued|published|prescribed|prepared|adopted|developed|released|maintained|drafted)"
