@@ -190,7 +190,7 @@ def _cell_value(v):
     import pandas as pd
 
     if isinstance(v, str):
-        return xlsx_text(v)
+        return xlsx_text(v) if v else None  # "" is an empty cell, as in CSV (an empty text cell reads back odd)
     if v is None or (not isinstance(v, (list, tuple)) and pd.api.types.is_scalar(v) and pd.isna(v)):
         return None
     if isinstance(v, numbers.Number) or type(v).__name__ == "bool_":

@@ -1,0 +1,409 @@
+"""`make fuzz`: a fixed-time hypothesis campaign over the reader, the parser and the exports.
+
+    python tests/fuzz.py --minutes 10 [--seed N] [--keep DIR]
+
+Inputs are real chapters (data/raw, tests/data/heldout, tests/data/bad) mutated at the byte and
+line level (re-encoded, line ends changed, lines duplicated, spliced, cut, junk and formula-like
+text inserted), plus bytes and texts generated from scratch. Each input goes through
+read -> parse -> extract -> tables -> schema validation, and is checked for:
+
+  * no exception but PolicyqaError (which must name a line >= 1);
+  * every non-blank line lands in exactly one place, and the unplaced ones are in diagnostics;
+  * every few inputs: a folder of mutated chapters and junk through `policyqa tables` (exit 0 or 2,
+    never a traceback; nothing lost over the folder), and the tables exported to CSV, XLSX,
+    Parquet and JSON (no cell a spreadsheet would run, Parquet/JSON exact, no staging folder left).
+
+An input still running after --slow seconds is stopped and reported (and kept), not failed:
+speed is for benchmarks, but a stopped input is almost always a quadratic corner worth a look.
+It stops by itself after --minutes and prints how many inputs it tried and what failed; failing and
+slow inputs are saved (under a temporary folder unless --keep is given). Exit 1 if anything failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import os
+import random
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+os.environ["POLICYQA_CACHE"] = "off"  # never write the project's .cache from here
+
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SEEDS = sorted(
+    [p for p in (ROOT / "data" / "raw").glob("*.txt")]
+    + [p for p in (ROOT / "tests" / "data" / "heldout").glob("*.txt")]
+    + [p for p in (ROOT / "tests" / "data" / "bad").iterdir() if p.is_file() and p.suffix != ".py"]
+)
+SEED_BYTES = [p.read_bytes() for p in SEEDS]
+PIECES = [
+    "Best practice", "Increased protection", "Legislation", "Threat detection and reporting",
+    "Do the authorities recommend additional cybersecurity protections beyond what is mandated by law?",
+    "13. How does the government incentivise organisations to improve their cybersecurity?",
+    "Q14: Are there generally recommended best practices and procedures for responding to breaches?",
+    "Increased protectionDo the authorities recommend additional cybersecurity protections?",
+    "Yes.", "No.", "Partly.", "See question 13.", "See questions 16, 21 and 24.", "See ‘Legislation’.",
+    "  • Guides from the Testland Cyber Agency:", "    • Baseline Security Guide;", "  •; and", "- dash item",
+    "The Testland Cyber Agency (TCA) has published the Securing Data Guide, which is voluntary.",
+    "ISO/IEC 27001:2013, ANSI/ISA-99.00 standard. 01-2007 Security for Control Systems: Concepts",
+    '=HYPERLINK("http://example.invalid","x")', "+SUM(1)", "-1+2", "@cmd", "\t=1", "#N/A",
+    "Read More…", "[7]", "‘quoted Guide’ (", "A. A. A. A. B.", "aBcDeF", "\u00a0", "\u200b", "\ufeff", "   ", "",
+    "\x0b", "\x1b[31m", "\ufffe", "No. 5 of 2019.", "e.g. the Guide.",
+]
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class TooSlow(BaseException):
+    """Raised by a timer inside an input that runs past --slow seconds (BaseException: no `except
+    Exception` in the library swallows it)."""
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.deadline = float("inf")
+        self.inputs = Counter()
+        self.outcomes = Counter()
+        self.failures: dict[str, dict] = {}
+        self.slow: list[dict] = []
+        self.current: tuple[str, bytes] | None = None
+
+
+STATS = Stats()
+
+
+# --------------------------------------------------------------------------- mutations
+
+def _lines(data: bytes) -> list[bytes]:
+    return data.splitlines(keepends=True) or [b""]
+
+
+def mutate(data: bytes, ops: list[tuple[str, float, float, int]], rnd_piece: str) -> bytes:
+    for kind, a, b, n in ops:
+        size = len(data)
+        i = int(a * size)
+        if kind == "insert_bytes":
+            data = data[:i] + bytes([n % 256]) * (1 + n % 3) + data[i:]
+        elif kind == "flip":
+            if size:
+                j = min(i, size - 1)
+                data = data[:j] + bytes([data[j] ^ (1 << (n % 8))]) + data[j + 1:]
+        elif kind == "delete":
+            data = data[:i] + data[i + 1 + int(b * 200):]
+        elif kind == "truncate":
+            data = data[:i]
+        elif kind in ("dup_line", "swap_lines", "drop_line", "splice", "piece", "long_line", "blank_lines"):
+            lines = _lines(data)
+            k, m = int(a * len(lines)) % len(lines), int(b * len(lines)) % len(lines)
+            if kind == "dup_line":
+                lines.insert(k, lines[k])
+            elif kind == "swap_lines":
+                lines[k], lines[m] = lines[m], lines[k]
+            elif kind == "drop_line":
+                del lines[k]
+            elif kind == "splice":
+                other = _lines(SEED_BYTES[n % len(SEED_BYTES)])
+                lines.insert(k, other[int(b * len(other)) % len(other)])
+            elif kind == "piece":
+                lines.insert(k, (rnd_piece + "\n").encode("utf-8"))
+            elif kind == "long_line":
+                lines.insert(k, lines[m].rstrip(b"\r\n") * (1 + n % 400) + b"\n")
+            elif kind == "blank_lines":
+                lines.insert(k, b"\n" * (1 + n % 5))
+            data = b"".join(lines)
+        elif kind == "line_ends":
+            text = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            data = text.replace(b"\n", (b"\r\n", b"\r", b"\n", b"\n\r")[n % 4])
+        elif kind == "encode":
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            enc = ("utf-8-sig", "utf-16", "utf-16-be", "utf-32", "cp1252", "latin-1", "utf-16-le")[n % 7]
+            if enc == "utf-16-be":
+                data = codecs.BOM_UTF16_BE + text.encode("utf-16-be", errors="replace")
+            else:
+                data = text.encode(enc, errors="replace")
+    return data
+
+
+OPS = st.lists(st.tuples(
+    st.sampled_from(["insert_bytes", "flip", "delete", "truncate", "dup_line", "swap_lines", "drop_line", "splice",
+                     "piece", "piece", "long_line", "blank_lines", "line_ends", "encode"]),
+    st.floats(0, 1), st.floats(0, 1), st.integers(0, 10_000)), max_size=8)
+
+mutated_inputs = st.builds(lambda seed, ops, piece: mutate(SEED_BYTES[seed], ops, piece),
+                           st.integers(0, len(SEED_BYTES) - 1), OPS, st.sampled_from(PIECES))
+text_inputs = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=80)), max_size=60).map(
+    lambda lines: "\n".join(lines).encode("utf-8", errors="surrogatepass"))
+byte_inputs = st.one_of(st.binary(max_size=2000), st.builds(
+    lambda bom, body: bom + body,
+    st.sampled_from([b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE,
+                     b"\x89PNG\r\n\x1a\n", b"%PDF-", b"PK\x03\x04"]), st.binary(max_size=500)))
+any_input = st.one_of(mutated_inputs, mutated_inputs, text_inputs, byte_inputs)
+
+
+# --------------------------------------------------------------------------- checks
+
+def check_chapter(data: bytes, name: str, jurisdiction: str | None):
+    """read -> parse -> extract -> records; the line-placement property. Returns the records or None."""
+    from policyqa.errors import PolicyqaError
+    from policyqa.extract import extract
+    from policyqa.parse import is_blank, parse
+    from policyqa.read import text_from_bytes
+    from policyqa.reference import load_reference
+    from policyqa.tables import build_records
+    from util import places
+
+    try:
+        src = text_from_bytes(data, name)
+    except PolicyqaError as exc:
+        assert exc.line >= 1 and exc.path == name and exc.message, exc
+        STATS.outcomes["refused by the reader"] += 1
+        return None
+    assert all("\n" not in line and "\r" not in line for line in src.lines)
+    ref = load_reference()
+    ch = parse(src, ref, jurisdiction=jurisdiction)
+    records = build_records(ch, extract(ch, ref))
+    nonblank = [i + 1 for i, raw in enumerate(src.lines) if not is_blank(raw)]
+    assert sorted(places(ch)) == nonblank, "a non-blank line was lost or placed twice"
+    unplaced = {d.line for d in records.diagnostics if d.level == "unplaced"}
+    assert unplaced == {line for line, _ in ch.unplaced}, "unplaced lines and their diagnostics disagree"
+    STATS.outcomes["parsed"] += 1
+    return records
+
+
+def check_tables(records, out: Path, xlsx: bool) -> None:
+    import pandas as pd
+    from policyqa.export import STAGING_PREFIX, write_tables
+    from policyqa.tables import to_frames
+    from policyqa.validate import validate
+
+    frames = validate(to_frames(records))  # a SchemaError is a bug
+    formats = ["csv", "parquet", "json"] + (["xlsx"] if xlsx else [])
+    for fmt in formats:
+        write_tables(frames, out, fmt)
+    assert not list(out.glob(STAGING_PREFIX + "*")), "a staging folder was left behind"
+    for name, df in frames.items():
+        with (out / f"{name}.csv").open(newline="", encoding="utf-8") as f:
+            for row in csv.reader(f):
+                for cell in row:
+                    assert not cell.startswith(DANGEROUS), f"{name}.csv cell {cell[:40]!r} starts a formula"
+        back = pd.read_parquet(out / f"{name}.parquet")
+        pd.testing.assert_frame_equal(back, df, check_dtype=False, check_categorical=False)
+        records_json = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
+        assert len(records_json) == len(df)
+        for col in df.columns:
+            if pd.api.types.is_string_dtype(df[col]) and not isinstance(df[col].dtype, pd.CategoricalDtype):
+                assert [r[col] for r in records_json] == [None if pd.isna(v) else v for v in df[col]], (name, col)
+        if xlsx:
+            from openpyxl import load_workbook
+
+            for row in load_workbook(out / f"{name}.xlsx").active.iter_rows():
+                for cell in row:
+                    assert cell.data_type in ("s", "n", "b"), (name, cell.coordinate, cell.data_type)
+                    if isinstance(cell.value, str):
+                        assert not cell.value.startswith(DANGEROUS), (name, cell.value[:40])
+    STATS.outcomes["exported"] += 1
+
+
+def check_folder(files: list[bytes], names: list[str], work: Path) -> None:
+    """A folder of chapters and junk through the command line, then the folder property."""
+    from policyqa import cli
+    from policyqa.api import read_corpus
+    from policyqa.errors import PolicyqaError
+    from policyqa.parse import is_blank
+    from policyqa.read import read_text
+    from util import places
+
+    folder = work / "in"
+    folder.mkdir()
+    for data, name in zip(files, names):
+        (folder / name).write_bytes(data)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = cli.main(["tables", str(folder), "--out", str(work / "out")])
+    assert code in (0, 2), f"exit {code}: {err.getvalue()[-500:]}"
+    assert "Traceback" not in err.getvalue()
+    if code == 2:
+        assert err.getvalue().startswith("policyqa: error: "), err.getvalue()
+        STATS.outcomes["folder refused"] += 1
+        return
+    try:
+        t = read_corpus(folder)
+    except PolicyqaError:
+        raise AssertionError("the command line wrote tables the API refuses") from None
+    d = t.diagnostics
+    for ch, s in zip(t.chapters, t.summaries):
+        lines = read_text(Path(s.path)).lines
+        nonblank = [i + 1 for i, raw in enumerate(lines) if not is_blank(raw)]
+        assert sorted(places(ch)) == nonblank, f"{s.source_file}: a line was lost or placed twice"
+        assert s.placed + s.in_diagnostics == s.nonblank == len(nonblank)
+        unplaced = d[(d["source_file"] == ch.source_file) & (d["level"] == "unplaced")]
+        assert sorted(unplaced["line"]) == sorted(line for line, _ in ch.unplaced)
+    read = {s.source_file for s in t.summaries}
+    skipped = set(d[d["message"].str.startswith("skipped")]["source_file"])
+    assert read | skipped == set(names) - {"manifest.csv"} and not read & skipped, (read, skipped, names)
+    STATS.outcomes["folder read"] += 1
+
+
+# --------------------------------------------------------------------------- the campaign
+
+def record_failure(target: str, exc: BaseException) -> None:
+    tb = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in tb if "policyqa" in f.filename or f.filename.endswith("fuzz.py")]
+    where = f"{Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else "?"
+    key = f"{target}: {type(exc).__name__} at {where}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"
+    if key not in STATS.failures:
+        STATS.failures[key] = {"target": target, "input": STATS.current[1] if STATS.current else b"",
+                               "traceback": "".join(traceback.format_exception(exc))}
+
+
+def _too_slow(signum, frame):
+    raise TooSlow
+
+
+def timed(target: str, data: bytes, fn, slow_s: float) -> None:
+    """Run one input; an input still running after `slow_s` seconds is stopped and kept as slow."""
+    if time.monotonic() > STATS.deadline:
+        return  # time is up: let hypothesis finish its round at once
+    STATS.current = (target, data)
+    STATS.inputs[target] += 1
+    t0 = time.perf_counter()
+    signal.signal(signal.SIGALRM, _too_slow)
+    signal.setitimer(signal.ITIMER_REAL, slow_s)
+    try:
+        fn()
+    except TooSlow:
+        STATS.slow.append({"target": target, "seconds": round(time.perf_counter() - t0, 2), "bytes": len(data),
+                           "input": data, "stopped": True})
+        return
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def make_targets(work: Path, slow_s: float, examples: int):
+    common = settings(max_examples=examples, deadline=None, database=None, derandomize=False,
+                      phases=[Phase.generate, Phase.shrink], report_multiple_bugs=False,
+                      suppress_health_check=list(HealthCheck))
+    counter = Counter()
+
+    @common
+    @given(any_input, st.booleans())
+    def chapter(data, infer):
+        timed("chapter", data, lambda: check_chapter(data, "fuzz.txt", None if infer else "Testland"), slow_s)
+
+    @common
+    @given(mutated_inputs, st.integers(0, 9))
+    def tables(data, n):
+        def go():
+            records = check_chapter(data, "fuzz.txt", "Testland")
+            if records is not None:
+                counter["tables"] += 1
+                out = Path(tempfile.mkdtemp(dir=work))
+                check_tables(records, out, xlsx=n == 0)
+
+        timed("tables", data, go, slow_s)
+
+    names = st.lists(st.sampled_from(["a.txt", "b.txt", "c.md", "d.TXT", ".hidden.txt", "e.png", "f.pdf", "g",
+                                      "manifest.csv", "h.text"]), min_size=1, max_size=5, unique=True)
+
+    @common
+    @given(st.lists(st.one_of(mutated_inputs, byte_inputs), min_size=5, max_size=5), names)
+    def folder(files, file_names):
+        def go():
+            sub = Path(tempfile.mkdtemp(dir=work))
+            check_folder(files[: len(file_names)], file_names, sub)
+
+        timed("folder", b"\n---\n".join(files[: len(file_names)]), go, slow_s)
+
+    return [("chapter", chapter, 6), ("tables", tables, 2), ("folder", folder, 1)]
+
+
+def save(findings: Path, kind: str, n: int, item: dict) -> Path:
+    findings.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(item["input"]).hexdigest()[:12]
+    path = findings / f"{kind}-{n:02d}-{item['target']}-{digest}.bin"
+    path.write_bytes(item["input"])
+    if "traceback" in item:
+        path.with_suffix(".txt").write_text(item["traceback"], encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--minutes", type=float, default=10.0, help="how long to run (default 10)")
+    p.add_argument("--seed", type=int, default=None, help="random seed, to repeat a campaign")
+    p.add_argument("--examples", type=int, default=200, help="hypothesis examples per round (default 200)")
+    p.add_argument("--slow", type=float, default=20.0,
+                   help="stop an input after this many seconds and report it as slow (default 20)")
+    p.add_argument("--keep", type=Path, default=None, help="folder for failing and slow inputs")
+    args = p.parse_args(argv)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
+    random.seed(seed)
+    deadline = time.monotonic() + args.minutes * 60
+    STATS.deadline = deadline
+    started = time.time()
+    print(f"policyqa fuzz: {args.minutes:g} minutes, seed {seed}, {len(SEEDS)} seed files", flush=True)
+    import warnings
+
+    warnings.simplefilter("ignore")
+    with tempfile.TemporaryDirectory(prefix="policyqa-fuzz-") as tmp:
+        work = Path(tmp)
+        targets = make_targets(work, args.slow, args.examples)
+        schedule = [t for t in targets for _ in range(t[2])]
+        rounds = 0
+        last_report = time.monotonic()
+        while time.monotonic() < deadline:
+            name, fn, _ = schedule[rounds % len(schedule)]
+            rounds += 1
+            try:
+                fn()
+            except Exception as exc:  # noqa: BLE001 - every failure is recorded and the campaign goes on
+                record_failure(name, exc)
+            for child in work.iterdir():  # keep the temporary folder small
+                if child.is_dir():
+                    import shutil
+
+                    shutil.rmtree(child, ignore_errors=True)
+            if time.monotonic() - last_report > 60:
+                last_report = time.monotonic()
+                print(f"  {int(time.time() - started)} s: {sum(STATS.inputs.values())} inputs, "
+                      f"{len(STATS.failures)} failures, {len(STATS.slow)} slow", flush=True)
+    total = sum(STATS.inputs.values())
+    print(f"\npolicyqa fuzz: {total} inputs in {time.time() - started:.0f} s (seed {seed}, {rounds} rounds)")
+    for target, n in sorted(STATS.inputs.items()):
+        print(f"  {target:8} {n:>8} inputs")
+    for outcome, n in sorted(STATS.outcomes.items()):
+        print(f"  {n:>8}  {outcome}")
+    findings = args.keep or Path(tempfile.gettempdir()) / f"policyqa-fuzz-findings-{seed}"
+    if STATS.slow:
+        print(f"\n{len(STATS.slow)} inputs stopped after {args.slow:g} s (kept, not failed):")
+        for n, item in enumerate(sorted(STATS.slow, key=lambda s: -s["seconds"])[:20]):
+            print(f"  {item['seconds']:>7} s  {item['bytes']:>9} bytes  {item['target']}  {save(findings, 'slow', n, item)}")
+    if STATS.failures:
+        print(f"\n{len(STATS.failures)} distinct failures:")
+        for n, (key, item) in enumerate(STATS.failures.items()):
+            print(f"  {key}\n    input: {save(findings, 'fail', n, item)}")
+        return 1
+    print("no failures")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
