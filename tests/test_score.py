@@ -16,7 +16,6 @@ from policyqa.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = sorted((ROOT / "tests" / "data" / "gold").glob("*.json"))
-HELDOUT = ROOT / "tests" / "data" / "heldout"
 MEASURES = ("guidelines", "listed", "obligations", "questions", "xrefs")
 
 
@@ -66,15 +65,22 @@ def table(scores: dict[str, dict[str, float]]) -> str:
     return "\n".join(rows)
 
 
-def test_held_out_chapters(tmp_path, capsys):
-    """Six chapters written for evaluation by a developer who never read lib/, with their own gold readings
-    (tests/data/heldout): a guard against rules that only fit the development chapters. The bar is lower
-    than for the corpus because these were written to be hard and some gold readings are debatable."""
-    golds = sorted((HELDOUT / "gold").glob("*.json"))
+@pytest.mark.parametrize("folder, bars", [
+    ("heldout", {"questions": 1.0, "xrefs": 1.0, "guidelines": 0.85, "listed": 0.85, "obligations": 0.8}),
+    ("heldout2", {"questions": 1.0, "xrefs": 0.95, "guidelines": 0.75, "listed": 0.6, "obligations": 0.6}),
+])
+def test_held_out_chapters(tmp_path, capsys, folder, bars):
+    """Chapters written for evaluation by developers who never read lib/, with their own gold readings
+    (tests/data/heldout: made to be hard; tests/data/heldout2: paraphrases of published chapters of eight
+    more jurisdictions): a guard against rules that only fit the development chapters. The bars sit just
+    under today's means (see the README), lower than for the corpus: some gold readings are debatable
+    and these chapters were not used to build the rules until they were scored."""
+    base = ROOT / "tests" / "data" / folder
+    golds = sorted((base / "gold").glob("*.json"))
     assert len(golds) >= 6
-    scores = {g.stem: score(g, tmp_path / g.stem, HELDOUT) for g in golds}
+    scores = {g.stem: score(g, tmp_path / g.stem, base) for g in golds}
     with capsys.disabled():
-        print("\n\nF1 on held-out chapters (tests/data/heldout):\n" + table(scores))
+        print(f"\n\nF1 on held-out chapters (tests/data/{folder}):\n" + table(scores))
     mean = {m: sum(s[m] for s in scores.values()) / len(scores) for m in MEASURES}
-    assert mean["questions"] == 1.0 and mean["xrefs"] == 1.0
-    assert mean["guidelines"] >= 0.85 and mean["listed"] >= 0.85 and mean["obligations"] >= 0.8
+    for measure, bar in bars.items():
+        assert mean[measure] >= bar, (measure, mean[measure])

@@ -424,7 +424,7 @@ class TitleFinder:
         self.guidance_predicate = self.ref.phrases["guidance_predicate"]
         self.appositive = self.ref.phrases["appositive"]
         self.law_word = self.ref.phrases["law_word"]
-        self.aliases: dict[str, str] = {}  # "NIST Cybersecurity Framework" -> the title it stands for
+        self.aliases: dict[str, str] = {}  # "Patch Framework" -> the title it stands for
 
     def context_ok(self, sentence: str, start: int, end: int, before: str) -> bool:
         """A weak instrument noun (strategy, policy, circular) needs the text to be talking about guidance."""
@@ -481,7 +481,7 @@ class TitleFinder:
                 i += 1
             if i > j:
                 continue
-            if i in starts:  # "Use of the NIST Cybersecurity Framework is ...": the title follows "of the"
+            if i in starts:  # "Use of the Patch Framework is ...": the title follows "of the"
                 k = next((k for k in range(i + 1, min(i + 3, j)) if toks[k].text.lower() == "of"), None)
                 if k is not None and instrument_of(sentence[toks[k].end: toks[j].end], self.ref) and \
                         not instrument_of(sentence[toks[i].start: toks[k].start], self.ref):
@@ -541,7 +541,7 @@ class TitleFinder:
                 continue  # "Guides" alone names no instrument
             if kind[1] == "strong" and nxt is not None and nxt.is_word and not nxt.is_cap and (
                     instrument_of(words[0], self.ref) or instrument_of(words[-1], self.ref)):
-                # "Guidelines on password storage", "Cross Industry Guidance in respect of IT Risks sets out":
+                # "Guidelines on safe storage", "Sector Guidance in respect of IT Risks sets out":
                 # a title in sentence case runs on to the punctuation or the verb that ends it
                 tail = _SENTENCE_CASE_TAIL.match(sentence[e:])
                 if tail and tail.group(0).strip() and len(tail.group(0).split()) <= 12:
@@ -901,7 +901,7 @@ class ChapterExtractor:
 
     def key(self, title: str, known: dict) -> str:
         """The key of a title among those already seen: an alias, or a short form that begins a known
-        title ("the National Framework" for "National Framework for Cybersecurity and Data Protection")."""
+        title ("the Patch Framework" for "Patch Framework for Small Firms and Charities")."""
         key = title_key(self.titles.aliases.get(norm(title), title), self.lex)
         if key in known or ":" in key or len(key.split()) < 2:
             return key
@@ -995,7 +995,7 @@ class ChapterExtractor:
         for n, g in enumerate(guidelines):
             names[n] = [g.title] + [a for a, t in self.titles.aliases.items() if t == g.title]
             words = g.title.split()
-            # "the Baseline Standards" names "Cyber Security Baseline Standards" again (capitalised, so exact)
+            # "the Patch Standards" names "Network Patch Standards" again (capitalised, so exact)
             partial[n] = [" ".join(words[-k:]) for k in (3, 2) if len(words) > k and words[-k][0].isupper()
                           and instrument_of(words[-1], self.ref)]
             key = title_key(g.title, self.lex)
