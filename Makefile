@@ -31,13 +31,13 @@ tables: setup
 	$(BIN)/policyqa tables $(DATA) --out data/processed
 
 briefing: tables
-	@echo "tables written to data/processed/"
+	$(BIN)/python -m policyqa.briefing --data $(DATA) $(if $(JURISDICTION),--jurisdiction "$(JURISDICTION)")
 
 test: setup
 	$(BIN)/python -m pytest
 
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
@@ -46,4 +46,4 @@ fuzz: setup
 	$(BIN)/python tests/fuzz.py --minutes $${FUZZ_MINUTES:-10}
 
 clean:
-	rm -rf data/processed/* reports/figures reports/briefing.html .cache .pytest_cache
+	rm -rf data/processed/*.csv reports/figures reports/briefing.html reports/screenshots build/notebooks .cache .pytest_cache
