@@ -386,6 +386,7 @@ def clean_title(title: str) -> str:
     return title[:1].upper() + title[1:] if title else title
 
 
+_LAW_ALIAS = re.compile(r"\b(?:Law|Act|Decree|Regulation|Directive|Ordinance|Statute|Bill)\b[^()]{0,40}\(\s*(?:the\s+)?$")
 _ANAPHORA = re.compile(r"(?:Its|Their|These|They|It|Both|Such|This)\s+(?:\w+\s+){0,4}?"
                        r"(?:is|are|was|were|remains?|has|have|applies|apply|binds?)\b")
 _SENTENCE_CASE_TAIL = re.compile(
@@ -505,6 +506,8 @@ class TitleFinder:
             s, e = toks[i].start, toks[j].end
             if not free(s, e):
                 continue
+            if _LAW_ALIAS.search(sentence[max(0, s - 60): s]):
+                continue  # "Law No. 12/2014 (the Internet Framework, or ...)" renames a law
             words = [t.text for t in toks[i: j + 1] if t.is_word]
             text = sentence[s:e]
             if any(o.start <= s + 1 and o.end >= e - 1 for o in orgs):
