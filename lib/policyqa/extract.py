@@ -393,7 +393,8 @@ _SENTENCE_CASE_TAIL = re.compile(
     r"(?:\s+(?!(?:is|are|was|were|has|have|had|sets?|describes?|provides?|explains?|covers?|lists?|contains?|"
     r"requires?|recommends?|applies|apply|which|that|who|issued|published|adopted|prepared|developed|released|"
     r"by|in\s+(?:\d|January|February|March|April|May|June|July|August|September|October|November|December)|"
-    r"on\s+\d|(?:and|or)\s+(?:the|a|an|its|has|have|is|are|(?-i:[A-Z]))|as\b|under\b|pursuant\b|"
+    r"on\s+\d|(?:and|or)\s+(?:the|a|an|its|has|have|is|are|(?-i:[A-Z]))|as\b|pursuant\b|"
+    r"under\b(?!\s+(?:Regulation|Directive|Article|Law)\s+(?:No\.?\s*)?\d)|"
     r"to\s+(?:help|be|the|support|assist)\b)\b)"
     r"[\w’'/\-]+)*"
 )
@@ -934,10 +935,10 @@ class ChapterExtractor:
             sentence_titles[k] = found
         first_para = next((k for k, b in enumerate(blocks) if b.kind == "paragraph"), None)
 
-        def scope_statements(k: int, exclude_named: bool = True) -> list[Statement]:
+        def scope_statements(k: int, exclude_named: bool = True, names: list[str] = ()) -> list[Statement]:
             out_st: list[Statement] = []
             for _off, s, cands in sentence_titles.get(k, []):
-                if exclude_named and cands:
+                if exclude_named and (cands or any(n in s for n in names)):
                     continue
                 out_st += self.statements(s, blocks[k].line, [])
             return out_st
@@ -1049,6 +1050,9 @@ class ChapterExtractor:
         not_exhaustive = bool(self.not_exhaustive.search(lead_text))
         label_authority: str | None = None
         label_level: int | None = None
+        # a statement naming one of the listed titles ("The Baseline Standards are mandatory ...") is that
+        # guideline's own, not one that covers the whole list
+        named = [" ".join(w[-2:]) for w in (item_title(blocks[k].text).split() for k in items) if len(w) >= 2]
         for k in items:
             b = blocks[k]
             text = b.text
@@ -1112,8 +1116,7 @@ class ChapterExtractor:
                 authority = org
             name, abbr = self.resolve(authority, b.line) if authority is not None else (None, None)
             own = self.statements(text[len(title_part):], b.line, [])
-            para = (scope_statements(lead) if lead is not None else []) + (
-                scope_statements(trailer) if trailer is not None else [])
+            para = [st for x in (lead, trailer) if x is not None for st in scope_statements(x, names=named)]
             out.append(Guideline(title, name, abbr or None, source, cand.instrument_type, q, b.line, "list",
                                  not_exhaustive, own=own, covering=[("paragraph", para), ("answer", answer_scope)],
                                  fallback=self.audiences_in(title), mentions={(k, 0)}))
