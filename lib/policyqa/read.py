@@ -20,7 +20,7 @@ from pathlib import Path
 from policyqa.errors import PolicyqaError
 from policyqa.records import Diagnostic
 
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = 16 * 1024 * 1024  # 16 MB; a chapter is a few kB
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters: blank to a reader
 _SIGNATURES = (
@@ -50,7 +50,8 @@ class SourceText:
 
 
 def _too_large(shown: str, size: int, max_bytes: int) -> PolicyqaError:
-    return PolicyqaError(shown, 1, f"{size / 1e6:.1f} MB is too large for one chapter (limit {max_bytes / 1e6:.0f} MB); "
+    mb = 1024 * 1024  # what file managers on most systems call a megabyte
+    return PolicyqaError(shown, 1, f"{size / mb:.1f} MB is too large for one chapter (limit {max_bytes / mb:g} MB); "
                          "is this the right file?")
 
 
