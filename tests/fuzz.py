@@ -395,7 +395,8 @@ def main(argv: list[str] | None = None) -> int:
     if STATS.slow:
         print(f"\n{len(STATS.slow)} inputs stopped after {args.slow:g} s (kept, not failed):")
         for n, item in enumerate(sorted(STATS.slow, key=lambda s: -s["seconds"])[:20]):
-            print(f"  {item['seconds']:>7} s  {item['bytes']:>9} bytes  {item['target']}  {save(findings, 'slow', n, item)}")
+            kept = save(findings, "slow", n, item)
+            print(f"  {item['seconds']:>7} s  {item['bytes']:>9} bytes  {item['target']}  {kept}")
     if STATS.failures:
         print(f"\n{len(STATS.failures)} distinct failures:")
         for n, (key, item) in enumerate(STATS.failures.items()):
