@@ -77,6 +77,7 @@ class TooSlow(BaseException):
 class Stats:
     def __init__(self) -> None:
         self.deadline = float("inf")
+        self.started = self.last_report = time.monotonic()
         self.inputs = Counter()
         self.outcomes = Counter()
         self.failures: dict[str, dict] = {}
@@ -280,8 +281,13 @@ def _too_slow(signum, frame):
 
 def timed(target: str, data: bytes, fn, slow_s: float) -> None:
     """Run one input; an input still running after `slow_s` seconds is stopped and kept as slow."""
-    if time.monotonic() > STATS.deadline:
+    now = time.monotonic()
+    if now > STATS.deadline:
         return  # time is up: let hypothesis finish its round at once
+    if now - STATS.last_report > 60:
+        STATS.last_report = now
+        print(f"  {int(now - STATS.started)} s: {sum(STATS.inputs.values())} inputs, {len(STATS.failures)} failures, "
+              f"{len(STATS.slow)} stopped as slow", flush=True)
     STATS.current = (target, data)
     STATS.inputs[target] += 1
     t0 = time.perf_counter()
@@ -368,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
         targets = make_targets(work, args.slow, args.examples)
         schedule = [t for t in targets for _ in range(t[2])]
         rounds = 0
-        last_report = time.monotonic()
+        STATS.started = STATS.last_report = time.monotonic()
         while time.monotonic() < deadline:
             name, fn, _ = schedule[rounds % len(schedule)]
             rounds += 1
@@ -381,10 +387,6 @@ def main(argv: list[str] | None = None) -> int:
                     import shutil
 
                     shutil.rmtree(child, ignore_errors=True)
-            if time.monotonic() - last_report > 60:
-                last_report = time.monotonic()
-                print(f"  {int(time.time() - started)} s: {sum(STATS.inputs.values())} inputs, "
-                      f"{len(STATS.failures)} failures, {len(STATS.slow)} slow", flush=True)
     total = sum(STATS.inputs.values())
     print(f"\npolicyqa fuzz: {total} inputs in {time.time() - started:.0f} s (seed {seed}, {rounds} rounds)")
     for target, n in sorted(STATS.inputs.items()):
