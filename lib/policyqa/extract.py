@@ -11,7 +11,7 @@ because a phrase wrongly taken for a guideline misleads every chart built on it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from policyqa.parse import Block, Chapter, Question, norm
@@ -83,11 +83,20 @@ class Tok:
         return len(self.text) > 2 and self.text[0].isupper() and self.text.endswith(("’s", "'s", "’", "'"))
 
 
-def tokens(text: str) -> list[Tok]:
-    return [Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+@lru_cache(maxsize=65536)
+def tokens(text: str) -> tuple[Tok, ...]:
+    return tuple(Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text))
 
 
-def cap_runs(toks: list[Tok], text: str, *, digits: bool, commas: bool, possessives: bool = False,
+@lru_cache(maxsize=65536)
+def runs_of(text: str, digits: bool, commas: bool, possessives: bool = False, split_lists: bool = False
+            ) -> tuple[tuple[int, int], ...]:
+    """cap_runs over the text's tokens, memoised: chapters repeat their sentences and phrases."""
+    return tuple(cap_runs(tokens(text), text, digits=digits, commas=commas, possessives=possessives,
+                          split_lists=split_lists))
+
+
+def cap_runs(toks: tuple[Tok, ...], text: str, *, digits: bool, commas: bool, possessives: bool = False,
              split_lists: bool = False) -> list[tuple[int, int]]:
     """Maximal runs of capitalised words joined by connectors, as token index ranges [i, j].
 
@@ -189,6 +198,11 @@ class Lexicon:
         )
         self.jurisdiction_words = {w for _, p in self.ref.jurisdictions for w in re.findall(r"[A-Z][\w]+", p.pattern)}
 
+    @property
+    def key(self) -> tuple:
+        """What find_orgs depends on: the vocabulary in force and the chapter's own definitions."""
+        return (id(self.ref), self.jurisdiction, tuple(sorted(self.definitions.items())))
+
     def full_name(self, abbr: str) -> str | None:
         return self.definitions.get(abbr) or self.vocab_abbr.get(abbr)
 
@@ -247,7 +261,7 @@ def find_definitions(chapter_text: str, lex: Lexicon) -> None:
             continue
         before = chapter_text[max(0, m.start() - 200): m.start()].rstrip()
         toks = tokens(before)
-        runs = cap_runs(toks, before, digits=False, commas=True, possessives=True)
+        runs = runs_of(before, False, True, True)
         name = None
         if runs and toks[runs[-1][1]].end == len(before):
             i, j = runs[-1]
@@ -301,6 +315,19 @@ def _org_span(words: list[str], lex: Lexicon) -> int | None:
 
 def find_orgs(text: str, lex: Lexicon) -> list[OrgMention]:
     """Organisations named in a piece of text, longest mention first where they overlap."""
+    key = (text, lex.key)
+    hit = _ORG_MEMO.get(key)
+    if hit is None:
+        if len(_ORG_MEMO) > 65536:
+            _ORG_MEMO.clear()
+        hit = _ORG_MEMO[key] = tuple(_find_orgs(text, lex))
+    return list(hit)
+
+
+_ORG_MEMO: dict[tuple[str, tuple], tuple[OrgMention, ...]] = {}
+
+
+def _find_orgs(text: str, lex: Lexicon) -> list[OrgMention]:
     found: list[OrgMention] = []
     for name, abbr in lex.vocab_names.items():
         start = text.find(name)
@@ -308,7 +335,7 @@ def find_orgs(text: str, lex: Lexicon) -> list[OrgMention]:
             found.append(OrgMention(start, start + len(name), name, abbr or lex.abbreviation_of(name), "vocabulary"))
             start = text.find(name, start + 1)
     toks = tokens(text)
-    for i, j in cap_runs(toks, text, digits=False, commas=True, possessives=True):
+    for i, j in runs_of(text, False, True, True):
         while i <= j:  # a run may hold several bodies: "the X Agency and the Y Office"
             while i <= j and (toks[i].text.lower() in _LEADING_NOISE | _CONNECTORS or not toks[i].is_word):
                 i += 1
@@ -450,7 +477,7 @@ class TitleFinder:
             if tail:
                 rest = sentence[e + tail.end():]
                 rtoks = tokens(rest)
-                runs = cap_runs(rtoks, rest, digits=True, commas=True)
+                runs = runs_of(rest, True, True)
                 if runs and runs[0][0] == 0 and rtoks[0].text.lower() not in _LEADING_NOISE:
                     i, j = runs[0]
                     if j - i >= 1:
@@ -477,8 +504,9 @@ class TitleFinder:
 
         toks = tokens(sentence)
         orgs = find_orgs(sentence, self.lex)
-        starts = {k for k, t in enumerate(toks) if k == 0 or not any(x.is_word for x in toks[:k])}
-        for i, j in cap_runs(toks, sentence, digits=True, commas=True, split_lists=True):
+        first_word = next((k for k, t in enumerate(toks) if t.is_word), 0)
+        starts = set(range(first_word + 1))
+        for i, j in runs_of(sentence, True, True, False, True):
             while i <= j and toks[i].text.lower() in _LEADING_NOISE | _CONNECTORS:
                 i += 1
             if i > j:
@@ -633,6 +661,12 @@ _REMAINING = re.compile(r"\b(?:remaining|other|rest of the|all other)\b", re.IGN
 
 
 def analyse(text: str, line: int, ref: Reference) -> Statement:
+    return replace(_analyse(text, ref), line=line)
+
+
+@lru_cache(maxsize=65536)
+def _analyse(text: str, ref: Reference) -> Statement:
+    line = 0
     clauses = _CLAUSE.split(text)
     pairs, levels, audiences = _pairs(clauses, ref)
     noun = ref.phrases["guidance_noun"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
+from operator import attrgetter
 
 from policyqa.extract import Extraction
 from policyqa.parse import Block, Chapter
@@ -107,7 +108,8 @@ def to_frames(records: Records) -> dict:
 
     def frame(rows, record_type):
         cols = columns(record_type)
-        return pd.DataFrame([astuple(r) for r in rows], columns=cols) if rows else pd.DataFrame(columns=cols)
+        get = attrgetter(*cols)  # not dataclasses.astuple: it deep-copies every field
+        return pd.DataFrame([get(r) for r in rows], columns=cols) if rows else pd.DataFrame(columns=cols)
 
     q = frame(records.questions, QuestionRow)
     g = frame(records.guidelines, GuidelineRow)
