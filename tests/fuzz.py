@@ -292,7 +292,9 @@ def timed(target: str, data: bytes, fn, slow_s: float) -> None:
     STATS.inputs[target] += 1
     t0 = time.perf_counter()
     signal.signal(signal.SIGALRM, _too_slow)
-    signal.setitimer(signal.ITIMER_REAL, slow_s)
+    # repeating: a stop raised while the garbage collector runs a callback is swallowed ("Exception
+    # ignored"), so the timer fires again every second until the input is really stopped
+    signal.setitimer(signal.ITIMER_REAL, slow_s, 1.0)
     try:
         fn()
     except TooSlow:
