@@ -42,6 +42,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 os.environ["POLICYQA_CACHE"] = "off"  # never write the project's .cache from here
+csv.field_size_limit(sys.maxsize)  # a long answer is one big CSV field; the csv module refuses over 128 kB by default
 
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
