@@ -267,10 +267,14 @@ def check_folder(files: list[bytes], names: list[str], work: Path) -> None:
 # --------------------------------------------------------------------------- the campaign
 
 def record_failure(target: str, exc: BaseException) -> None:
+    flaky = ""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:  # hypothesis' FlakyFailure wraps the error
+        flaky = flaky or f" (flaky: {type(exc).__name__})"
+        exc = exc.exceptions[0]
     tb = traceback.extract_tb(exc.__traceback__)
     ours = [f for f in tb if "policyqa" in f.filename or f.filename.endswith("fuzz.py")]
     where = f"{Path(ours[-1].filename).name}:{ours[-1].lineno}" if ours else "?"
-    key = f"{target}: {type(exc).__name__} at {where}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"
+    key = f"{target}: {type(exc).__name__}{flaky} at {where}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"
     if key not in STATS.failures:
         STATS.failures[key] = {"target": target, "input": STATS.current[1] if STATS.current else b"",
                                "traceback": "".join(traceback.format_exception(exc))}
