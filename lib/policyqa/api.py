@@ -58,7 +58,7 @@ class Tables:
         return lines[int(line) - 1] if 0 < int(line) <= len(lines) else ""
 
     def provenance(self, table: str, index) -> str:
-        """'file:line: text' for one row of a table (obligations resolve through their guideline)."""
+        """"file:line: text" for one row of any table that has source_file and line."""
         row = getattr(self, table).loc[index]
         if "source_file" in row:
             return f"{row['source_file']}:{row['line']}: {self.source_line(row['source_file'], row['line'])}"
@@ -77,14 +77,15 @@ def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
 
 
 def chapter_records(path: Path, ref: Reference, jurisdiction: str | None = None, edition: str | None = None,
-                    jurisdiction_source: str = "caller", cache: bool = True):
+                    jurisdiction_source: str = "caller", cache: bool = True, name: str | None = None):
     """(Records, Chapter, FileSummary) for one file: read, parse, extract, build rows (or reuse the cache)."""
     from policyqa import cache as store
     from policyqa.read import read_bytes, text_from_bytes
 
     data = read_bytes(path)
     folder = store.cache_dir() if cache else None
-    k = store.key(data, path.name, ref.digest, jurisdiction, edition, jurisdiction_source) if folder else ""
+    name = name or path.name
+    k = store.key(data, name, ref.digest, jurisdiction, edition, jurisdiction_source) if folder else ""
     hit = store.load(folder, k) if folder else None
     if hit is not None:
         records, chapter = hit
@@ -94,7 +95,7 @@ def chapter_records(path: Path, ref: Reference, jurisdiction: str | None = None,
         from policyqa.tables import build_records
 
         src = text_from_bytes(data, str(path))
-        chapter = parse(src, ref, jurisdiction, edition, jurisdiction_source)
+        chapter = parse(src, ref, jurisdiction, edition, jurisdiction_source, name=name)
         records = build_records(chapter, extract(chapter, ref))
         if folder:
             store.store(folder, k, (records, chapter))
@@ -116,6 +117,7 @@ def _expand(inputs) -> tuple[list[tuple[Path, dict[str, str]]], list[Diagnostic]
         p = Path(item)
         if p.is_dir():
             manifest = read_manifest(p)
+            before = len(files)
             for child in sorted(p.iterdir()):
                 if child.name == "manifest.csv":
                     continue
@@ -124,6 +126,9 @@ def _expand(inputs) -> tuple[list[tuple[Path, dict[str, str]]], list[Diagnostic]
                 else:
                     what = "a folder" if child.is_dir() else f"not a chapter file ({child.suffix or 'no suffix'})"
                     skipped.append(Diagnostic(str(child.name), 1, "warning", f"skipped {child.name}: {what}"))
+            if len(files) == before:  # so that six empty tables never replace good ones
+                raise PolicyqaError(str(p), 1, f"no chapter in this folder (no {'/'.join(CHAPTER_SUFFIXES)} "
+                                    "file)")
         elif p.exists():
             files.append((p, read_manifest(p.parent).get(p.name, {})))
         else:
@@ -149,12 +154,15 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
     chapters = []
     seen: dict[tuple[str, str], str] = {}
     used_prefixes: dict[str, int] = {}
+    seen_names: set[str] = set()
     for path, row in files:
         jur = jurisdiction or row.get("jurisdiction") or None
         source = "caller" if jurisdiction else "manifest"
+        name = path.name if path.name not in seen_names else f"{path.parent.name}/{path.name}"
+        seen_names.add(name)
         try:
             records, chapter, summary = chapter_records(path, ref, jur, row.get("edition") or None, source,
-                                                        cache=cache)
+                                                        cache=cache, name=name)
         except PolicyqaError as exc:
             if path in explicit:
                 raise

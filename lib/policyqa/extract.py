@@ -44,7 +44,27 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
         start = m.end()
     if start < len(text):
         out.append((start, text[start:].rstrip()))
-    return [(o, s) for o, s in out if s.strip()]
+    return [(o + k, piece) for o, s in out if s.strip() for k, piece in _chunks(s)]
+
+
+_MAX_SENTENCE = 2000
+
+
+def _chunks(sentence: str) -> list[tuple[int, str]]:
+    """A "sentence" of thousands of characters (a chapter whose full stops were lost) is read in pieces of
+    about 2,000, cut at spaces, so that no step costs more than linear time on it."""
+    if len(sentence) <= _MAX_SENTENCE:
+        return [(0, sentence)]
+    pieces = []
+    start = 0
+    while start < len(sentence):
+        end = min(len(sentence), start + _MAX_SENTENCE)
+        if end < len(sentence):
+            cut = sentence.rfind(" ", start + _MAX_SENTENCE // 2, end)
+            end = cut if cut > start else end
+        pieces.append((start, sentence[start:end]))
+        start = end
+    return pieces
 
 
 # ----------------------------------------------------------------------------- tokens and runs
@@ -814,6 +834,23 @@ class _Mention:
     masked: str
 
 
+class TitleIndex(dict):
+    """Guidelines by title key, with the keys indexed by their first two words, so that finding the full
+    title a short form begins costs a look-up, not a scan."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heads: dict[str, list[str]] = {}
+
+    def __setitem__(self, key: str, value) -> None:
+        if key not in self:
+            self.heads.setdefault(" ".join(key.split()[:2]), []).append(key)
+        super().__setitem__(key, value)
+
+    def longer(self, key: str) -> str | None:
+        return next((k for k in self.heads.get(" ".join(key.split()[:2]), []) if k.startswith(key + " ")), None)
+
+
 class ChapterExtractor:
     def __init__(self, chapter: Chapter, ref: Reference) -> None:
         self.chapter = chapter
@@ -872,22 +909,32 @@ class ChapterExtractor:
         return None, ""
 
     def authority_in_context(self, blocks: list[Block], k: int, offset: int) -> OrgMention | None:
-        """Nearest organisation before the mention in the answer, else the first one after it."""
-        here = find_orgs(blocks[k].text[:offset], self.lex)
+        """Nearest organisation before the mention in the answer, else the first one after it (looking no
+        further than a few sentences' worth of text on either side, so that the cost stays linear)."""
+        reach = _MAX_SENTENCE * 2
+        here = find_orgs(blocks[k].text[max(0, offset - reach): offset], self.lex)
         if here:
             return here[-1]
         for b in reversed(blocks[:k]):
-            orgs = find_orgs(b.text, self.lex)
+            orgs = find_orgs(b.text[-reach:], self.lex)
             if orgs:
                 return orgs[-1]
-        after = find_orgs(blocks[k].text[offset:], self.lex)
+        after = find_orgs(blocks[k].text[offset: offset + reach], self.lex)
         if after:
             return after[0]
         for b in blocks[k + 1:]:
-            orgs = find_orgs(b.text, self.lex)
+            orgs = find_orgs(b.text[:reach], self.lex)
             if orgs:
                 return orgs[0]
         return None
+
+    @lru_cache(maxsize=256)  # noqa: B019 (one extractor per chapter; the cache dies with it)
+    def _examples(self, text: str) -> bool:
+        return bool(self.not_exhaustive.search(text))
+
+    def opens_with_examples(self, blocks: list[Block], first_para: int | None) -> bool:
+        """Whether the answer's opening paragraph says its guidelines are only examples."""
+        return first_para is not None and self._examples(blocks[first_para].text)
 
     # -- statements
     def statements(self, text: str, line: int, titles: list[Candidate]) -> list[Statement]:
@@ -910,7 +957,7 @@ class ChapterExtractor:
         guidelines: list[Guideline] = []
         xrefs: list[tuple[Question, int, int, str]] = []
         stances: dict[int, str] = {}
-        seen_titles: dict[str, Guideline] = {}
+        seen_titles: TitleIndex = TitleIndex()
         done_blocks: set[int] = set()
         for q in self.chapter.questions:
             blocks = self.chapter.answer_blocks(q)
@@ -937,13 +984,13 @@ class ChapterExtractor:
                     prior.obligations = obligations_from(prior.own, prior.covering, prior.fallback, prior.line)
         return Extraction(guidelines, xrefs, stances, list(dict.fromkeys(self.diags)))
 
-    def key(self, title: str, known: dict) -> str:
+    def key(self, title: str, known: TitleIndex) -> str:
         """The key of a title among those already seen: an alias, or a short form that begins a known
         title ("the Patch Framework" for "Patch Framework for Small Firms and Charities")."""
         key = title_key(self.titles.aliases.get(norm(title), title), self.lex)
         if key in known or ":" in key or len(key.split()) < 2:
             return key
-        return next((k for k in known if k.startswith(key + " ")), key)
+        return known.longer(key) or key
 
     def heading_question(self, heading: str) -> int | None:
         key = norm(heading)
@@ -1010,7 +1057,7 @@ class ChapterExtractor:
                     out.append(self.prose_guideline(q, blocks, k, off, s, c, cands, found, answer_scope,
                                                     first_para, scope_statements))
         # a title mentioned twice is one guideline; merge the evidence
-        merged: dict[str, Guideline] = {}
+        merged: TitleIndex = TitleIndex()
         for g in sorted(out, key=lambda g: -len(g.title)):  # full titles first, so short forms find them
             key = self.key(g.title, merged)
             if key in merged:
@@ -1039,9 +1086,12 @@ class ChapterExtractor:
             key = title_key(g.title, self.lex)
             if ":" in key and re.search(r"[\-.]|\d{4}", key.split(":", 1)[1]):
                 numbers[n] = key.split(":", 1)[1]  # "800-53" is distinctive enough to name the standard
+        if len(guidelines) * sum(len(f) for f in sentence_titles.values()) > 200_000:
+            return  # an answer of thousands of sentences and guidelines is no prose to read this closely
         for k, found in sentence_titles.items():
             previous: list[int] = []
             for off, sentence, cands in found:
+                low = norm(sentence)
                 if _ANAPHORA.match(sentence) and previous and not cands:
                     # "... published the X Guide. Its adoption is voluntary.": the pronoun names X again
                     for n in previous:
@@ -1052,7 +1102,6 @@ class ChapterExtractor:
                 for n, g in enumerate(guidelines):
                     if (k, off) in g.mentions:
                         continue
-                    low = norm(sentence)
                     if any(len(x) >= 3 and f" {norm(x)} " in f" {low} " for x in names[n]) or (
                             n in numbers and re.search(rf"(?<![\d.\-]){re.escape(numbers[n])}(?!\d)", sentence)) or (
                             any(re.search(rf"(?<![\w-]){re.escape(x)}(?![\w-])", sentence) for x in partial[n])):
@@ -1172,8 +1221,7 @@ class ChapterExtractor:
         for o2, s2, c2 in found:
             if o2 != off and not c2:
                 para += self.statements(s2, b.line, [])
-        ne = bool(self.not_exhaustive.search(sentence)) or bool(
-            first_para is not None and self.not_exhaustive.search(blocks[first_para].text))
+        ne = bool(self.not_exhaustive.search(sentence)) or self.opens_with_examples(blocks, first_para)
         return Guideline(cand.title, name, abbr or None, source, cand.instrument_type, q, b.line,
                          "list" if b.kind == "item" else "prose", ne, own=own,
                          covering=[("paragraph", para), ("answer", answer_scope if first_para != k else [])],

@@ -11,7 +11,7 @@ diagnostic), so nothing the parser did not understand disappears.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -277,7 +277,8 @@ def shares_answer(question: str, next_question: str, answer: str) -> bool:
     return common >= 2 or (common == 1 and len(_stems(question) & _stems(answer)) >= 2)
 
 
-def parse_lines(src: SourceText, ref: Reference) -> tuple[list[Heading], list[Question], list, list, list[Diagnostic]]:
+def parse_lines(src: SourceText, ref: Reference, name: str | None = None
+                ) -> tuple[list[Heading], list[Question], list, list, list[Diagnostic]]:
     """Walk the lines once, top to bottom, placing each one."""
     clf = classifier_for(ref)
     classes = [clf.classify(raw) for raw in src.lines]
@@ -294,7 +295,7 @@ def parse_lines(src: SourceText, ref: Reference) -> tuple[list[Heading], list[Qu
     subsection: str | None = None
     current: Question | None = None
     started = False
-    name = src.name
+    name = name or src.name
 
     def chain_end(i: int) -> tuple[str, int]:
         """Kind of the first line after a run of heading-like lines starting after i."""
@@ -395,6 +396,13 @@ def parse_lines(src: SourceText, ref: Reference) -> tuple[list[Heading], list[Qu
                                     "(the excerpt is cut off)", last_blocks[-1].text[-80:]))
     else:
         diags.append(Diagnostic(name, 1, "warning", "no questions found: nothing matches the questionnaire"))
+        # with no question there is no structure to place anything in: every line is reported, none kept aside
+        moved = sorted([(h.line, h.text) for h in headings] + furniture + unplaced)
+        headings, furniture = [], []
+        diags = [d for d in diags if d.level != "unplaced"]
+        unplaced = moved
+        diags += [Diagnostic(name, line, "unplaced", "no question in the file to place this line under", text)
+                  for line, text in moved]
     return headings, questions, furniture, unplaced, diags
 
 
@@ -448,10 +456,14 @@ def infer_jurisdiction(lines: tuple[str, ...], ref: Reference, filename: str) ->
 
 
 def parse(src: SourceText, ref: Reference, jurisdiction: str | None = None, edition: str | None = None,
-          jurisdiction_source: str = "caller") -> Chapter:
-    """The chapter's structure; the jurisdiction comes from the caller, else the text, else the file name."""
-    headings, questions, furniture, unplaced, diags = parse_lines(src, ref)
-    diags = list(src.warnings) + diags
+          jurisdiction_source: str = "caller", name: str | None = None) -> Chapter:
+    """The chapter's structure; the jurisdiction comes from the caller, else the text, else the file name.
+
+    `name` is how rows name the file (`source_file`): the file name, or "folder/name" when two files of
+    one name are read together."""
+    name = name or src.name
+    headings, questions, furniture, unplaced, diags = parse_lines(src, ref, name)
+    diags = [replace(d, source_file=name) for d in src.warnings] + diags
     if jurisdiction:
         source = jurisdiction_source
     else:
@@ -459,7 +471,7 @@ def parse(src: SourceText, ref: Reference, jurisdiction: str | None = None, edit
         how = {"text": f"from {n} mentions in the text", "file name": "from the file name",
                "title line": "from the title line",
                "none": "(nothing in the text or file name says)"}[source]
-        diags.insert(0, Diagnostic(src.name, 1, "guess", f"jurisdiction inferred as {jurisdiction} {how}"))
+        diags.insert(0, Diagnostic(name, 1, "guess", f"jurisdiction inferred as {jurisdiction} {how}"))
     nonblank = sum(1 for line in src.lines if not is_blank(line))
-    return Chapter(src.name, src.path, jurisdiction, source, edition, headings, questions, furniture, unplaced,
+    return Chapter(name, src.path, jurisdiction, source, edition, headings, questions, furniture, unplaced,
                    diags, len(src.lines), nonblank)
