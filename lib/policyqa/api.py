@@ -144,12 +144,14 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
     hold other things too (a .DS_Store, images, an empty draft), which are skipped
     and listed in `diagnostics` rather than stopping the run.
     """
-    from policyqa.tables import Records, to_frames
+    from policyqa.tables import Records, concat_frames, to_frames
 
     ref = load_reference(reference)
     files, diags = _expand(inputs)
     explicit = {Path(i) for i in ([inputs] if isinstance(inputs, (str, Path)) else inputs)}
     total = Records([], [], [], [], list(diags))
+    parts: list[dict] = []  # frames of each batch of chapters
+    guideline_rows: list = []  # authorities are counted over the whole corpus
     summaries: list[FileSummary] = []
     chapters = []
     seen: dict[tuple[str, str], str] = {}
@@ -178,14 +180,25 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
         else:
             seen[key] = chapter.source_file
         total.extend(records)
+        if len(summaries) % BATCH == BATCH - 1:  # rows become frames as they come: never all in memory
+            guideline_rows += total.guidelines
+            parts.append(to_frames(total))
+            total = Records([], [], [], [], [])
         summaries.append(summary)
         chapters.append(chapter)
-    frames = to_frames(total)
+    guideline_rows += total.guidelines
+    parts.append(to_frames(total))
+    frames = parts[0] if len(parts) == 1 else concat_frames(parts)
+    if len(parts) > 1:
+        frames["authorities"] = to_frames(Records([], guideline_rows, [], [], []))["authorities"]
     if validate:
         from policyqa.validate import validate as check
 
         frames = check(frames)
     return Tables(**frames, summaries=summaries, chapters=chapters)
+
+
+BATCH = 256  # chapters whose rows are turned into frames together
 
 
 def _unique_ids(records, path: Path, used: dict[str, int]) -> None:

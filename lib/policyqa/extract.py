@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import NamedTuple
 
-from policyqa.parse import Block, Chapter, Question, norm
+from policyqa.parse import MEMO, Block, Chapter, Question, norm
 from policyqa.records import NOT_STATED, Diagnostic
 from policyqa.reference import Reference
 
@@ -83,8 +84,9 @@ _TRAILING_DATE = re.compile(rf"\s+(?:(?:on|in|of|dated)\s+)?(?:\d{{1,2}}\s+)?(?:
                             rf"(?:\s+\d{{4}})?$|\s+(?:on|in|of)\s+\d{{4}}$")
 
 
-@dataclass(frozen=True)
-class Tok:
+class Tok(NamedTuple):
+    """A token and where it is; a tuple, because tokens are made by the hundred thousand."""
+
     text: str
     start: int
     end: int
@@ -103,12 +105,12 @@ class Tok:
         return len(self.text) > 2 and self.text[0].isupper() and self.text.endswith(("’s", "'s", "’", "'"))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=MEMO)
 def tokens(text: str) -> tuple[Tok, ...]:
     return tuple(Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=MEMO)
 def runs_of(text: str, digits: bool, commas: bool, possessives: bool = False, split_lists: bool = False
             ) -> tuple[tuple[int, int], ...]:
     """cap_runs over the text's tokens, memoised: chapters repeat their sentences and phrases."""
@@ -338,7 +340,7 @@ def find_orgs(text: str, lex: Lexicon) -> list[OrgMention]:
     key = (text, lex.key)
     hit = _ORG_MEMO.get(key)
     if hit is None:
-        if len(_ORG_MEMO) > 65536:
+        if len(_ORG_MEMO) > MEMO:
             _ORG_MEMO.clear()
         hit = _ORG_MEMO[key] = tuple(_find_orgs(text, lex))
     return list(hit)
@@ -412,7 +414,7 @@ class Candidate:
     prefix_body: str = ""  # issuer implied by a standard's prefix (ISO, RFC ...)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=MEMO)
 def instrument_of(text: str, ref: Reference) -> tuple[str, str] | None:
     """(type, strength) of the first instrument noun in a title, typo-tolerant for doubled letters."""
     squeezed = re.sub(r"(\w)\1+", r"\1", text)
@@ -629,7 +631,7 @@ class TitleFinder:
 # ----------------------------------------------------------------------------- binding status
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=MEMO)
 def _spans(text: str, patterns: tuple) -> tuple[tuple[int, str], ...]:
     hits: list[tuple[int, int, str]] = []
     for pattern, label in patterns:
@@ -684,7 +686,7 @@ def analyse(text: str, line: int, ref: Reference) -> Statement:
     return replace(_analyse(text, ref), line=line)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=MEMO)
 def _analyse(text: str, ref: Reference) -> Statement:
     line = 0
     clauses = _CLAUSE.split(text)
@@ -860,6 +862,7 @@ class ChapterExtractor:
         text += "\n" + "\n".join(q.text for q in chapter.questions)
         find_definitions(text, self.lex)
         self.titles = TitleFinder(self.lex)
+        self.examples_memo: dict[str, bool] = {}
         self.diags: list[Diagnostic] = []
         self.label = ref.phrases["list_label"]
         self.not_exhaustive = ref.phrases["not_exhaustive"]
@@ -928,9 +931,12 @@ class ChapterExtractor:
                 return orgs[0]
         return None
 
-    @lru_cache(maxsize=256)  # noqa: B019 (one extractor per chapter; the cache dies with it)
     def _examples(self, text: str) -> bool:
-        return bool(self.not_exhaustive.search(text))
+        # a dict on the instance, not lru_cache on the method: that cache is the class's, and kept the
+        # last 256 extractors (with their chapters) alive after read_corpus returned
+        if text not in self.examples_memo:
+            self.examples_memo[text] = bool(self.not_exhaustive.search(text))
+        return self.examples_memo[text]
 
     def opens_with_examples(self, blocks: list[Block], first_para: int | None) -> bool:
         """Whether the answer's opening paragraph says its guidelines are only examples."""
@@ -1180,6 +1186,8 @@ class ChapterExtractor:
             if not is_guideline:
                 continue
             title = clean_title(title_part)
+            if len(title) < 3:
+                continue  # an item cut to a letter or two at the end of an excerpt names nothing
             if alias and not self.lex.is_org_abbreviation(alias.group("alias")):
                 self.titles.aliases[norm(alias.group("alias"))] = title
             cand = Candidate(title, 0, len(title_part), (whole_kind or first_kind or ("guide", ""))[0])

@@ -36,8 +36,13 @@ _STOP = frozenset(
     "describe requiring organisations organizations jurisdiction cybersecurity cyber".split()
 )
 
+# Memos by text (here and in extract) hold a chapter's repeats (each sentence is searched for titles, bodies
+# and statements) and the questionnaire's lines; kept small, because a corpus of distinct chapters fills
+# them: at 65536 entries they would hold about 400 MB (`tokens` alone about 240 MB).
+MEMO = 1024
 
-@dataclass
+
+@dataclass(slots=True)
 class Block:
     """One line of an answer: a paragraph, a list item or an inline sub-heading."""
 
@@ -47,7 +52,7 @@ class Block:
     level: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Heading:
     text: str
     line: int
@@ -55,7 +60,7 @@ class Heading:
     glued: bool = False  # printed on the same line as the question after it
 
 
-@dataclass
+@dataclass(slots=True)
 class Question:
     number: int | None
     text: str
@@ -148,8 +153,8 @@ class Classifier:
                     self._specs.append((q.number, norm(sentence), set(norm(sentence).split())))
         self._headings = {norm(s): "section" for s in ref.sections}
         self._headings.update({norm(s): "subsection" for s in ref.subsections if norm(s) not in self._headings})
-        self.classify = lru_cache(maxsize=65536)(self._classify)
-        self.match_question = lru_cache(maxsize=65536)(self._match_question)
+        self.classify = lru_cache(maxsize=MEMO)(self._classify)
+        self.match_question = lru_cache(maxsize=MEMO)(self._match_question)
 
     def heading_level(self, text: str) -> str | None:
         key = norm(text)

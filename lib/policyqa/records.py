@@ -15,7 +15,7 @@ DIAGNOSTIC_LEVELS = ("unplaced", "warning", "guess")
 NOT_STATED = "not stated"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A line the parser could not place, a guess it made, or a warning about the input."""
 
@@ -26,7 +26,7 @@ class Diagnostic:
     text: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuestionRow:
     jurisdiction: str
     question_no: int | None
@@ -44,7 +44,7 @@ class QuestionRow:
     edition: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GuidelineRow:
     guideline_id: str
     jurisdiction: str
@@ -60,7 +60,7 @@ class GuidelineRow:
     authority_source: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObligationRow:
     guideline_id: str
     audience: str
@@ -71,7 +71,7 @@ class ObligationRow:
     evidence: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CrossReferenceRow:
     jurisdiction: str
     from_question_no: int | None
@@ -81,7 +81,7 @@ class CrossReferenceRow:
     reference: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AuthorityRow:
     jurisdiction: str
     issuing_authority: str

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from operator import attrgetter
 
 from policyqa.extract import Extraction
 from policyqa.parse import Block, Chapter
@@ -106,10 +105,32 @@ def to_frames(records: Records) -> dict:
         columns,
     )
 
+    text, count = "string", "Int64"
+    types = {
+        QuestionRow: dict.fromkeys(["jurisdiction", "section", "subsection", "question", "answer", "source_file",
+                                    "match", "edition"], text)
+        | dict.fromkeys(["question_no", "line", "answer_line", "shares_answer_with"], count)
+        | {"match_score": "float64"},
+        GuidelineRow: dict.fromkeys(["guideline_id", "jurisdiction", "title", "issuing_authority",
+                                     "authority_abbreviation", "instrument_type", "source_file", "where",
+                                     "authority_source"], text)
+        | dict.fromkeys(["question_no", "line"], count) | {"not_exhaustive": "bool"},
+        ObligationRow: dict.fromkeys(["guideline_id", "audience", "jurisdiction", "source_file", "evidence"], text)
+        | {"line": count},
+        CrossReferenceRow: dict.fromkeys(["jurisdiction", "source_file", "reference"], text)
+        | dict.fromkeys(["from_question_no", "to_question_no", "line"], count),
+        AuthorityRow: dict.fromkeys(["jurisdiction", "issuing_authority", "abbreviation"], text)
+        | {"n_guidelines": count},
+        Diagnostic: dict.fromkeys(["source_file", "message", "text"], text) | {"line": count},
+    }
+
     def frame(rows, record_type):
+        """Column by column, each built once in its final dtype: no row tuples, no object frame to convert
+        (the object frame and its copies were the peak of a big read_corpus)."""
         cols = columns(record_type)
-        get = attrgetter(*cols)  # not dataclasses.astuple: it deep-copies every field
-        return pd.DataFrame([get(r) for r in rows], columns=cols) if rows else pd.DataFrame(columns=cols)
+        dtypes = types[record_type]
+        return pd.DataFrame({c: pd.Series([getattr(r, c) for r in rows], dtype=dtypes.get(c, object))
+                             for c in cols}, columns=cols)
 
     q = frame(records.questions, QuestionRow)
     g = frame(records.guidelines, GuidelineRow)
@@ -117,28 +138,16 @@ def to_frames(records: Records) -> dict:
     x = frame(records.cross_references, CrossReferenceRow)
     a = frame(authority_rows(records.guidelines), AuthorityRow)
     d = frame(records.diagnostics, Diagnostic)
-
-    text = "string"
-    for df, cols in ((q, ["jurisdiction", "section", "subsection", "question", "answer", "source_file", "match",
-                          "edition"]),
-                     (g, ["guideline_id", "jurisdiction", "title", "issuing_authority", "authority_abbreviation",
-                          "instrument_type", "source_file", "where", "authority_source"]),
-                     (o, ["guideline_id", "audience", "jurisdiction", "source_file", "evidence"]),
-                     (x, ["jurisdiction", "source_file", "reference"]),
-                     (a, ["jurisdiction", "issuing_authority", "abbreviation"]),
-                     (d, ["source_file", "message", "text"])):
-        for c in cols:
-            df[c] = df[c].astype(text)
-    for df, cols in ((q, ["question_no", "line", "answer_line", "shares_answer_with"]),
-                     (g, ["question_no", "line"]), (o, ["line"]),
-                     (x, ["from_question_no", "to_question_no", "line"]), (a, ["n_guidelines"]), (d, ["line"])):
-        for c in cols:
-            df[c] = df[c].astype("Int64")
-    q["match_score"] = q["match_score"].astype("float64")
-    g["not_exhaustive"] = g["not_exhaustive"].astype("bool")
     q["stance"] = pd.Categorical(q["stance"], categories=list(STANCES))
     o["mandatoriness"] = pd.Categorical(o["mandatoriness"], categories=list(reversed(MANDATORINESS_LEVELS)),
                                         ordered=True)
     d["level"] = pd.Categorical(d["level"], categories=list(DIAGNOSTIC_LEVELS))
     return {"questions": q, "guidelines": g, "obligations": o, "cross_references": x, "authorities": a,
             "diagnostics": d}
+
+
+def concat_frames(parts: list[dict]) -> dict:
+    """The frames of several batches of chapters, stacked table by table (dtypes kept)."""
+    import pandas as pd
+
+    return {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in parts[0]}
