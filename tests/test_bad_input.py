@@ -387,8 +387,6 @@ def test_text_with_no_questions_is_written_with_a_warning(capsys, tmp_path):
     assert sorted(p.stem for p in (tmp_path / "out").iterdir()) == sorted(TABLES)
 
 
-@pytest.mark.xfail(strict=True, reason="needs the parse.py patch in the issue-4 report: with no question, "
-                                       "every line is listed as unplaced (today they count as page furniture)")
 def test_text_with_no_questions_lists_every_line_as_unplaced():
     t = read_chapter(BAD / "no-questions.txt", jurisdiction="Testland")
     ch = t.chapters[0]
@@ -408,6 +406,15 @@ def test_questions_with_no_answers_are_written_with_a_warning_each(capsys, tmp_p
     assert list(zip(d["line"], d["message"])) == [(5, "question 13 has no answer"), (7, "question 14 has no answer")]
 
 
+def test_a_chapter_cut_short_in_the_middle_of_a_list_item(capsys, tmp_path):
+    cut = (BAD / "hyperlink.txt").read_text(encoding="utf-8").split("    • =HYPERLINK")[0] + "    • G"
+    f = tmp_path / "cut.txt"
+    f.write_text(cut, encoding="utf-8")
+    code, _, err = run(capsys, "tables", f, "--out", tmp_path / "out", "--jurisdiction", "Testland")
+    assert code == 0 and "Traceback" not in err, err
+    assert read_chapter(f, jurisdiction="Testland").chapters[0].placement()[10] == "answer"  # kept, as answer text
+
+
 def test_two_chapters_of_the_same_jurisdiction_and_edition_are_both_kept_with_a_warning(capsys, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -425,8 +432,6 @@ def test_two_chapters_of_the_same_jurisdiction_and_edition_are_both_kept_with_a_
     assert "first.txt" in second["message"].iloc[0]
 
 
-@pytest.mark.xfail(strict=True, reason="needs the api.py patch in the issue-4 report: today two files of the same "
-                                       "name from two folders break the questions schema (exit 1, a traceback)")
 def test_two_chapters_of_the_same_name_from_two_folders_are_both_kept(capsys, tmp_path):
     a, b = tmp_path / "a" / "chapter.txt", tmp_path / "b" / "chapter.txt"  # same name, two folders
     for p in (a, b):
@@ -521,8 +526,6 @@ def test_a_folder_through_the_real_command_prints_a_summary_per_file(tmp_path):
         assert s.placed + s.in_diagnostics == s.nonblank  # nothing lost
 
 
-@pytest.mark.xfail(strict=True, reason="needs the api.py patch in the issue-4 report: a folder with no chapter "
-                                       "is an error, so six empty tables never replace good ones")
 def test_a_folder_with_no_chapter_in_it_is_an_error(capsys, previous_out, tmp_path):
     folder = tmp_path / "chapter.txt"  # a folder named like a file
     folder.mkdir()
