@@ -13,8 +13,9 @@ read -> parse -> extract -> tables -> schema validation, and is checked for:
     never a traceback; nothing lost over the folder), and the tables exported to CSV, XLSX,
     Parquet and JSON (no cell a spreadsheet would run, Parquet/JSON exact, no staging folder left).
 
-An input still running after --slow seconds is stopped and reported (and kept), not failed:
-speed is for benchmarks, but a stopped input is almost always a quadratic corner worth a look.
+An input still running after --slow seconds, or while the process holds more than --max-rss MB, is
+stopped and reported (and kept), not failed: speed is for benchmarks, but a stopped input is almost
+always a quadratic corner worth a look.
 It stops by itself after --minutes and prints how many inputs it tried and what failed; failing and
 slow inputs are saved (under a temporary folder unless --keep is given). Exit 1 if anything failed.
 """
@@ -75,14 +76,31 @@ class TooSlow(BaseException):
     Exception` in the library swallows it)."""
 
 
+class TooBig(BaseException):
+    """Raised in an input while the process holds more than --max-rss MB (a watchdog thread signals it)."""
+
+
+def rss_mb() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            return int(f.read().split("VmRSS:")[1].split()[0]) // 1024
+    except (OSError, IndexError, ValueError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
 class Stats:
     def __init__(self) -> None:
         self.deadline = float("inf")
+        self.memo_limit = 2000  # MB: above this after an input, the library's memos are emptied
         self.started = self.last_report = time.monotonic()
         self.inputs = Counter()
         self.outcomes = Counter()
         self.failures: dict[str, dict] = {}
         self.slow: list[dict] = []
+        self.memory: list[dict] = []
+        self.running = False  # an input is being checked (the watchdog may stop only that)
         self.current: tuple[str, bytes] | None = None
 
 
@@ -123,8 +141,9 @@ def mutate(data: bytes, ops: list[tuple[str, float, float, int]], rnd_piece: str
                 lines.insert(k, other[int(b * len(other)) % len(other)])
             elif kind == "piece":
                 lines.insert(k, (rnd_piece + "\n").encode("utf-8"))
-            elif kind == "long_line":
-                lines.insert(k, lines[m].rstrip(b"\r\n") * (1 + n % 400) + b"\n")
+            elif kind == "long_line":  # up to ~2 MB: long lines, not the memory of the machine
+                line = lines[m].rstrip(b"\r\n")
+                lines.insert(k, line * min(1 + n % 400, max(1, 2_000_000 // max(1, len(line)))) + b"\n")
             elif kind == "blank_lines":
                 lines.insert(k, b"\n" * (1 + n % 5))
             data = b"".join(lines)
@@ -167,11 +186,14 @@ def check_chapter(data: bytes, name: str, jurisdiction: str | None):
     from policyqa.errors import PolicyqaError
     from policyqa.extract import extract
     from policyqa.parse import is_blank, parse
-    from policyqa.read import text_from_bytes
+    from policyqa.read import MAX_BYTES, text_from_bytes
     from policyqa.reference import load_reference
     from policyqa.tables import build_records
     from util import places
 
+    if len(data) > MAX_BYTES:  # the reader refuses these before reading them (tested in test_bad_input)
+        STATS.outcomes["refused as too large"] += 1
+        return None
     try:
         src = text_from_bytes(data, name)
     except PolicyqaError as exc:
@@ -284,6 +306,41 @@ def _too_slow(signum, frame):
     raise TooSlow
 
 
+def _too_big(signum, frame):
+    if STATS.running:
+        raise TooBig
+
+
+def start_memory_watch(limit_mb: int) -> None:
+    """A thread that stops the running input (SIGUSR1 -> TooBig) while the process holds over `limit_mb`:
+    a memory blow-up becomes a kept finding instead of the OOM killer ending the campaign."""
+    import threading
+
+    main = threading.main_thread().ident
+    signal.signal(signal.SIGUSR1, _too_big)
+
+    def watch() -> None:
+        while True:
+            if STATS.running and rss_mb() > limit_mb:
+                signal.pthread_kill(main, signal.SIGUSR1)
+            time.sleep(0.25)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def forget_memos() -> None:
+    """Empty the library's memo caches, so one input's memory is not carried into the next."""
+    import gc
+
+    from policyqa import extract, parse
+
+    for module in (parse, extract):
+        for value in vars(module).values():
+            if hasattr(value, "cache_clear"):
+                value.cache_clear()
+    gc.collect()
+
+
 def timed(target: str, data: bytes, fn, slow_s: float) -> None:
     """Run one input; an input still running after `slow_s` seconds is stopped and kept as slow."""
     now = time.monotonic()
@@ -292,22 +349,32 @@ def timed(target: str, data: bytes, fn, slow_s: float) -> None:
     if now - STATS.last_report > 60:
         STATS.last_report = now
         print(f"  {int(now - STATS.started)} s: {sum(STATS.inputs.values())} inputs, {len(STATS.failures)} failures, "
-              f"{len(STATS.slow)} stopped as slow", flush=True)
+              f"{len(STATS.slow)} stopped as slow, {len(STATS.memory)} over memory, RSS {rss_mb()} MB", flush=True)
     STATS.current = (target, data)
     STATS.inputs[target] += 1
     t0 = time.perf_counter()
+    before = rss_mb()
     signal.signal(signal.SIGALRM, _too_slow)
     # repeating: a stop raised while the garbage collector runs a callback is swallowed ("Exception
     # ignored"), so the timer fires again every second until the input is really stopped
     signal.setitimer(signal.ITIMER_REAL, slow_s, 1.0)
+    STATS.running = True
     try:
         fn()
     except TooSlow:
         STATS.slow.append({"target": target, "seconds": round(time.perf_counter() - t0, 2), "bytes": len(data),
                            "input": data, "stopped": True})
         return
+    except TooBig:
+        STATS.memory.append({"target": target, "seconds": round(time.perf_counter() - t0, 2), "bytes": len(data),
+                             "input": data, "mb": rss_mb() - before})
+        return
     finally:
+        STATS.running = False
         signal.setitimer(signal.ITIMER_REAL, 0)
+        if STATS.slow and STATS.slow[-1]["input"] is data or STATS.memory and STATS.memory[-1]["input"] is data \
+                or rss_mb() > STATS.memo_limit:
+            forget_memos()  # after a stopped input, or when the memos have grown, start clean
 
 
 def make_targets(work: Path, slow_s: float, examples: int):
@@ -365,12 +432,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--examples", type=int, default=200, help="hypothesis examples per round (default 200)")
     p.add_argument("--slow", type=float, default=20.0,
                    help="stop an input after this many seconds and report it as slow (default 20)")
-    p.add_argument("--keep", type=Path, default=None, help="folder for failing and slow inputs")
+    p.add_argument("--max-rss", type=int, default=6000,
+                   help="stop an input while the process holds more than this many MB (default 6000)")
+    p.add_argument("--keep", type=Path, default=None, help="folder for failing, slow and memory-hungry inputs")
     args = p.parse_args(argv)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
     random.seed(seed)
     deadline = time.monotonic() + args.minutes * 60
     STATS.deadline = deadline
+    STATS.memo_limit = args.max_rss // 3
+    start_memory_watch(args.max_rss)
     started = time.time()
     print(f"policyqa fuzz: {args.minutes:g} minutes, seed {seed}, {len(SEEDS)} seed files", flush=True)
     import warnings
@@ -406,6 +477,11 @@ def main(argv: list[str] | None = None) -> int:
         for n, item in enumerate(sorted(STATS.slow, key=lambda s: -s["seconds"])[:20]):
             kept = save(findings, "slow", n, item)
             print(f"  {item['seconds']:>7} s  {item['bytes']:>9} bytes  {item['target']}  {kept}")
+    if STATS.memory:
+        print(f"\n{len(STATS.memory)} inputs stopped over {args.max_rss} MB (kept, not failed):")
+        for n, item in enumerate(STATS.memory[:20]):
+            kept = save(findings, "memory", n, item)
+            print(f"  +{item['mb']:>6} MB  {item['seconds']:>7} s  {item['bytes']:>9} bytes  {item['target']}  {kept}")
     if STATS.failures:
         print(f"\n{len(STATS.failures)} distinct failures:")
         for n, (key, item) in enumerate(STATS.failures.items()):
