@@ -196,7 +196,7 @@ def _timed(fn, *args, **kw):
     return wall, cpu + (ch2.ru_utime - ch.ru_utime) + (ch2.ru_stime - ch.ru_stime), result
 
 
-PIPELINE = ("policyqa.read", "policyqa.parse", "policyqa.extract", "policyqa.tables", "policyqa.records")
+PIPELINE = ("policyqa.read", "policyqa.parse", "policyqa.extract", "policyqa.tables", "policyqa.schema")
 
 
 class Memos:

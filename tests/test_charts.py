@@ -200,11 +200,21 @@ def test_matrix_counts_every_guideline_audience_pair(corpus, data):
 
 def test_select_and_chapter_path(corpus):
     for s in corpus.summaries:
-        assert briefing.chapter_path(RAW, s.jurisdiction).name == s.source_file
-        assert briefing.chapter_path(RAW, s.jurisdiction.upper()).name == s.source_file
-        one = briefing.select(corpus, Path(s.source_file).stem)
+        newest = briefing.newest_files(corpus, s.jurisdiction)  # a jurisdiction means its newest edition
+        assert briefing.chapter_path(RAW, s.jurisdiction).name in newest
+        assert briefing.chapter_path(RAW, s.jurisdiction.upper()).name in newest
+        assert {x.source_file for x in briefing.select(corpus, s.jurisdiction).summaries} == newest
+        one = briefing.select(corpus, s.source_file)  # a file name means that file
         assert set(one.questions["jurisdiction"]) <= {s.jurisdiction}
         assert [x.source_file for x in one.summaries] == [s.source_file]
+    editions = {c.jurisdiction: [] for c in corpus.chapters}
+    for c in corpus.chapters:
+        editions[c.jurisdiction].append(c)
+    for jur, chapters in editions.items():
+        if len(chapters) > 1:  # an older edition is there when asked for
+            old = min(chapters, key=lambda c: briefing.edition_rank(c.edition))
+            assert [x.source_file for x in briefing.select(corpus, jur, edition=old.edition).summaries] == [
+                old.source_file]
     with pytest.raises(PolicyqaError):
         briefing.select(corpus, "no such place")
 

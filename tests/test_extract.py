@@ -169,4 +169,4 @@ def test_every_row_traces_to_its_source_line(tmp_path):
     row = t.guidelines.iloc[0]
     assert t.source_line(row["source_file"], row["line"]).strip() == "• Guide on phishing."
     assert t.provenance("guidelines", 0).startswith("chapter.txt:6: ")
-    assert int(t.obligations.iloc[0]["line"]) >= 1
+    assert int(t.obligations.iloc[0]["status_line"]) >= 1

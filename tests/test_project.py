@@ -91,5 +91,31 @@ def test_tables_to_stdout(tmp_path):
     done = run_cli("tables", "data/raw/denmark.txt", "--out", "-", "--table", "authorities", "--quiet")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
-    assert lines[0] == "jurisdiction,issuing_authority,abbreviation,n_guidelines"
+    assert lines[0] == "jurisdiction,edition,issuing_authority,authority_abbreviation,n_guidelines"
     assert len(lines) == 3
+
+
+def test_codebook_is_generated_from_the_schema():
+    """docs/codebook.md is what `python -m policyqa.schema` prints: every column of every table, documented."""
+    from policyqa.schema import TABLES, codebook
+
+    text = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
+    assert text == codebook(), "regenerate: python -m policyqa.schema > docs/codebook.md"
+    for table in TABLES.values():
+        for column in table.columns:
+            assert f"| `{column.name}` |" in text
+
+
+def test_tables_have_the_declared_columns_dtypes_and_records():
+    import policyqa
+    from policyqa.schema import RECORDS, TABLES, frame_dtypes
+
+    t = policyqa.read_chapter(ROOT / "data" / "raw" / "denmark.txt")
+    for name, spec in TABLES.items():
+        df = getattr(t, name)
+        assert list(df.columns) == spec.names == [f for f in RECORDS[name].__dataclass_fields__]
+        for col, dtype in frame_dtypes(name).items():
+            assert str(df[col].dtype) == str(dtype), (name, col)
+    # a join on the key needs no suffixes: the tables share only the key
+    joined = t.obligations.merge(t.guidelines, on="guideline_id")
+    assert not [c for c in joined.columns if c.endswith(("_x", "_y"))]

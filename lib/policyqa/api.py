@@ -8,12 +8,13 @@ cell is one line and every number in it traces back to a file and line.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from policyqa.errors import PolicyqaError
-from policyqa.records import Diagnostic
 from policyqa.reference import Reference, load_reference
+from policyqa.schema import Diagnostic
 
 CHAPTER_SUFFIXES = (".txt", ".text", ".md")
 
@@ -36,6 +37,7 @@ class Tables:
     questions: object
     guidelines: object
     obligations: object
+    laws: object
     cross_references: object
     authorities: object
     diagnostics: object
@@ -43,7 +45,7 @@ class Tables:
     chapters: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        from policyqa.tables import TABLES
+        from policyqa.schema import TABLES
 
         return {name: getattr(self, name) for name in TABLES}
 
@@ -149,7 +151,7 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
     ref = load_reference(reference)
     files, diags = _expand(inputs)
     explicit = {Path(i) for i in ([inputs] if isinstance(inputs, (str, Path)) else inputs)}
-    total = Records([], [], [], [], list(diags))
+    total = Records(diagnostics=list(diags))
     parts: list[dict] = []  # frames of each batch of chapters
     guideline_rows: list = []  # authorities are counted over the whole corpus
     summaries: list[FileSummary] = []
@@ -159,11 +161,13 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
     seen_names: set[str] = set()
     for path, row in files:
         jur = jurisdiction or row.get("jurisdiction") or None
+        edition = row.get("edition") or None
+        edition = edition if edition and re.fullmatch(r"\d{4}", edition.strip()) else None  # "newest" is no edition
         source = "caller" if jurisdiction else "manifest"
         name = path.name if path.name not in seen_names else f"{path.parent.name}/{path.name}"
         seen_names.add(name)
         try:
-            records, chapter, summary = chapter_records(path, ref, jur, row.get("edition") or None, source,
+            records, chapter, summary = chapter_records(path, ref, jur, edition, source,
                                                         cache=cache, name=name)
         except PolicyqaError as exc:
             if path in explicit:
@@ -183,14 +187,14 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
         if len(summaries) % BATCH == BATCH - 1:  # rows become frames as they come: never all in memory
             guideline_rows += total.guidelines
             parts.append(to_frames(total))
-            total = Records([], [], [], [], [])
+            total = Records()
         summaries.append(summary)
         chapters.append(chapter)
     guideline_rows += total.guidelines
     parts.append(to_frames(total))
     frames = parts[0] if len(parts) == 1 else concat_frames(parts)
     if len(parts) > 1:
-        frames["authorities"] = to_frames(Records([], guideline_rows, [], [], []))["authorities"]
+        frames["authorities"] = to_frames(Records(guidelines=guideline_rows))["authorities"]
     if validate:
         from policyqa.validate import validate as check
 
@@ -216,6 +220,7 @@ def _unique_ids(records, path: Path, used: dict[str, int]) -> None:
     mapping = {g.guideline_id: g.guideline_id.replace(prefix, new, 1) for g in records.guidelines}
     records.guidelines[:] = [replace(g, guideline_id=mapping[g.guideline_id]) for g in records.guidelines]
     records.obligations[:] = [replace(o, guideline_id=mapping[o.guideline_id]) for o in records.obligations]
+    records.laws[:] = [replace(x, law_id=x.law_id.replace(prefix, new, 1)) for x in records.laws]
 
 
 def read_chapter(path: str | Path, jurisdiction: str | None = None, reference: str | Path | None = None,

@@ -49,33 +49,79 @@ def jurisdictions(tables) -> list[str]:
     return sorted(names | set(tables.questions["jurisdiction"].dropna().astype(str)))
 
 
-def _match(tables, jurisdiction: str, where: str) -> str:
+def _match(tables, jurisdiction: str, where: str) -> tuple[str, set[str] | None]:
+    """(jurisdiction, the files asked for by name or None when a jurisdiction was named)."""
     wanted = jurisdiction.strip().casefold()
     names = jurisdictions(tables)
+    for s in tables.summaries:  # a chapter's file name
+        if wanted == s.source_file.casefold():
+            return s.jurisdiction, {s.source_file}
     for name in names:
         if name.casefold() == wanted:
-            return name
-    for s in tables.summaries:  # a chapter file name works too, with or without its suffix
-        if wanted in (s.source_file.casefold(), Path(s.source_file).stem.casefold()):
-            return s.jurisdiction
+            return name, None
+    for s in tables.summaries:  # its file name without the suffix
+        if wanted == Path(s.source_file).stem.casefold():
+            return s.jurisdiction, {s.source_file}
     raise PolicyqaError(where, 1, f"no chapter for jurisdiction {jurisdiction!r}; "
                                   f"the chapters here are for {', '.join(names) or 'nothing'}")
 
 
-def select(tables, jurisdiction: str | None):
-    """The tables of one jurisdiction (matched case-insensitively, or by file name); all of them for None or ""."""
+def edition_rank(edition) -> int:
+    """Editions order by year; a chapter with no dated edition counts as older than any dated one."""
+    text = "" if edition is None else str(edition)
+    return int(text) if text.isdigit() else 0
+
+
+def newest_files(tables, jurisdiction: str) -> set[str]:
+    """The chapter files of a jurisdiction's newest edition (all of them when no edition is dated)."""
+    chapters = [c for c in tables.chapters if c.jurisdiction == jurisdiction]
+    if not chapters:
+        return {s.source_file for s in tables.summaries if s.jurisdiction == jurisdiction}
+    top = max(edition_rank(c.edition) for c in chapters)
+    return {c.source_file for c in chapters if edition_rank(c.edition) == top}
+
+
+def select(tables, jurisdiction: str | None, edition: str | None = None):
+    """The tables of one chapter: by file name, or by jurisdiction (case-insensitive), its newest edition unless
+    `edition` says which; all of them for None or ""."""
     if not jurisdiction:
         return tables
+
+    name, files = _match(tables, jurisdiction, "jurisdiction")
+    if files is None:
+        if edition:
+            files = {c.source_file for c in tables.chapters if c.jurisdiction == name and str(c.edition) == str(edition)}
+            if not files:
+                raise PolicyqaError("edition", 1, f"no {edition} edition for {name}")
+        else:
+            files = newest_files(tables, name)
+    return select_files(tables, files)
+
+
+def select_files(tables, files: set[str]):
+    """The tables of the given chapter files (their source_file names)."""
     from policyqa.api import Tables
 
-    name = _match(tables, jurisdiction, "jurisdiction")
-    files = {s.source_file for s in tables.summaries if s.jurisdiction == name}
     frames = {}
+    ids = set(tables.guidelines.loc[tables.guidelines["source_file"].isin(files), "guideline_id"])
     for table, df in tables.as_dict().items():
-        keep = df["jurisdiction"] == name if "jurisdiction" in df.columns else df["source_file"].isin(files)
+        if "source_file" in df.columns:
+            keep = df["source_file"].isin(files)
+        elif "guideline_id" in df.columns:  # obligations: through their guideline
+            keep = df["guideline_id"].isin(ids)
+        else:  # authorities: by jurisdiction and edition
+            wanted = {(c.jurisdiction, c.edition or "") for c in tables.chapters if c.source_file in files}
+            keep = pd_series([(j, e if isinstance(e, str) else "") in wanted
+                              for j, e in zip(df["jurisdiction"], df["edition"])], df.index)
         frames[table] = df[keep.fillna(False).astype(bool)].reset_index(drop=True)
-    return Tables(**frames, summaries=[s for s in tables.summaries if s.jurisdiction == name],
-                  chapters=[c for c in tables.chapters if c.jurisdiction == name])
+    return Tables(**frames, summaries=[s for s in tables.summaries if s.source_file in files],
+                  chapters=[c for c in tables.chapters if c.source_file in files])
+
+
+def pd_series(values, index):
+    import pandas as pd
+
+    return pd.Series(values, index=index)
 
 
 def chapter_path(data: str | Path, jurisdiction: str) -> Path:
@@ -84,16 +130,17 @@ def chapter_path(data: str | Path, jurisdiction: str) -> Path:
 
     folder = Path(data)
     wanted = jurisdiction.strip().casefold()
-    for name, row in sorted(read_manifest(folder).items()):
-        if (row.get("jurisdiction") or "").strip().casefold() == wanted and (folder / name).is_file():
-            return folder / name
+    rows = [(edition_rank(row.get("edition")), name) for name, row in sorted(read_manifest(folder).items())
+            if (row.get("jurisdiction") or "").strip().casefold() == wanted and (folder / name).is_file()]
+    if rows:  # the newest edition
+        return folder / max(rows, key=lambda r: r[0])[1]
     for child in sorted(folder.iterdir()) if folder.is_dir() else []:
         if child.is_file() and child.stem.casefold() == wanted and child.suffix.lower() in (".txt", ".text", ".md"):
             return child
     from policyqa.api import read_corpus
 
     tables = read_corpus(folder)
-    name = _match(tables, jurisdiction, str(folder))
+    name, _ = _match(tables, jurisdiction, str(folder))
     return Path(next(s.path for s in tables.summaries if s.jurisdiction == name))
 
 
@@ -205,7 +252,7 @@ def pack_figures(tables, jurisdiction: str | None = None) -> dict:
     """The pack's charts (name -> Figure): the chosen jurisdiction's own, then it among all chapters."""
     from policyqa import charts
 
-    name = _match(tables, jurisdiction, "jurisdiction") if jurisdiction else None
+    name = _match(tables, jurisdiction, "jurisdiction")[0] if jurisdiction else None
     own = select(tables, name)
     files = [s.source_file for s in own.summaries]
     all_files = [s.source_file for s in tables.summaries]
@@ -230,7 +277,7 @@ def build_pack(data: str | Path, jurisdiction: str | None = None, reports: str |
     from policyqa.api import read_corpus
 
     tables = read_corpus(Path(data))
-    name = _match(tables, jurisdiction, str(data)) if jurisdiction else None
+    name = _match(tables, jurisdiction, str(data))[0] if jurisdiction else None
     out = Path(reports)
     figures_dir = out / "figures"
     pack = Pack(name)

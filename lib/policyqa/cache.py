@@ -17,8 +17,6 @@ from pathlib import Path
 
 from policyqa import __version__
 
-_CODE = ("read.py", "parse.py", "extract.py", "tables.py", "records.py", "cache.py")
-
 
 def cache_dir() -> Path | None:
     env = os.environ.get("POLICYQA_CACHE")
@@ -29,10 +27,11 @@ def cache_dir() -> Path | None:
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
+    """Every module of the package, so that no edit anywhere can leave a stale result in use."""
     h = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
-    for name in _CODE:
-        h.update((here / name).read_bytes())
+    for path in sorted(here.rglob("*.py")):
+        h.update(str(path.relative_to(here)).encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 

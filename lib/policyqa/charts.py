@@ -40,7 +40,7 @@ import matplotlib.patches
 import pandas as pd
 from matplotlib.figure import Figure
 
-from policyqa.records import MANDATORINESS_LEVELS, NOT_STATED, STANCES
+from policyqa.schema import MANDATORINESS_LEVELS, NOT_STATED, STANCES
 
 # ----------------------------------------------------------------------------- the look
 
@@ -282,7 +282,8 @@ def guideline_levels(guidelines: pd.DataFrame, obligations: pd.DataFrame) -> pd.
     cols = ["guideline_id", "jurisdiction", "question_no", "title", "issuing_authority", "instrument_type",
             "not_exhaustive", "source_file", "line"]
     g = guidelines[cols].rename(columns={"line": "guideline_line"})
-    o = obligations[["guideline_id", "audience", "mandatoriness", "line"]].rename(columns={"line": "evidence_line"})
+    o = obligations[["guideline_id", "audience", "mandatoriness", "status_line"]].rename(
+        columns={"status_line": "evidence_line"})
     out = g.merge(o, on="guideline_id", how="left")
     out["audience"] = out["audience"].astype("string").fillna(NOT_STATED)
     out["mandatoriness"] = pd.Categorical(out["mandatoriness"].astype("string").fillna(NOT_STATED),

@@ -16,8 +16,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from policyqa.read import SourceText
-from policyqa.records import Diagnostic
 from policyqa.reference import Reference
+from policyqa.schema import Diagnostic
 
 BLANK_CHARS = " \t\u00a0\u2007\u202f\u200b\ufeff\x0b\x0c"
 _BULLET = re.compile(r"^(?P<indent>[ \t\u00a0]*)(?P<mark>[•●▪◦○·‣∙*]|[-–—](?=[ \t\u00a0]))[ \t\u00a0]*(?P<text>.*)$")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policyqa.errors import PolicyqaError
-from policyqa.records import Diagnostic
+from policyqa.schema import Diagnostic
 
 MAX_BYTES = 16 * 1024 * 1024  # 16 MB; a chapter is a few kB
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

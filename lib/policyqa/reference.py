@@ -24,6 +24,7 @@ _FILES = (
     "authorities.csv",
     "organisation_words.csv",
     "audiences.csv",
+    "audience_groups.csv",
     "mandatoriness.csv",
     "stance.csv",
     "jurisdictions.csv",
@@ -69,6 +70,14 @@ class Reference:
     phrases: dict[str, re.Pattern]
     jurisdiction_any: re.Pattern  # every alias of every jurisdiction in one pattern: one pass counts all
     jurisdiction_alias: dict[str, str]
+    audience_groups: tuple[tuple[re.Pattern, str], ...] = ()
+
+    def audience_group(self, audience: str) -> str:
+        """The comparable group of an audience as written: the first row of audience_groups.csv that matches."""
+        for pattern, group in self.audience_groups:
+            if pattern.search(audience or ""):
+                return group
+        return "other"
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -80,10 +89,12 @@ class Reference:
 
 
 def _rows(folder: Path, name: str) -> list[dict[str, str]]:
+    """The rows of one vocabulary; a line starting with '#' is a comment (precedence notes live there)."""
     path = folder / name
     try:
         with path.open(newline="", encoding="utf-8") as handle:
-            return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+            lines = [line for line in handle if not line.startswith("#")]
+            return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(lines)]
     except OSError as exc:
         raise PolicyqaError(str(path), 1, f"cannot read reference vocabulary: {exc.strerror or exc}") from None
 
@@ -145,9 +156,11 @@ def _load(folder: Path) -> Reference:
     names = sorted(alias, key=len, reverse=True)
     firsts = "".join(sorted({re.escape(a[0]) for a in names}))
     jurisdiction_any = re.compile(rf"\b(?=[{firsts}])(?:{'|'.join(re.escape(a) for a in names)})(?![\w-])")
+    groups = tuple((_compile("audience_groups.csv", r["pattern"]), r["audience_group"])
+                   for r in _rows(folder, "audience_groups.csv"))
     return Reference(
         folder, digest.hexdigest()[:16], questions, instruments, authorities, words, audiences,
-        mandatoriness, stance, jurisdictions, compiled, jurisdiction_any, alias,
+        mandatoriness, stance, jurisdictions, compiled, jurisdiction_any, alias, groups,
     )
 
 

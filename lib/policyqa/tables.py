@@ -1,42 +1,51 @@
 """Step 4: parsed chapter and extracted facts to tidy tables.
 
 This is the only step that touches pandas: records are built as dataclasses
-and turned into DataFrames once, with the column order declared by the record
-types, so that stacking a thousand chapters costs one DataFrame per table.
+(declared in `policyqa.schema`) and turned into DataFrames once, column by
+column in their declared dtypes, so that stacking a thousand chapters costs one
+DataFrame per table.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from policyqa.extract import Extraction
 from policyqa.parse import Block, Chapter
-from policyqa.records import (
+from policyqa.schema import (
+    RECORDS,
+    TABLES,
     AuthorityRow,
     CrossReferenceRow,
     Diagnostic,
     GuidelineRow,
+    LawRow,
     ObligationRow,
     QuestionRow,
+    columns,
+    frame_dtypes,
 )
 
-TABLES = ("questions", "guidelines", "obligations", "cross_references", "authorities", "diagnostics")
+TABLE_NAMES = tuple(TABLES)
+_ROW_TABLES = ("questions", "guidelines", "obligations", "laws", "cross_references", "diagnostics")
 
 
 @dataclass
 class Records:
-    """The rows of every table for one or more chapters, before they become DataFrames."""
+    """The rows of every table for one or more chapters, before they become DataFrames (authorities are
+    counted from the guidelines)."""
 
-    questions: list[QuestionRow]
-    guidelines: list[GuidelineRow]
-    obligations: list[ObligationRow]
-    cross_references: list[CrossReferenceRow]
-    diagnostics: list[Diagnostic]
+    questions: list[QuestionRow] = field(default_factory=list)
+    guidelines: list[GuidelineRow] = field(default_factory=list)
+    obligations: list[ObligationRow] = field(default_factory=list)
+    laws: list[LawRow] = field(default_factory=list)
+    cross_references: list[CrossReferenceRow] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def extend(self, other: Records) -> None:
-        for name in ("questions", "guidelines", "obligations", "cross_references", "diagnostics"):
+        for name in _ROW_TABLES:
             getattr(self, name).extend(getattr(other, name))
 
 
@@ -56,94 +65,67 @@ def answer_text(blocks: list[Block]) -> str:
 
 
 def build_records(chapter: Chapter, ex: Extraction, id_prefix: str | None = None) -> Records:
-    jur = chapter.jurisdiction
-    src = chapter.source_file
+    jur, ed, src = chapter.jurisdiction, chapter.edition, chapter.source_file
     questions = []
     for q in chapter.questions:
         blocks = chapter.answer_blocks(q)
         owner_no = next((x.number for x in chapter.questions if x.line == q.shares_answer_of), None)
         questions.append(QuestionRow(
-            jur, q.number, q.section, q.subsection, q.text, answer_text(blocks), ex.stances[q.line], src, q.line,
-            blocks[0].line if blocks else None, q.match, float(q.score), owner_no, chapter.edition,
+            jur, ed, q.number, q.section, q.subsection, q.text, answer_text(blocks), ex.stances[q.line], src,
+            q.line, blocks[0].line if blocks else None, q.match, float(q.score), owner_no,
         ))
     prefix = id_prefix or slug(src.rsplit(".", 1)[0])
     guidelines, obligations = [], []
     for n, g in enumerate(ex.guidelines, start=1):
         gid = f"{prefix}-{n:03d}"
         guidelines.append(GuidelineRow(
-            gid, jur, g.question.number, g.title, g.authority, g.abbreviation, g.instrument_type, src, g.line,
-            g.where, g.not_exhaustive, g.authority_source or "none",
+            gid, jur, ed, g.question_no, g.title, g.authority, g.abbreviation, g.instrument_type, src, g.line,
+            g.where, g.not_exhaustive, g.authority_source or "none", g.rule, g.confidence,
         ))
-        for audience, level, line, evidence in g.obligations:
-            obligations.append(ObligationRow(gid, audience, level, line, jur, src, evidence))
-    xrefs = [CrossReferenceRow(jur, q.number, to, line, src, text) for q, to, line, text in ex.cross_references]
+        for o in g.obligations:
+            obligations.append(ObligationRow(gid, o.audience, o.group, o.level, o.line, o.source, o.rule,
+                                             o.confidence))
+    laws = [LawRow(f"{prefix}-law-{n:03d}", jur, ed, x.question_no, x.title, x.kind, x.number, x.year, src, x.line,
+                   x.rule, x.confidence) for n, x in enumerate(ex.laws, start=1)]
+    xrefs = [CrossReferenceRow(jur, ed, from_no, to, src, line, text)
+             for from_no, to, line, text in ex.cross_references]
     diags = list(chapter.diagnostics) + list(ex.diagnostics)
-    return Records(questions, guidelines, obligations, xrefs, diags)
+    return Records(questions, guidelines, obligations, laws, xrefs, diags)
 
 
 def authority_rows(guidelines: list[GuidelineRow]) -> list[AuthorityRow]:
     counts: Counter = Counter()
-    abbreviations: dict[tuple[str, str], str | None] = {}
+    abbreviations: dict[tuple, str | None] = {}
     for g in guidelines:
         if not g.issuing_authority:
             continue
-        key = (g.jurisdiction, g.issuing_authority)
+        key = (g.jurisdiction, g.edition, g.issuing_authority)
         counts[key] += 1
         if g.authority_abbreviation and not abbreviations.get(key):
             abbreviations[key] = g.authority_abbreviation
-    return [AuthorityRow(j, a, abbreviations.get((j, a)), n) for (j, a), n in sorted(counts.items())]
+    return [AuthorityRow(j, e, a, abbreviations.get((j, e, a)), n)
+            for (j, e, a), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2]))]
+
+
+def frame(table: str, rows: list):
+    """One table's DataFrame, column by column, each built once in its final dtype: no row tuples, no object
+    frame to convert (the object frame and its copies were the peak of a big read_corpus)."""
+    import pandas as pd
+
+    dtypes = frame_dtypes(table)
+    cols = columns(table)
+    return pd.DataFrame({c: pd.Series([getattr(r, c) for r in rows], dtype=dtypes[c]) for c in cols}, columns=cols)
 
 
 def to_frames(records: Records) -> dict:
     """DataFrames with declared columns and dtypes; validated by the caller."""
-    import pandas as pd
+    frames = {name: frame(name, getattr(records, name)) for name in _ROW_TABLES}
+    frames["authorities"] = frame("authorities", authority_rows(records.guidelines))
+    return {name: frames[name] for name in TABLE_NAMES}
 
-    from policyqa.records import (
-        DIAGNOSTIC_LEVELS,
-        MANDATORINESS_LEVELS,
-        STANCES,
-        columns,
-    )
 
-    text, count = "string", "Int64"
-    types = {
-        QuestionRow: dict.fromkeys(["jurisdiction", "section", "subsection", "question", "answer", "source_file",
-                                    "match", "edition"], text)
-        | dict.fromkeys(["question_no", "line", "answer_line", "shares_answer_with"], count)
-        | {"match_score": "float64"},
-        GuidelineRow: dict.fromkeys(["guideline_id", "jurisdiction", "title", "issuing_authority",
-                                     "authority_abbreviation", "instrument_type", "source_file", "where",
-                                     "authority_source"], text)
-        | dict.fromkeys(["question_no", "line"], count) | {"not_exhaustive": "bool"},
-        ObligationRow: dict.fromkeys(["guideline_id", "audience", "jurisdiction", "source_file", "evidence"], text)
-        | {"line": count},
-        CrossReferenceRow: dict.fromkeys(["jurisdiction", "source_file", "reference"], text)
-        | dict.fromkeys(["from_question_no", "to_question_no", "line"], count),
-        AuthorityRow: dict.fromkeys(["jurisdiction", "issuing_authority", "abbreviation"], text)
-        | {"n_guidelines": count},
-        Diagnostic: dict.fromkeys(["source_file", "message", "text"], text) | {"line": count},
-    }
-
-    def frame(rows, record_type):
-        """Column by column, each built once in its final dtype: no row tuples, no object frame to convert
-        (the object frame and its copies were the peak of a big read_corpus)."""
-        cols = columns(record_type)
-        dtypes = types[record_type]
-        return pd.DataFrame({c: pd.Series([getattr(r, c) for r in rows], dtype=dtypes.get(c, object))
-                             for c in cols}, columns=cols)
-
-    q = frame(records.questions, QuestionRow)
-    g = frame(records.guidelines, GuidelineRow)
-    o = frame(records.obligations, ObligationRow)
-    x = frame(records.cross_references, CrossReferenceRow)
-    a = frame(authority_rows(records.guidelines), AuthorityRow)
-    d = frame(records.diagnostics, Diagnostic)
-    q["stance"] = pd.Categorical(q["stance"], categories=list(STANCES))
-    o["mandatoriness"] = pd.Categorical(o["mandatoriness"], categories=list(reversed(MANDATORINESS_LEVELS)),
-                                        ordered=True)
-    d["level"] = pd.Categorical(d["level"], categories=list(DIAGNOSTIC_LEVELS))
-    return {"questions": q, "guidelines": g, "obligations": o, "cross_references": x, "authorities": a,
-            "diagnostics": d}
+def empty_frames() -> dict:
+    return to_frames(Records())
 
 
 def concat_frames(parts: list[dict]) -> dict:
@@ -151,3 +133,6 @@ def concat_frames(parts: list[dict]) -> dict:
     import pandas as pd
 
     return {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in parts[0]}
+
+
+assert set(RECORDS) == set(TABLE_NAMES)

@@ -16,8 +16,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from policyqa.parse import MEMO, Block, Chapter, Question, norm
-from policyqa.records import NOT_STATED, Diagnostic
 from policyqa.reference import Reference
+from policyqa.schema import NOT_STATED, Diagnostic
 
 # ----------------------------------------------------------------------------- sentences
 
@@ -1296,3 +1296,19 @@ def mask(text: str, cands: list[Candidate]) -> str:
 
 def extract(chapter: Chapter, ref: Reference) -> Extraction:
     return ChapterExtractor(chapter, ref).run()
+
+
+def extract_records(chapter: Chapter, ref: Reference):
+    """The old extractor's output in the new record types (interim)."""
+    from policyqa.extract import model
+
+    ex = ChapterExtractor(chapter, ref).run()
+    guidelines = []
+    for g in ex.guidelines:
+        obligations = [model.Obligation(a, ref.audience_group(a), lv, ln, {"own": "own"}.get(ev, ev), "legacy",
+                                        "medium") for a, lv, ln, ev in g.obligations]
+        guidelines.append(model.Guideline(g.title, g.authority, g.abbreviation, g.authority_source,
+                                          g.instrument_type, g.question.number, g.line, g.where, g.not_exhaustive,
+                                          "legacy", "medium", obligations))
+    xrefs = [(q.number, to, line, text) for q, to, line, text in ex.cross_references]
+    return model.Extraction(guidelines, [], xrefs, ex.stances, ex.diagnostics)
