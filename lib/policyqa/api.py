@@ -63,8 +63,13 @@ class Tables:
         """"file:line: text" for one row of any table that has source_file and line."""
         row = getattr(self, table).loc[index]
         if "source_file" in row:
-            return f"{row['source_file']}:{row['line']}: {self.source_line(row['source_file'], row['line'])}"
-        raise KeyError(table)
+            source, line = row["source_file"], row["line"]
+        elif "status_line" in row:  # an obligation: its guideline's file, the line that states the status
+            guideline = self.guidelines.set_index("guideline_id").loc[row["guideline_id"]]
+            source, line = guideline["source_file"], row["status_line"]
+        else:
+            raise KeyError(table)
+        return f"{source}:{line}: {self.source_line(source, line)}"
 
 
 def read_manifest(folder: Path) -> dict[str, dict[str, str]]:

@@ -98,6 +98,11 @@ def select(tables, jurisdiction: str | None, edition: str | None = None):
     return select_files(tables, files)
 
 
+def newest_editions(tables):
+    """The tables with one chapter per jurisdiction, its newest edition: what comparisons across chapters use."""
+    return select_files(tables, set().union(*[newest_files(tables, j) for j in jurisdictions(tables)] or [set()]))
+
+
 def select_files(tables, files: set[str]):
     """The tables of the given chapter files (their source_file names)."""
     from policyqa.api import Tables
