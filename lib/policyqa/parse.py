@@ -20,8 +20,13 @@ from policyqa.reference import Reference
 from policyqa.schema import Diagnostic
 
 BLANK_CHARS = " \t\u00a0\u2007\u202f\u200b\ufeff\x0b\x0c"
-_BULLET = re.compile(r"^(?P<indent>[ \t\u00a0]*)(?P<mark>[•●▪◦○·‣∙*]|[-–—](?=[ \t\u00a0]))[ \t\u00a0]*(?P<text>.*)$")
-_PRINTED = re.compile(r"^\s*(?:Q(?:uestion)?\s*)?(?P<no>\d{1,2})\s*[.):]\s+(?P<text>\S.*)$")
+_BULLET = re.compile(r"^(?P<indent>[ \t\u00a0]*)(?P<mark>[•●▪◦○·‣∙⁃■□➢►▸◆◇✓*]|[-–—](?=[ \t\u00a0]))[ \t\u00a0]*"
+                     r"(?P<text>.*)$")
+# "1." "2)" "(3)" "a." "b)" "(c)" "i." "(iv)": numbered and lettered list items (a line the questionnaire does not
+# recognise as a printed question)
+_NUMBERED = re.compile(r"^(?P<indent>[ \t\u00a0]*)(?P<mark>(?:\d{1,2}|[a-z]|[ivx]{1,4}|[A-Z])[.)]|"
+                       r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\))[ \t\u00a0]+(?P<text>\S.*)$")
+_PRINTED = re.compile(r"^\s*(?:Q(?:uestion)?\s*)?(?:(?P<no>\d{1,2})\s*[.):]|\((?P<paren>\d{1,2})\))\s*(?P<text>\S.*)$")
 _GLUE = re.compile(r"(?<=[a-z\)])(?=[A-Z])")
 _HEADING_BAD = re.compile(r"[.?!:;,]$|\s{3,}|[.?!;]\s")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -50,6 +55,8 @@ class Block:
     text: str
     line: int
     level: int = 0
+    more_lines: tuple[int, ...] = ()  # lines joined to this one (a sentence or item split by a page break)
+    marker: str = ""  # the list marker ("•", "-", or a numbering family: digit, letter, roman, upper)
 
 
 @dataclass(slots=True)
@@ -106,6 +113,8 @@ class Chapter:
             where[q.line] = "question"
             for b in q.blocks:
                 where[b.line] = "answer"
+                for extra in b.more_lines:
+                    where[extra] = "answer"
         for line, _ in self.furniture:
             where[line] = "furniture"
         for line, _ in self.unplaced:
@@ -125,6 +134,15 @@ class LineClass:
     match: str = ""
     score: float = 0.0
     headings: tuple[str, ...] = ()
+
+
+def marker_family(mark: str) -> str:
+    """What kind of list marker: digits, letters or roman numerals, with or without brackets ("(a)" and "a)"
+    are one family), so that a change of family inside a list reads as nesting."""
+    core = mark.strip("().")
+    kind = "digit" if core.isdigit() else "roman" if re.fullmatch(r"[ivx]+", core) and core != "x" else \
+        "upper" if core.isupper() else "letter"
+    return kind
 
 
 def is_blank(text: str) -> bool:
@@ -199,7 +217,7 @@ class Classifier:
         printed = _PRINTED.match(t)
         if printed:
             body = printed.group("text")
-            number = int(printed.group("no"))
+            number = int(printed.group("no") or printed.group("paren"))
             matched, score = self.match_question(body)
             if body.endswith("?") or score >= 0.5 or _QUESTION_WORD.match(body):
                 return LineClass("question", body, number=number, match="printed", score=round(score, 3))
@@ -244,8 +262,13 @@ class Classifier:
         if bullet:
             indent = len(bullet.group("indent").expandtabs(4))
             level = 1 if indent >= 4 or bullet.group("mark") in "◦○▪‣" else 0
-            return LineClass("bullet", clean(bullet.group("text")), level=level)
+            return LineClass("bullet", clean(bullet.group("text")), level=level, match=bullet.group("mark"))
         question = self._question(raw)
+        numbered = _NUMBERED.match(raw)
+        if numbered and question is None:
+            indent = len(numbered.group("indent").expandtabs(4))
+            return LineClass("bullet", clean(numbered.group("text")), level=1 if indent >= 4 else 0,
+                             match=marker_family(numbered.group("mark")))
         if (question is None or question.match == "fuzzy") and _GLUE.search(raw):
             glued = self._glued(raw)  # "Increased protectionDo the authorities ...?"
             if glued and (question is None or glued.score >= question.score):
@@ -316,8 +339,9 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None
             continue
         lineno = i + 1
         raw_clean = clean(src.lines[i])
-        if c.kind not in ("question", "glued") and furniture_re.search(raw_clean) and (not started or current is None
-                                                                                        or c.kind != "bullet"):
+        header = current is not None and raw_clean in ref.jurisdiction_alias  # a running header: "Norway"
+        if c.kind not in ("question", "glued") and (furniture_re.search(raw_clean) or header) and (
+                not started or current is None or c.kind != "bullet"):
             if not started or len(raw_clean) < 120:
                 furniture.append((lineno, raw_clean))
                 continue
@@ -379,10 +403,14 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None
         # paragraph or bullet
         if current is not None:
             if c.kind == "bullet":
-                current.blocks.append(Block("item", c.text, lineno, c.level))
+                current.blocks.append(Block("item", c.text, lineno, c.level, marker=c.match))
                 if not c.text.strip(" ;,.:") or re.fullmatch(r"[;,.:\s]*(?:and|or)?[;,.:\s]*", c.text):
                     diags.append(Diagnostic(name, lineno, "warning", "empty list item (a removed link?)",
                                             raw_clean))
+            elif current.blocks and current.blocks[-1].kind in ("paragraph", "item") and \
+                    continues(current.blocks[-1].text, c.text):
+                prev = current.blocks[-1]  # the rest of a sentence or item cut by a page break or a hard wrap
+                current.blocks[-1] = replace(prev, text=f"{prev.text} {c.text}", more_lines=prev.more_lines + (lineno,))
             else:
                 current.blocks.append(Block("paragraph", c.text, lineno))
         elif not started:
@@ -392,6 +420,8 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None
             diags.append(Diagnostic(name, lineno, "unplaced", "text that follows a heading but no question",
                                     raw_clean))
 
+    for q in questions:
+        nest_items(q.blocks)
     _link_shared_answers(questions, headings, name, diags)
     if questions:
         last_blocks = questions[-1].blocks or []
@@ -409,6 +439,44 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None
         diags += [Diagnostic(name, line, "unplaced", "no question in the file to place this line under", text)
                   for line, text in moved]
     return headings, questions, furniture, unplaced, diags
+
+
+_UNFINISHED = re.compile(r"(?:,|\b(?:the|a|an|of|and|or|by|for|to|in|on|with|from|its|their|under|as|that|which|is|are))$")
+
+
+def continues(previous: str, text: str) -> bool:
+    """Whether a paragraph line is the rest of the block before it: the block stops without a full stop and the
+    line starts in lower case, or the block stops on a word that cannot end a sentence ("issued by the")."""
+    prev = previous.rstrip()
+    if not prev or not text or re.search(r"[.?!:;]['’”\")\]]*$", prev):
+        return False
+    return text[0].islower() or bool(_UNFINISHED.search(prev))
+
+
+def nest_items(blocks: list[Block]) -> None:
+    """Levels of list items written without indentation but with a change of marker ("1)" then "(a)" then
+    "(i)"): a new marker family opens a level, a family seen before closes back to it. Indented lists keep the
+    levels their indentation gave."""
+    k = 0
+    while k < len(blocks):
+        if blocks[k].kind != "item":
+            k += 1
+            continue
+        run = [k]
+        while k + 1 < len(blocks) and blocks[k + 1].kind in ("item",):
+            k += 1
+            run.append(k)
+        k += 1
+        if len({blocks[i].level for i in run}) > 1 or len({blocks[i].marker for i in run}) < 2:
+            continue
+        stack: list[str] = []
+        for i in run:
+            fam = blocks[i].marker
+            if fam in stack:
+                del stack[stack.index(fam) + 1:]
+            else:
+                stack.append(fam)
+            blocks[i] = replace(blocks[i], level=min(len(stack) - 1, 3))
 
 
 def _link_shared_answers(questions: list[Question], headings: list[Heading], name: str,
@@ -469,6 +537,8 @@ def parse(src: SourceText, ref: Reference, jurisdiction: str | None = None, edit
     name = name or src.name
     headings, questions, furniture, unplaced, diags = parse_lines(src, ref, name)
     diags = [replace(d, source_file=name) for d in src.warnings] + diags
+    diags += [Diagnostic(name, line, "furniture", "page furniture (a title, author, date or page line), set aside",
+                         text) for line, text in furniture]
     if jurisdiction:
         source = jurisdiction_source
     else:
