@@ -18,7 +18,7 @@ def places(ch) -> list[int]:
     out = [h.line for h in ch.headings if not h.glued]
     for q in ch.questions:
         out.append(q.line)
-        out += [b.line for b in q.blocks]
+        out += [line for b in q.blocks for line in (b.line, *b.more_lines)]
     out += [line for line, _ in ch.furniture]
     out += [line for line, _ in ch.unplaced]
     return out
