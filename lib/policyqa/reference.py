@@ -12,7 +12,7 @@ import csv
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +25,9 @@ _FILES = (
     "organisation_words.csv",
     "audiences.csv",
     "audience_groups.csv",
+    "words.csv",
+    "laws.csv",
+    "not_guidance.csv",
     "mandatoriness.csv",
     "stance.csv",
     "jurisdictions.csv",
@@ -71,6 +74,10 @@ class Reference:
     jurisdiction_any: re.Pattern  # every alias of every jurisdiction in one pattern: one pass counts all
     jurisdiction_alias: dict[str, str]
     audience_groups: tuple[tuple[re.Pattern, str], ...] = ()
+    words: dict[str, frozenset[str]] = field(default_factory=dict)  # closed word classes (words.csv)
+    laws: tuple[tuple[re.Pattern, str], ...] = ()  # law nouns and their kind (laws.csv)
+    not_guidance: tuple[tuple[re.Pattern, str], ...] = ()  # things named that are no guidance (not_guidance.csv)
+    phrase_rows: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)  # phrases.csv, a pattern a row
 
     def audience_group(self, audience: str) -> str:
         """The comparable group of an audience as written: the first row of audience_groups.csv that matches."""
@@ -150,17 +157,26 @@ def _load(folder: Path) -> Reference:
         phrases.setdefault(r["kind"], []).append(r["pattern"])
     compiled = {
         kind: _compile("phrases.csv", "|".join(f"(?:{p})" for p in pats) if len(pats) > 1 else pats[0])
-        for kind, pats in phrases.items()
+        for kind, pats in phrases.items() if not (len(pats) > 1 and any("(?P<" in p for p in pats))
     }
+    phrase_rows = {kind: tuple(_compile("phrases.csv", p) for p in pats) for kind, pats in phrases.items()}
     alias = {a: r["jurisdiction"] for r in _rows(folder, "jurisdictions.csv") for a in r["aliases"].split("|") if a}
     names = sorted(alias, key=len, reverse=True)
     firsts = "".join(sorted({re.escape(a[0]) for a in names}))
     jurisdiction_any = re.compile(rf"\b(?=[{firsts}])(?:{'|'.join(re.escape(a) for a in names)})(?![\w-])")
     groups = tuple((_compile("audience_groups.csv", r["pattern"]), r["audience_group"])
                    for r in _rows(folder, "audience_groups.csv"))
+    classes: dict[str, set[str]] = {}
+    for r in _rows(folder, "words.csv"):
+        classes.setdefault(r["kind"], set()).add(r["word"])
+    word_classes = {k: frozenset(v) for k, v in classes.items()}
+    laws = tuple((_compile("laws.csv", rf"\b(?:{r['pattern']})\b", 0), r["kind"]) for r in _rows(folder, "laws.csv"))
+    not_guidance = tuple((_compile("not_guidance.csv", rf"\b(?:{r['pattern']})\b"), r["what"])
+                         for r in _rows(folder, "not_guidance.csv"))
     return Reference(
         folder, digest.hexdigest()[:16], questions, instruments, authorities, words, audiences,
-        mandatoriness, stance, jurisdictions, compiled, jurisdiction_any, alias, groups,
+        mandatoriness, stance, jurisdictions, compiled, jurisdiction_any, alias, groups, word_classes, laws,
+        not_guidance, phrase_rows,
     )
 
 

@@ -1,0 +1,82 @@
+"""Rule family `laws`: the statutes a chapter names, for the `laws` table.
+
+A law is never a guideline (the titles family vetoes it), but analysts want
+the legal framework side by side across jurisdictions, so laws are kept: the
+items of a list of statutes, and law names in running text ("the Cyber
+Security Act 2024 (Act 854)", "Royal Decree 311/2022 of 3 May", "Law No.
+46/2018"), each once per chapter, with its kind, number and year where
+written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from policyqa.extract.context import Context, LawMention
+from policyqa.extract.registry import rule
+from policyqa.extract.titles import clean_title, is_law_title, law_kind
+from policyqa.parse import norm
+
+_NUMBER = re.compile(r"(?:No\.?\s*|Nos\.?\s*|Act\s+|Cap\.?\s*)?(?P<n>\d+(?:[/.:\-]\d+)+|\d+(?=\)))")
+_YEAR = re.compile(r"\b(?P<y>1[89]\d\d|20\d\d)\b")
+_TAIL = re.compile(r"(?:\s*\((?:[^()]{1,40})\)|\s+(?:No\.?\s*)?\d[\d/.:\-]*|\s+of\s+\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?"
+                   r"|,?\s+(?:19|20)\d\d)+")
+
+
+def _law(ctx: Context, title: str, a: int, line: int, name: str, confidence: str) -> None:
+    title = clean_title(title)
+    if len(title) < 4:
+        return
+    kind = law_kind(ctx.ref, title) or "other"
+    number = _NUMBER.search(title)
+    year = _YEAR.search(title)
+    key = norm(title)
+    for known in ctx.laws:
+        if norm(known.title) == key or (number and known.number == number.group("n") and known.kind == kind):
+            return
+    ctx.laws.append(LawMention(title, kind, number.group("n") if number else None,
+                               int(year.group("y")) if year else None, a, line, name, confidence))
+
+
+@rule("laws.list_items")
+def list_items(ctx: Context) -> None:
+    """The items of a list of statutes ("The principal laws are:" then one act per item)."""
+    from policyqa.extract.lists import split_item
+
+    for a in ctx.answers:
+        for lst in a.lists:
+            for k in lst.items:
+                b = a.blocks[k]
+                if b.kind != "item":
+                    continue
+                _, title, _ = split_item(b.text, ctx.ref.phrases)
+                title = re.sub(r"^(?:the|The)\s+", "", title)
+                if is_law_title(ctx.ref, title):
+                    _law(ctx, title, a.index, b.line, "laws.list_items", "high")
+
+
+@rule("laws.in_prose")
+def in_prose(ctx: Context) -> None:
+    """Law names in running text: a capitalised name whose head is a law noun, with its number, year and
+    brackets ("Personal Data (Privacy) Ordinance (Cap. 486)")."""
+    tools = ctx.text
+    for a in ctx.answers:
+        for k, sents in enumerate(a.sentences):
+            b = a.blocks[k]
+            for s in sents:
+                text = s.text
+                toks = tools.tokens(text)
+                for i, j in tools.runs_of(text, True, False, False, True):
+                    while i <= j and toks[i].text.lower() in ctx.ref.words["determiner"] | ctx.ref.words[
+                            "sentence_adverb"]:
+                        i += 1
+                    if i > j:
+                        continue
+                    start, end = toks[i].start, toks[j].end
+                    tail = _TAIL.match(text[end:])
+                    if tail:
+                        end += tail.end()
+                    name = text[start:end].strip()
+                    if len(name.split()) < 2 or not is_law_title(ctx.ref, name):
+                        continue
+                    _law(ctx, name, a.index, b.line, "laws.in_prose", "medium")

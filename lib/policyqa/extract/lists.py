@@ -1,0 +1,268 @@
+"""Rule family `lists`: lists of guidelines, their labels, and what each item names.
+
+Chapters list guidance in many shapes: bullets, dashes, "1." or "(a)" items,
+nested items under a label line ("Guidance issued by the X (XA) for Y:",
+"Guides from the X;", "Central Bank of R (CBR):"), items of the form
+"Title – what it is", "Title (ISSUER, 2023): what it does", "the X's Title,
+issued by Y". A list of statutes or of practices is no list of guidance.
+`structure` groups items with their lead-in and the paragraphs after them,
+`labels` finds the group labels, `kind` says what a list lists, and `items`
+makes one candidate per guideline item, with its title cut from its
+description.
+"""
+
+from __future__ import annotations
+
+import re
+
+from policyqa.extract.context import Context, Label, ListBlock
+from policyqa.extract.organisations import is_abbreviation
+from policyqa.extract.registry import rule
+from policyqa.extract.text import strip_possessive
+from policyqa.extract.titles import clean_title, instrument_of, is_law_title, not_guidance
+
+_DASH = re.compile(r"\s+[–—-]\s+|\s+[–—](?=\S)|(?<=\S)[–—]\s+")
+_CUTS = (
+    re.compile(r":\s+(?=[a-z])(?!(?:the|a|an)\s+[A-Z])"),  # "label: description"
+    re.compile(r",\s+(?=[a-z])"),  # ", which ...", ", of January 2020", ", on categorising systems"
+    re.compile(r"\s+\((?=the\s|[a-z])"),  # "(the ...)", "(available ...)"
+    re.compile(r";\s+(?=[a-z])"),  # "...; mandatory for ..."
+)
+
+
+def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
+    """(owner, title part, description) of a list item: "the KNF's Communication on X, of January 2020" gives
+    ("KNF", "Communication on X", ", of January 2020")."""
+    owner = ""
+    body = text
+    lead = re.match(r"(?:the|a|an)\s+(?=[‘“\"A-Z0-9])", body)
+    if lead:
+        body = body[lead.end():]
+    poss = re.match(r"(?P<owner>[A-Z][\w\-.&]*(?:\s+[A-Z][\w\-.&]*){0,5})[’']s?\s+(?=[‘“\"A-Z0-9])", body)
+    if poss:
+        owner = poss.group("owner")
+        body = body[poss.end():]
+    quoted = re.match(r"[‘“\"](?P<t>[^’”\"]{3,200})[’”\"]", body)
+    if quoted:
+        return owner, quoted.group("t"), body[quoted.end():]
+    cut = len(body)
+    agent = phrases["item_agent"].search(body)
+    if agent:
+        cut = agent.start()
+    described = phrases["item_description"].search(body)
+    if described and described.start() < cut:
+        cut = described.start()
+    m = _DASH.search(body[:cut])
+    if m and not _inside_brackets(body, m.start()):
+        cut = m.start()
+    for pattern in _CUTS:
+        m = pattern.search(body[:cut])
+        if m and not _inside_brackets(body, m.start()) and m.start() > 0:
+            cut = m.start()
+    paren = re.search(r"\s*\((?P<inside>[^()]*?(?:\b(?:19|20)\d\d\b|\b[A-Z]{2,}\b[^()]*,)[^()]*)\)\s*(?:[:;,.]|$)",
+                      body[:cut])
+    if paren and re.search(r",|\b(?:19|20)\d\d\b", paren.group("inside")) and not re.fullmatch(
+            r"[^,]*[A-Z]{2,}[^,]*", paren.group("inside")):
+        cut = min(cut, paren.start())  # "Title (METI and IPA, March 2023)": who and when, not the title
+    title = re.sub(r"(?:[;,.:]+\s*(?:and|or)?|\s+(?:and|or))\s*$", "", body[:cut].strip()).strip()
+    return owner, title, body[cut:]
+
+
+def _inside_brackets(text: str, pos: int) -> bool:
+    depth = 0
+    for ch in text[:pos]:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+    return depth > 0
+
+
+def _label(ctx: Context, text: str, level: int, has_children: bool, block: int) -> Label | None:
+    """A group label, or None: a "Guides from the X" phrase, a body's name standing alone ("Central Bank of R
+    (CBR):"), or any line that ends in ':' over deeper items ("guides in the X series, in particular:")."""
+    lex = ctx.orgs
+    stripped = text.strip()
+    m = ctx.ref.phrases["list_label"].match(stripped)
+    orgs = lex.find(stripped)
+    if m and len(stripped.split()) <= 30:
+        org = orgs[0].org if orgs else lex.org(m.group("authority").split(" for ")[0].strip(" ;:.,"))
+        return Label(block, level, org, _label_audience(stripped, orgs), stripped)
+    ends = stripped.endswith((":", ";")) or stripped.endswith(":")
+    if orgs and ends and len(stripped) - (orgs[-1].end - orgs[0].start) <= 40 and orgs[0].start <= 8 and \
+            not instrument_of(ctx.ref, stripped[:orgs[0].start] + stripped[orgs[-1].end:]):
+        inside = re.sub(r"\([^()]*\)", "", stripped[orgs[0].end:]).strip(" :;,.")
+        if len(inside.split()) <= 3:
+            return Label(block, level, orgs[0].org, "", stripped)
+    if stripped.endswith(":") and has_children:
+        org = orgs[0].org if orgs else None
+        return Label(block, level, org, _label_audience(stripped, orgs), stripped)
+    return None
+
+
+def is_label_line(ctx: Context, text: str) -> bool:
+    """A paragraph line that is a group label, not a sentence: "Central Bank of R (CBR):", "Guidance issued by
+    the X:" (a body's name with at most a few words around it, ending in a colon)."""
+    stripped = text.strip()
+    if not stripped.endswith(":") or len(stripped) > 160:
+        return False
+    if ctx.ref.phrases["list_label"].match(stripped):
+        return True
+    orgs = ctx.orgs.find(stripped)
+    if not orgs:
+        return False
+    rest = (stripped[: orgs[0].start] + stripped[orgs[-1].end:]).strip(" :")
+    rest = re.sub(r"\([^()]*\)", "", rest).strip(" :")
+    return len(rest.split()) <= 3 and orgs[0].start <= 8
+
+
+def _label_audience(text: str, orgs) -> str:
+    after = text[orgs[0].end:] if orgs else text
+    m = re.search(r"\bfor\s+(?P<aud>[^:;]+?)\s*[:;,.]?\s*$", after)
+    return m.group("aud").strip() if m else ""
+
+
+@rule("lists.structure")
+def structure(ctx: Context) -> None:
+    """Group each answer's consecutive list items (and the label lines between them) into lists, each with the
+    paragraph that introduces it and the paragraphs that follow it."""
+    for a in ctx.answers:
+        blocks = a.blocks
+        k = 0
+        while k < len(blocks):
+            if blocks[k].kind != "item":
+                k += 1
+                continue
+            start = k
+            items = []
+            while k < len(blocks):
+                b = blocks[k]
+                if b.kind == "item":
+                    items.append(k)
+                    k += 1
+                    continue
+                # a label line between two runs of items ("Central Bank of R (CBR):") keeps the list going
+                if b.kind == "paragraph" and k + 1 < len(blocks) and blocks[k + 1].kind == "item" and \
+                        is_label_line(ctx, b.text):
+                    items.append(k)
+                    k += 1
+                    continue
+                break
+            lead = None
+            j = start - 1
+            # a label paragraph just before the first item belongs to the list; the lead-in is before it
+            if j >= 1 and blocks[j].kind == "paragraph" and is_label_line(ctx, blocks[j].text) and \
+                    blocks[j - 1].kind == "paragraph":
+                items.insert(0, j)
+                j -= 1
+            if j >= 0 and blocks[j].kind == "paragraph":
+                lead = j
+            elif a.first_paragraph() is not None and a.first_paragraph() < start:
+                lead = a.first_paragraph()  # a list under an inline sub-heading: the answer's opening
+            trailer = []
+            t = k
+            while t < len(blocks) and blocks[t].kind == "paragraph":
+                trailer.append(t)
+                t += 1
+            a.lists.append(ListBlock(a.index, items, lead, trailer))
+
+
+@rule("lists.labels")
+def labels(ctx: Context) -> None:
+    """Group labels: a line that names the issuer (and perhaps the audience) of the items below it."""
+    for a in ctx.answers:
+        for lst in a.lists:
+            for n, k in enumerate(lst.items):
+                b = a.blocks[k]
+                level = b.level if b.kind == "item" else -1
+                nxt = a.blocks[lst.items[n + 1]] if n + 1 < len(lst.items) else None
+                children = nxt is not None and (nxt.kind == "item" and (b.kind != "item" or nxt.level > b.level))
+                label = _label(ctx, b.text, level, children, k)
+                if label is not None:
+                    label.nested = children and (b.kind != "item" or nxt.level > b.level)
+                    lst.labels[k] = label
+
+
+@rule("lists.kind")
+def kind(ctx: Context) -> None:
+    """What a list lists: guidance (its lead-in speaks of documents or guidance, or its items name
+    instruments), laws (its items are statutes), or other things (practices, measures)."""
+    generic = ctx.ref.words["generic_document"]
+    for a in ctx.answers:
+        for lst in a.lists:
+            lead = a.blocks[lst.lead].text if lst.lead is not None else ""
+            tail = lead[-300:].lower()
+            titles = [split_item(a.blocks[k].text, ctx.ref.phrases)[1] for k in lst.items if k not in lst.labels]
+            laws = sum(1 for t in titles if is_law_title(ctx.ref, t))
+            strong = sum(1 for t in titles if (instrument_of(ctx.ref, t) or ("", ""))[1] == "strong" and
+                         (t[:1].isupper() or t[:1].isdigit() or t[:1] in "‘“\"" or instrument_of(ctx.ref, t.split()[0])))
+            speaks = bool(ctx.ref.phrases["guidance_noun"].search(tail)) or any(
+                re.search(rf"\b{re.escape(w)}\b", tail) for w in generic)
+            lst.not_exhaustive = bool(ctx.ref.phrases["not_exhaustive"].search(lead))
+            if titles and laws * 2 > len(titles):
+                lst.kind = "laws"
+            elif lst.labels or strong * 2 >= max(1, len(titles)) or (speaks and strong >= 1) or (
+                    speaks and not re.search(r"\b(?:laws?|statutes?|acts|legislation|measures|practices|steps|"
+                                             r"principles|include)\b", tail) and titles and
+                    sum(1 for t in titles if t[:1].isupper() or t[:1].isdigit()) * 2 > len(titles)):
+                lst.kind = "guidance"
+
+
+def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, raw: str) -> tuple[bool, str]:
+    """Whether an item's title names a guideline, and the rule that says so (`raw`: the title as written, before
+    its first letter was made upper-case)."""
+    words = title.split()
+    if not words or len(words) > 30:
+        return False, ""
+    kind = instrument_of(ctx.ref, title)
+    first = instrument_of(ctx.ref, re.sub(r"(\w)\1+", r"\1", words[0].lower()))
+    title_like = raw[:1].isupper() or raw[:1].isdigit() or raw[:1] in "‘“\""
+    if is_law_title(ctx.ref, title) and not (first and first[1] == "strong"):
+        return False, ""
+    if not_guidance(ctx.ref, title) and not (kind and kind[1] == "strong"):
+        return False, ""
+    if labelled:
+        return True, "lists.label_item"
+    if first and first[1] == "strong":
+        return True, "lists.instrument_item"
+    if title_like and kind and kind[1] == "strong" and len(words) <= 25:
+        return True, "lists.instrument_item"
+    if lst.kind == "guidance" and (title_like or is_abbreviation(words[0])) and len(words) <= 20:
+        return True, "lists.guidance_list_item"
+    return False, ""
+
+
+@rule("lists.items")
+def items(ctx: Context) -> None:
+    """One candidate per item that names a guideline: its title (before "– what it is", ", issued by", "(WHO,
+    when)"), its owner ("the KNF's ..."), its label, its place in the list, its description."""
+    for a in ctx.answers:
+        for lst in a.lists:
+            current: Label | None = None
+            position = 0
+            for k in lst.items:
+                b = a.blocks[k]
+                if k in lst.labels:
+                    current = lst.labels[k]
+                    continue
+                if current is not None and current.nested and b.kind == "item" and current.level >= 0 and \
+                        b.level <= current.level:
+                    current = None  # back at the label's level: the group has ended
+                text = b.text
+                if not text.strip(" ;,.:") or re.fullmatch(r"[;,.:\s]*(?:and|or)?[;,.:\s]*", text):
+                    continue
+                owner, title_part, description = split_item(text, ctx.ref.phrases)
+                title = clean_title(title_part)
+                if len(title) < 3:
+                    continue  # an item cut to a letter or two at the end of an excerpt names nothing
+                ok, name = _guideline_item(ctx, lst, title, current is not None, title_part)
+                if not ok:
+                    continue
+                position += 1
+                kind = instrument_of(ctx.ref, title) or ("guide", "")
+                start = text.find(title_part) if title_part in text else 0
+                c = ctx.add(title=title, instrument=kind[0], answer=a.index, block=k, sentence=None, start=start,
+                            end=start + len(title_part), line=b.line, where="list", rule=name, strength=kind[1],
+                            owner=strip_possessive(owner), description=description, label=current, lst=lst,
+                            position=position, not_exhaustive=lst.not_exhaustive)
+                c.mentions.append((a.index, k, -1))

@@ -1,0 +1,449 @@
+"""Rule family `organisations`: who the chapter names, and who issues each guideline.
+
+A chapter names a body in full once ("the National Cyber Security Centre
+(NCSC)") and by abbreviation afterwards, sometimes before the full name, in
+another answer, or with letters outside ASCII ("NÚKIB"). `definitions` reads
+every such pair in the chapter first, so later rules resolve any mention to
+one full name, and a body named in full and by abbreviation counts once.
+The `authority.*` rules then give each candidate its issuer, most explicit
+evidence first: "issued by X", "X's Guide", the list label, a body that
+begins the title, the item's description, the sentence's subject, a
+standard's prefix, the list's lead-in, the nearest body in the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from policyqa.extract.context import Candidate, Context, Org, OrgMention
+from policyqa.extract.registry import rule
+from policyqa.extract.text import strip_possessive
+
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"  # ASCII and Latin upper case (NÚKIB, ČNB, ÚOOÚ)
+_ABBR = rf"[{_UPPER}][\w&.\-/]*[{_UPPER}0-9][\w&.\-]*|[{_UPPER}][a-z]+[{_UPPER}][\w\-]*"
+_DEFINITION = re.compile(rf"\((?:the\s+)?(?:[^()]*?,\s*)?(?P<abbr>{_ABBR})\)")
+_ABBR_FIRST = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})\s+\((?:the\s+)?(?P<name>[A-Z][^()]{{3,120}}?)\)")
+_KNOWN_AS = re.compile(rf",?\s+(?:known as|hereinafter|or)\s+(?:the\s+)?[‘“\"]?(?P<abbr>{_ABBR})[’”\"]?")
+
+
+def is_abbreviation(word: str) -> bool:
+    """Two or more capitals (any alphabet), nothing but letters, digits and . - & /."""
+    return len(word) >= 2 and sum(c.isupper() for c in word) >= 2 and bool(re.fullmatch(r"[\w&.\-/]+", word))
+
+
+@dataclass
+class Lexicon:
+    """What the chapter and the vocabularies say about organisations, for one chapter."""
+
+    ctx: Context
+    definitions: dict[str, str] = field(default_factory=dict)  # ABBR -> full name, as the chapter defines it
+    native: dict[str, str] = field(default_factory=dict)  # a body's name in another language -> its English name
+
+    def __post_init__(self) -> None:
+        ref = self.ctx.ref
+        self.org_words = ref.organisation_words
+        self.tail = ref.words["tail"]
+        self.determiners = ref.words["determiner"] | ref.words["sentence_adverb"]
+        self.connectors = ref.words["connector"]
+        self.acronym_skip = ref.words["acronym_skip"]
+        jur = self.ctx.chapter.jurisdiction
+        here = {"*", jur, ref.jurisdiction_alias.get(jur, jur)}
+        self.vocab_abbr: dict[str, str] = {}
+        self.vocab_names: dict[str, str] = {}
+        for a in ref.authorities:
+            if a.jurisdiction in here:
+                if a.abbreviation and (a.abbreviation not in self.vocab_abbr or a.jurisdiction != "*"):
+                    self.vocab_abbr[a.abbreviation] = a.name
+                self.vocab_names[a.name] = a.abbreviation
+        self.prefix_body: dict[str, str] = {}
+        for a in ref.authorities:
+            for p in a.standard_prefixes:
+                if a.jurisdiction in here or p not in self.prefix_body:
+                    self.prefix_body[p] = a.abbreviation or a.name
+        self.jurisdiction_words = {w for _, p in ref.jurisdictions for w in re.findall(r"[A-Z]\w+", p.pattern)}
+        self._found: dict[str, tuple[OrgMention, ...]] = {}
+
+    # -- what a word or name is
+    def full_name(self, abbr: str) -> str | None:
+        return self.definitions.get(abbr) or self.vocab_abbr.get(abbr)
+
+    def abbreviation_of(self, name: str) -> str:
+        for abbr, full in self.definitions.items():
+            if full == name:
+                return abbr
+        return self.vocab_names.get(name, "")
+
+    def is_org_word(self, word: str) -> bool:
+        return word in self.org_words or strip_possessive(word) in self.org_words
+
+    def is_org_name(self, words: list[str]) -> bool:
+        return any(self.is_org_word(w) for w in words)
+
+    def is_org_abbreviation(self, abbr: str) -> bool:
+        """An abbreviation names a body when the vocabulary says so, the chapter expands it to one, or it is a
+        CERT/CSIRT's name."""
+        if abbr in self.vocab_abbr or re.search(r"CERT|CSIRT|ISAC", abbr):
+            return True
+        full = self.definitions.get(abbr)
+        return bool(full) and self.is_org_name(full.split())
+
+    def org(self, name_or_abbr: str) -> Org:
+        """An Org from a name or an abbreviation, resolved to the full name where the chapter gives one."""
+        text = re.sub(r"^(?:the|The)\s+", "", strip_possessive(name_or_abbr.strip()))
+        if text in self.native:
+            text = self.native[text]
+        if is_abbreviation(text.split()[0] if text else "") and len(text.split()) <= 2:
+            full = self.full_name(text)
+            if full:
+                return Org(full, text, "abbreviation")
+            return Org(text, text, "abbreviation")
+        return Org(text, self.abbreviation_of(text), "pattern")
+
+    # -- finding organisations in text
+    def span(self, words: list[str]) -> int | None:
+        """How many of `words` make an organisation's name: words up to an organisation word, then at most an
+        "of/for X" tail ("Agency for Digital Affairs", "Ministry of the Interior and Kingdom Relations")."""
+        positions = [n for n, w in enumerate(words) if self.is_org_word(w)
+                     and not (n > 0 and words[n - 1].lower() in ("a", "an", "each", "every", "any"))]
+        if not positions:
+            return None
+        first = positions[0]
+        end = first + 1
+        in_tail = False
+        k = end
+        while k < len(words):
+            w = words[k]
+            if self.is_org_word(w) and (k == end or in_tail):
+                end = k + 1
+            elif w.lower() in self.tail and k == end:
+                in_tail = True
+            elif in_tail and w.lower() == "the" and words[k - 1].lower() in self.tail:
+                pass
+            elif in_tail and w[0].isupper():
+                end = k + 1
+                if w.endswith(("’s", "'s", "’")):
+                    break
+            elif in_tail and w in (",", "&", "and") and k + 1 < len(words) and words[k + 1][0].isupper():
+                pass
+            else:
+                break
+            k += 1
+        if end == 1 and words[0].endswith("s") and not words[0].endswith("ss"):
+            return None  # "Organisations" at the start of a sentence names nobody
+        return end
+
+    def find(self, text: str) -> list[OrgMention]:
+        """Organisations named in a piece of text, longest mention first where they overlap (memoised)."""
+        hit = self._found.get(text)
+        if hit is None:
+            hit = self._found[text] = tuple(self._find(text))
+        return list(hit)
+
+    def _find(self, text: str) -> list[OrgMention]:
+        tools = self.ctx.text
+        found: list[OrgMention] = []
+        for name, abbr in self.vocab_names.items():
+            start = text.find(name)
+            while start >= 0:
+                found.append(OrgMention(start, start + len(name), Org(name, abbr or self.abbreviation_of(name),
+                                                                      "vocabulary")))
+                start = text.find(name, start + 1)
+        for full, abbr in ((f, a) for a, f in self.definitions.items() if self.is_org_abbreviation(a)):
+            start = text.find(full)
+            while start >= 0:
+                found.append(OrgMention(start, start + len(full), Org(full, abbr, "defined")))
+                start = text.find(full, start + 1)
+        toks = tools.tokens(text)
+        for i, j in tools.runs_of(text, False, True, True):
+            while i <= j:  # a run may hold several bodies: "the X Agency and the Y Office"
+                while i <= j and (toks[i].text.lower() in self.determiners | self.connectors or not toks[i].is_word):
+                    i += 1
+                span = toks[i: j + 1]
+                words = [t.text for t in span]
+                end = self.span(words) if words else None
+                if not end:
+                    break
+                while end > 1 and words[end - 1] in (",", "&", "and", "of", "for"):
+                    end -= 1
+                first = next(n for n, w in enumerate(words) if self.is_org_word(w))
+                begin = max([n + 1 for n in range(first) if words[n].lower() in ("the", "of")
+                             or (words[n].lower() == "and" and self.is_org_name(words[:n]))], default=0)
+                if end - begin == 1 and not (i + begin > 0 and toks[i + begin - 1].text.lower() == "the"):
+                    i += end
+                    continue  # a lone "Commission" or "Cabinet" names a body only as "the Commission"
+                start, stop = span[begin].start, span[end - 1].end
+                if span[end - 1].possessive:
+                    stop = span[end - 1].start + len(strip_possessive(span[end - 1].text))
+                name = text[start:stop]
+                found.append(OrgMention(start, stop, Org(self.native.get(name, name), self.abbreviation_of(name),
+                                                         "pattern")))
+                i += end
+        for k, t in enumerate(toks):
+            word = strip_possessive(t.text) if t.possessive or t.text.endswith(("’s", "'s")) else t.text
+            if not is_abbreviation(word):
+                continue
+            nxt = toks[k + 1].text if k + 1 < len(toks) else ""
+            if self.is_org_abbreviation(word):
+                stop = t.start + len(word)
+                # "CERT NZ", "CCN-CERT": a CERT's name may run on with a country code
+                if re.search(r"CERT|CSIRT", word) and re.fullmatch(r"[A-Z]{2,3}", nxt) and nxt not in self.definitions:
+                    stop = toks[k + 1].end
+                    word = text[t.start:stop]
+                full = self.full_name(word) or word
+                found.append(OrgMention(t.start, stop, Org(full, word, "abbreviation")))
+        found.sort(key=lambda o: (o.start, -(o.end - o.start)))
+        kept: list[OrgMention] = []
+        for o in found:
+            if kept and o.start < kept[-1].end:
+                continue
+            kept.append(o)
+        return kept
+
+
+def _acronym_name(before: str, abbr: str, skip: frozenset[str]) -> str | None:
+    """The words just before "(ABBR)" whose initials spell it, for names with lower-case words in them
+    ("Commission nationale de l'informatique et des libertés (CNIL)")."""
+    words = list(re.finditer(r"[\w’'\-]+", before[-200:]))
+    letters = re.sub(r"[.\-&/]", "", abbr).lower()
+    for k in range(len(words) - 1, max(-1, len(words) - 14), -1):
+        chosen = [w.group() for w in words[k:]]
+        if not chosen[0][0].isupper():
+            continue
+        parts = [re.split(r"[’']", w)[-1] or w for w in chosen]
+        initials = "".join(p[0].lower() for p in parts if p and p.lower() not in skip)
+        if initials == letters or (len(letters) >= 3 and initials.startswith(letters) and len(initials) <= len(
+                letters) + 1):
+            return before[-200:][words[k].start():].strip()
+    return None
+
+
+def _name_before(lex: Lexicon, before: str, abbr: str) -> str | None:
+    """The name that "(ABBR)" follows: the capitalised run ending just before the bracket."""
+    tools = lex.ctx.text
+    before = before.rstrip()
+    toks = tools.tokens(before)
+    runs = tools.runs_of(before, True, True, True)
+    name = None
+    if runs and toks[runs[-1][1]].end == len(before):
+        i, j = runs[-1]
+        while i <= j and toks[i].text.lower() in lex.determiners:
+            i += 1
+        words = [t.text for t in toks[i: j + 1]]
+        if words and (len([w for w in words if w[0].isupper()]) >= 2 or lex.is_org_name(words)):
+            name = before[toks[i].start:]
+    acronym = _acronym_name(before, abbr, lex.acronym_skip)
+    if name is None or (not lex.is_org_name(name.split()) and acronym):
+        name = acronym or name
+    if name:
+        name = re.sub(r"^(?:the|The)\s+", "", name)
+        # "Adoption of the Federal Standards Office (FSO)": the name starts after "of the"
+        orgs = [o for o in lex.find(name) if o.end == len(name)]
+        if orgs and orgs[0].start > 0 and lex.is_org_name(name[orgs[0].start:].split()):
+            name = name[orgs[0].start:]
+    return name
+
+
+@rule("organisations.definitions")
+def definitions(ctx: Context) -> None:
+    """Every "Full Name (ABBR)", "Full Name (Native Name, ABBR)", "ABBR (the Full Name)" and "Full Name, known
+    as ABBR" the chapter gives, anywhere in it: an abbreviation resolves to its full name in every answer."""
+    lex = ctx.orgs = Lexicon(ctx)
+    texts = [b.text for a in ctx.answers for b in a.blocks] + [q.text for q in ctx.chapter.questions]
+    for text in texts:
+        for m in _DEFINITION.finditer(text):
+            abbr = m.group("abbr").rstrip(".")
+            if abbr in lex.definitions or not is_abbreviation(abbr):
+                continue
+            inside = m.group(0)[1:-1]
+            native = inside.rsplit(",", 1)[0].strip() if "," in inside else ""
+            name = _name_before(lex, text[max(0, m.start() - 200): m.start()], abbr)
+            if name is None and native and native[0].isupper():
+                name = native  # "Finansinspektionen (FI)"-like: the only name is the one in the brackets
+                native = ""
+            if name:
+                lex.definitions[abbr] = name
+                if native and native != name and len(native.split()) <= 12:
+                    lex.native[re.sub(r"^(?:the|The)\s+", "", native)] = name
+        for m in _ABBR_FIRST.finditer(text):
+            abbr, name = m.group("abbr"), m.group("name").strip()
+            if abbr not in lex.definitions and lex.is_org_name(name.split()) and is_abbreviation(abbr):
+                lex.definitions[abbr] = name
+        for m in _KNOWN_AS.finditer(text):
+            abbr = m.group("abbr")
+            if abbr in lex.definitions or not is_abbreviation(abbr):
+                continue
+            name = _name_before(lex, text[max(0, m.start() - 200): m.start()], abbr)
+            if name and lex.is_org_name(name.split()):
+                lex.definitions[abbr] = name
+
+
+# ----------------------------------------------------------------------------- who issues each candidate
+
+def _resolve(ctx: Context, mention: OrgMention | Org | str) -> Org:
+    if isinstance(mention, OrgMention):
+        mention = mention.org
+    if isinstance(mention, Org):
+        if mention.how == "abbreviation" and mention.name == mention.abbreviation:
+            return ctx.orgs.org(mention.abbreviation)
+        return mention
+    return ctx.orgs.org(mention)
+
+
+def _text_around(ctx: Context, c: Candidate) -> tuple[str, int, int]:
+    """The text the candidate was found in (its sentence, or its list item) and its span there."""
+    s = ctx.sentence_of(c)
+    if s is not None:
+        return s.text, c.start, c.end
+    return ctx.block_of(c).text, c.start, c.end
+
+
+def _set(c: Candidate, org: Org, source: str, name: str) -> None:
+    c.org, c.authority_source, c.authority_rule = org, source, name
+
+
+def _pending(ctx: Context) -> list[Candidate]:
+    return [c for c in ctx.alive() if c.org is None]
+
+
+@rule("organisations.authority_agent")
+def authority_agent(ctx: Context) -> None:
+    """"X, issued by the Y", "approved by Y and drafted jointly by Z": the body named after the verb."""
+    for c in _pending(ctx):
+        text, start, end = _text_around(ctx, c)
+        for o in ctx.orgs.find(text):
+            if o.start >= end and ctx.ref.phrases["agent"].search(text[end: o.start]) and o.start - end <= 160:
+                _set(c, _resolve(ctx, o), "agent", "organisations.authority_agent")
+                break
+
+
+@rule("organisations.authority_possessive")
+def authority_possessive(ctx: Context) -> None:
+    """"the NCA's Patch Handbook", "its Framework" (its: the body named before it in the sentence)."""
+    for c in _pending(ctx):
+        if not c.owner:
+            continue
+        text, start, end = _text_around(ctx, c)
+        if c.owner in ("its", "their"):
+            before = [o for o in ctx.orgs.find(text[:start])]
+            if before:
+                _set(c, _resolve(ctx, before[-1]), "possessive", "organisations.authority_possessive")
+            continue
+        _set(c, _resolve(ctx, c.owner), "possessive", "organisations.authority_possessive")
+
+
+@rule("organisations.authority_parenthesis")
+def authority_parenthesis(ctx: Context) -> None:
+    """"Title (ISSUER, Month YYYY)": a body in the brackets right after the title."""
+    for c in _pending(ctx):
+        text, start, end = _text_around(ctx, c)
+        m = re.match(r"\s*\((?P<inside>[^()]{2,120})\)", text[end:])
+        if not m:
+            continue
+        first = m.group("inside").split(",")[0].strip()
+        orgs = [o for o in ctx.orgs.find(first) if o.start == 0 and o.end >= len(first) - 1]
+        if orgs:
+            _set(c, _resolve(ctx, orgs[0]), "parenthesis", "organisations.authority_parenthesis")
+
+
+@rule("organisations.authority_label")
+def authority_label(ctx: Context) -> None:
+    """The issuer a list label names for the items under it ("Guides from the X;", "X (XA):")."""
+    for c in _pending(ctx):
+        if c.label is not None and c.label.org is not None:
+            _set(c, c.label.org, "list label", "organisations.authority_label")
+
+
+@rule("organisations.authority_title")
+def authority_title(ctx: Context) -> None:
+    """A body that begins the title: "CERT NZ Critical Controls", "FISC Security Guidelines", "CCN-STIC 803"
+    (an abbreviation the chapter defines, before a hyphen)."""
+    lex = ctx.orgs
+    for c in _pending(ctx):
+        if c.prefix_body:
+            continue  # a standard's prefix (ISO) is its body only when nobody else recommends it
+        orgs = lex.find(c.title)
+        if orgs and orgs[0].start == 0 and orgs[0].end < len(c.title):
+            _set(c, _resolve(ctx, orgs[0]), "title", "organisations.authority_title")
+            continue
+        head = re.match(r"(?P<abbr>[^\s\-/]+)[\-/]", c.title)
+        if head and is_abbreviation(head.group("abbr")) and lex.is_org_abbreviation(head.group("abbr")):
+            _set(c, lex.org(head.group("abbr")), "title", "organisations.authority_title")
+
+
+@rule("organisations.authority_description")
+def authority_description(ctx: Context) -> None:
+    """A list item's description that names a body first ("– the GCSB's manual of ...", "– issued by the SC")."""
+    for c in _pending(ctx):
+        if not c.description:
+            continue
+        head = c.description[:160]
+        orgs = ctx.orgs.find(head)
+        if orgs and orgs[0].start <= 40 and re.match(r"^[\W]*(?:(?:the|an?|its)\s+)?(?:\w+\s+){0,3}$",
+                                                      head[: orgs[0].start]):
+            _set(c, _resolve(ctx, orgs[0]), "description", "organisations.authority_description")
+
+
+@rule("organisations.authority_subject")
+def authority_subject(ctx: Context) -> None:
+    """The body the sentence is about, before the title ("the PDPC has published the X Guide"); a body after
+    the title when none comes before it."""
+    for c in _pending(ctx):
+        if c.sentence is None:
+            continue
+        text, start, end = _text_around(ctx, c)
+        before = [o for o in ctx.orgs.find(text[:start])]
+        if c.prefix_body:  # "the Authority recommends ISO 9999" names its recommender; else the standard's body
+            before = [o for o in before if re.search(r"\b(?:recommends?|recommended|adopted|adopts|endorses|"
+                                                     r"requires|points to|published|publishes|issued|as)\b",
+                                                     text[o.end:start])]
+        if before:
+            _set(c, _resolve(ctx, before[-1]), "sentence", "organisations.authority_subject")
+            continue
+        if c.prefix_body:
+            _set(c, ctx.orgs.org(c.prefix_body), "standard prefix", "organisations.authority_prefix")
+            continue
+        after = [o for o in ctx.orgs.find(text[end:]) if o.start < 120]
+        if after:
+            _set(c, _resolve(ctx, after[0]), "sentence", "organisations.authority_subject")
+
+
+@rule("organisations.authority_lead_in")
+def authority_lead_in(ctx: Context) -> None:
+    """A list item with no body of its own: the body its list's lead-in names."""
+    for c in _pending(ctx):
+        if c.lst is None or c.lst.lead is None:
+            continue
+        lead = ctx.answers[c.answer].blocks[c.lst.lead].text
+        orgs = ctx.orgs.find(lead)
+        if orgs:
+            _set(c, _resolve(ctx, orgs[0]), "list lead-in", "organisations.authority_lead_in")
+
+
+@rule("organisations.authority_nearest")
+def authority_nearest(ctx: Context) -> None:
+    """The nearest body before the mention in its answer, else the first one after it (a guess)."""
+    for c in _pending(ctx):
+        a = ctx.answers[c.answer]
+        found = None
+        s = ctx.sentence_of(c)
+        here = a.blocks[c.block].text[: (s.offset if s else 0) + c.start]
+        orgs = ctx.orgs.find(here[-4000:])
+        if orgs:
+            found = orgs[-1]
+        else:
+            for b in reversed(a.blocks[: c.block]):
+                orgs = ctx.orgs.find(b.text[-4000:])
+                if orgs:
+                    found = orgs[-1]
+                    break
+        if found is None:
+            for b in a.blocks[c.block:]:
+                orgs = ctx.orgs.find(b.text[:4000])
+                if orgs:
+                    found = orgs[0]
+                    break
+        if found is not None:
+            _set(c, _resolve(ctx, found), "answer", "organisations.authority_nearest")
+        else:
+            ctx.diagnose(c.line, "guess", f"no issuing authority found for {c.title!r}", c.title)

@@ -1,0 +1,539 @@
+"""Rule family `status`: how binding each guideline is, and for whom.
+
+Chapters state binding status in sentences, not fields: inside a list item
+("– mandatory for government organisations"), in a sentence that names one
+or two guidelines ("The NZISM is mandatory for government departments ...;
+both are recommended to private sector organisations"), about a group ("None
+of the KNF's recommendations is legally binding on banks", "The OGCIO
+documents are mandatory for ...", "those numbered 1 to 3 below"), by pronoun
+("The guideline is not binding on controllers"), or once for a whole list or
+answer ("The guidelines are voluntary to follow for private companies ...").
+
+`statements` finds every sentence (or item) with a status cue and splits it
+into clauses, each with its levels and audiences as written. The `scope_*`
+rules decide what each statement speaks of, most specific first. `assign`
+gives every guideline its (audience, level) rows: a statement about it alone
+outranks one about its group or list, which outranks its paragraph's and its
+answer's; a more specific statement adds its audiences to a more general one
+and replaces it for an audience both name, and a level stated for no audience
+gives way to one stated for a named audience.
+"""
+
+from __future__ import annotations
+
+import re
+
+from policyqa.extract.context import Candidate, Clause, Context, Sentence, Statement
+from policyqa.extract.registry import rule
+from policyqa.extract.titles import instrument_of
+from policyqa.schema import NOT_STATED
+
+RANK = {"own": 0, "list": 1, "paragraph": 2, "answer": 3}
+
+
+# ----------------------------------------------------------------------------- cues and audiences
+
+
+def level_spans(ctx: Context, text: str) -> list[tuple[int, int, str]]:
+    """Status cues in a piece of text: (start, end, level), non-overlapping, most specific pattern first."""
+    key = ("status", "levels", text)
+    hit = ctx.memo.get(key)
+    if hit is None:
+        found: list[tuple[int, int, str]] = []
+        for pattern, label in ctx.ref.mandatoriness:
+            for m in pattern.finditer(text):
+                if all(m.end() <= a or m.start() >= b for a, b, _ in found):
+                    found.append((m.start(), m.end(), label))
+        hit = ctx.memo[key] = sorted(found)
+    return hit
+
+
+def _audience_words(ctx: Context) -> frozenset[str]:
+    return ctx.ref.words["audience_noun"]
+
+
+def is_audience(ctx: Context, phrase: str) -> bool:
+    """A noun phrase that names a group of addressees: it holds an audience noun ("operators", "banks",
+    "government") or an abbreviation the vocabulary or chapter gives for one ("AIs", "MDAs", "B/Ds")."""
+    words = re.findall(r"[\w/’'\-]+", phrase)
+    nouns = _audience_words(ctx)
+    for w in words:
+        low = w.lower().strip("’'")
+        if low in nouns or (low.endswith("s") and low[:-1] in nouns):
+            return True
+        if re.fullmatch(r"[A-Z][A-Za-z/]*[A-Z][a-z]?s?", w) and not ctx.orgs.is_org_abbreviation(w):
+            return True
+    return any(p.search(phrase) for p, _ in ctx.ref.audiences)
+
+
+def clean_audience(ctx: Context, phrase: str) -> str:
+    phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.")
+    phrase = re.sub(r"^(?:to|for|on|upon|by|with|at)\s+", "", phrase)
+    phrase = re.sub(r"\s+(?:alike|as well|too|also|in themselves|themselves|as a reference|as good practice|"
+                    r"in practice|generally|only)$", "", phrase)
+    return phrase.strip(" ,;:.")
+
+
+def split_audience(ctx: Context, phrase: str) -> list[str]:
+    """"public and private entities" -> ["public entities", "private entities"]; "government organisations and
+    CNI operators" -> both; a name with "and" inside one group stays whole."""
+    m = re.fullmatch(r"(?P<a>\w+)\s+and\s+(?P<b>\w+)\s+(?P<noun>[\w\s]+)", phrase)
+    if m and not is_audience(ctx, m.group("a")) and not is_audience(ctx, m.group("b")) and \
+            m.group("a").lower() not in ("small", "medium") and is_audience(ctx, m.group("noun")):
+        return [f"{m.group('a')} {m.group('noun')}", f"{m.group('b')} {m.group('noun')}"]
+    parts = re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+(?:the\s+|for\s+|to\s+)?|\s+or\s+", phrase)
+    if len(parts) > 1 and all(is_audience(ctx, p) for p in parts) and all(len(p.split()) >= 1 for p in parts):
+        return [p.strip() for p in parts if p.strip()]
+    return [phrase]
+
+
+def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> list[str]:
+    """Audiences a clause names: the object of the status words ("mandatory for X", "binding on X",
+    "recommended to X", "addressed to X", "requires X to"), the subject of a duty ("X must ...", "X are expected
+    to ..."), else a phrase from the audience vocabulary."""
+    stop = ctx.ref.phrases["audience_stop"]
+    out: list[str] = []
+
+    def take(raw: str) -> None:
+        m = stop.search(raw)
+        raw = raw[: m.start()] if m else raw
+        raw = clean_audience(ctx, raw)
+        words = raw.split()
+        if 1 <= len(words) <= 16 and is_audience(ctx, raw):
+            for part in split_audience(ctx, raw):
+                if part not in out:
+                    out.append(part)
+
+    for pattern in ctx.ref.phrase_rows["audience_object"]:
+        for m in pattern.finditer(text):
+            take(m.group("aud"))
+    for m in [ctx.ref.phrases["audience_subject"].match(text)]:
+        if m is None:
+            continue
+        subj = m.group("aud")
+        subj = re.split(r"(?i)\b(?:which|that|who|whom|where|when|if|although|but|while|whereas|so|because|"
+                        r"and|or|under|since|from|however|moreover|such as)\s", subj)[-1]
+        subj = re.sub(r"^(?:[\w’']+\s+){0,2}?(?=(?:all|every|each|most|some|the|any|other)\b)", "", subj)
+        take(subj)
+    if not out:
+        for phrase in vocabulary_audiences(ctx, text):
+            take(phrase)
+    return out
+
+
+def names_audience(ctx: Context, text: str) -> bool:
+    return any(p.search(text) for p in ctx.ref.phrase_rows["audience_object"])
+
+
+def clauses_of(ctx: Context, text: str) -> list[Clause]:
+    """The sentence cut where its status may change ("…; both are …", ", while …", ", whereas …", "and are
+    …"), each clause with its levels and audiences."""
+    parts = [p for p in ctx.ref.phrases["clause_break"].split(text) if p and p.strip()]
+    out = []
+    for p in parts:
+        cues = level_spans(ctx, p)
+        levels = list(dict.fromkeys(label for _, _, label in cues))
+        auds = audiences_in(ctx, p, cues) if cues or names_audience(ctx, p) else []
+        pairs = [(a, levels[0]) for a in auds] if levels and auds else []
+        out.append(Clause(p, levels, auds, pairs))
+    return out
+
+
+# ----------------------------------------------------------------------------- statements
+
+
+def _mask(ctx: Context, text: str, spans: list[tuple[int, int]]) -> str:
+    """Titles and bodies blanked (same length), so a title's own words ("Recommendations on ...", "Mandatory
+    Controls") and a body's name ("Critical Infrastructure Protection Centre") state nothing."""
+    out = text
+    for s, e in sorted(spans, reverse=True):
+        out = out[:s] + "_" * (e - s) + out[e:]
+    for o in ctx.orgs.find(out):
+        if o.org.how != "abbreviation":
+            out = out[: o.start] + "#" * (o.end - o.start) + out[o.end:]
+    return out
+
+
+def _title_spans(ctx: Context, a_index: int, k: int, s: Sentence | None) -> list[tuple[int, int]]:
+    spans = []
+    for c in ctx.candidates:
+        if c.answer != a_index or c.block != k:
+            continue
+        if s is None and c.sentence is None:
+            spans.append((c.start, c.end))
+        elif s is not None and c.sentence == s.index:
+            spans.append((c.start, c.end))
+        elif s is not None and c.sentence is None and c.start < s.offset + len(s.text) and c.end > s.offset:
+            spans.append((max(0, c.start - s.offset), min(len(s.text), c.end - s.offset)))
+    return spans
+
+
+@rule("status.statements")
+def statements(ctx: Context) -> None:
+    """Every sentence or list item that says how binding something is, split into clauses with their levels and
+    audiences (titles and body names masked)."""
+    for a in ctx.answers:
+        for k, sents in enumerate(a.sentences):
+            b = a.blocks[k]
+            if b.kind == "subheading":
+                continue
+            for s in sents:
+                masked = _mask(ctx, s.text, _title_spans(ctx, a.index, k, s))
+                if not level_spans(ctx, masked):
+                    continue
+                cl = clauses_of(ctx, masked)
+                if not any(c.levels for c in cl):
+                    continue
+                ctx.statements.append(Statement(a.index, k, s.index, b.line, s.text, cl))
+
+
+def _items_of(ctx: Context, a_index: int, k: int) -> list[Candidate]:
+    return [c for c in ctx.alive() if c.answer == a_index and c.block == k and c.sentence is None]
+
+
+def _mentioned(ctx: Context, st: Statement) -> list[tuple[int, str]]:
+    return ctx.memo.get(("titles", "mentions"), {}).get((st.answer, st.block, st.sentence), [])
+
+
+def _target(st: Statement, ids: list[int], scope: str, name: str) -> None:
+    st.targets = list(dict.fromkeys(ids))
+    st.scope = scope
+    st.rule = name
+
+
+def _pending(ctx: Context) -> list[Statement]:
+    return [st for st in ctx.statements if not st.targets]
+
+
+@rule("status.scope_item")
+def scope_item(ctx: Context) -> None:
+    """A status inside a list item is that item's own."""
+    for st in _pending(ctx):
+        b = ctx.answers[st.answer].blocks[st.block]
+        if b.kind != "item":
+            continue
+        own = _items_of(ctx, st.answer, st.block)
+        if own:
+            _target(st, [c.id for c in own], "own", "status.scope_item")
+
+
+def _alive_ids(ctx: Context) -> set[int]:
+    return {c.id for c in ctx.alive()}
+
+
+@rule("status.scope_named")
+def scope_named(ctx: Context) -> None:
+    """A sentence that names guidelines speaks of them, clause by clause: "The NZISM is mandatory for X, and the
+    PSR is mandatory for Y; both are recommended to Z"."""
+    alive = _alive_ids(ctx)
+    for st in _pending(ctx):
+        hits = [cid for cid, _ in _mentioned(ctx, st) if cid in alive]
+        if not hits:
+            continue
+        names = {cid: _names(ctx, ctx.candidates[cid]) for cid in hits}
+        current: list[int] = []
+        for clause in st.clauses:
+            inside = [cid for cid in hits if any(n in clause.text for n in names[cid])]
+            if ctx.ref.phrases["both"].search(clause.text) or (not inside and re.match(
+                    r"\s*(?:and\s+)?(?:both|all|each|they|these|neither|none)\b", clause.text, re.I)):
+                inside = hits
+            current = inside or current or hits
+            for cid in current:
+                st.per_target.setdefault(cid, []).append(clause)
+        _target(st, hits, "own", "status.scope_named")
+
+
+def _names(ctx: Context, c: Candidate) -> list[str]:
+    words = re.sub(r"\s*\([^()]*\)", "", c.title).split()
+    head = next((w for w in words if instrument_of(ctx.ref, w) and w[0].isupper()), "")
+    out = [c.title, re.sub(r"\s*\([^()]*\)", "", c.title)] + sorted(c.aliases, key=len, reverse=True)
+    if head:
+        out.append(head)
+    return [n for n in out if n]
+
+
+@rule("status.scope_group")
+def scope_group(ctx: Context) -> None:
+    """A statement about a group: a body's documents ("the OGCIO documents", "None of the KNF's recommendations
+    and guidelines"), or titles that begin alike ("The CCN-STIC guides", "the HKMA's Supervisory Policy Manual
+    modules")."""
+    generic = ctx.ref.words["generic_document"]
+    alive = ctx.alive()
+    for st in _pending(ctx):
+        text = st.text
+        ids: list[int] = []
+        for o in ctx.orgs.find(text):
+            after = text[o.end: o.end + 60]
+            m = re.match(r"[’']?s?\s+(?:[\w\-]+\s+){0,4}?(?P<noun>[a-z]+)\b", after)
+            if not m or m.group("noun") not in generic:
+                continue
+            org = o.org
+            ids += [c.id for c in alive if c.answer == st.answer and c.org is not None and (
+                c.org.name == org.name or (org.abbreviation and c.org.abbreviation == org.abbreviation))]
+        for c in alive:  # "The CCN-STIC guides", "Supervisory Policy Manual modules"
+            if c.answer != st.answer:
+                continue
+            words = c.title.split()
+            for n in (3, 2, 1):
+                if len(words) > n:
+                    prefix = " ".join(words[:n])
+                    if len(prefix) >= 4 and re.search(rf"\b{re.escape(prefix)}\s+[a-z]+s\b", text) and (
+                            n > 1 or re.search(r"[A-Z]{2,}", prefix)):
+                        ids.append(c.id)
+                        break
+        if ids:
+            _target(st, ids, "list", "status.scope_group")
+
+
+@rule("status.scope_position")
+def scope_position(ctx: Context) -> None:
+    """Items named by their place: "those numbered 1 to 3 below", "item 4", "the first two", "the rest"."""
+    pattern = ctx.ref.phrases["item_numbers"]
+    for st in _pending(ctx):
+        a = ctx.answers[st.answer]
+        below = bool(re.search(r"\bbelow\b|\bfollowing\b", st.text))
+        lists = [lst for lst in a.lists if (lst.items[0] > st.block if below else lst.items[-1] < st.block)]
+        if not lists:
+            continue
+        lst = lists[0] if below else lists[-1]
+        members = [c for c in ctx.alive() if c.lst is lst and c.sentence is None]
+        if not members:
+            continue
+        for clause in st.clauses:
+            picked: list[int] = []
+            for m in pattern.finditer(clause.text):
+                nums = [int(x) for x in re.findall(r"\d+", m.group(0))]
+                if re.search(r"\bto\b|–|-", m.group(0)) and len(nums) == 2:
+                    nums = list(range(nums[0], nums[1] + 1))
+                picked += [c.id for c in members if c.position in nums]
+            first = re.search(r"\bfirst\s+(?P<n>two|three|four|five|\d)\b", clause.text)
+            if first:
+                n = {"two": 2, "three": 3, "four": 4, "five": 5}.get(first.group("n"), None) or int(first.group("n"))
+                picked += [c.id for c in members if c.position <= n]
+            if picked:
+                for cid in picked:
+                    st.per_target.setdefault(cid, []).append(clause)
+        if st.per_target:
+            rest = [c.id for c in members if c.id not in st.per_target]
+            for clause in st.clauses:
+                if re.search(r"\b(?:the\s+rest|the\s+remaining|the\s+others?|remainder)\b", clause.text) and rest:
+                    for cid in rest:
+                        st.per_target.setdefault(cid, []).append(clause)
+            _target(st, list(st.per_target), "own", "status.scope_position")
+
+
+@rule("status.scope_description")
+def scope_description(ctx: Context) -> None:
+    """A guideline described in lower case ("only the guidelines on personal data held by public institutions
+    are binding"): the one whose title shares the most content words with the description."""
+    stop = ctx.ref.words["connector"] | ctx.ref.words["determiner"] | ctx.ref.words["function"]
+    for st in _pending(ctx):
+        m = re.search(r"\bthe\s+(?P<noun>[a-z]+)\s+(?:on|for|about|concerning|regarding|of|held)\s+(?P<what>[^,;:]+)",
+                      st.text)
+        if not m or not instrument_of(ctx.ref, m.group("noun")):
+            continue
+        what = {w for w in re.findall(r"[a-z]+", m.group("what").lower()) if w not in stop and len(w) > 3}
+        best, score = None, 0
+        for c in ctx.alive():
+            if c.answer != st.answer:
+                continue
+            title = {w for w in re.findall(r"[a-z]+", c.title.lower()) if w not in stop and len(w) > 3}
+            common = len(what & {w[:6] for w in title} | {w for w in what if w[:6] in {t[:6] for t in title}})
+            if common > score:
+                best, score = c, common
+        if best is not None and score >= 2:
+            _target(st, [best.id], "own", "status.scope_description")
+            # "... are binding ...; the other two are guidance": the rest of its group
+            group = [c.id for c in ctx.alive() if c.answer == st.answer and c.org == best.org and c.id != best.id
+                     and c.lst is best.lst]
+            for clause in st.clauses:
+                if re.search(r"\bthe\s+other\s+(?:two|three|four|ones|documents|\w+s)\b", clause.text) and group:
+                    st.targets += group
+                    for cid in group:
+                        st.per_target.setdefault(cid, []).append(clause)
+            if group and st.per_target:
+                st.per_target.setdefault(best.id, []).extend(
+                    c for c in st.clauses if not re.search(r"\bthe\s+other\b", c.text))
+
+
+@rule("status.scope_anaphora")
+def scope_anaphora(ctx: Context) -> None:
+    """"The guideline is not binding on controllers", "It is voluntary", "These are ...": what the sentence
+    before named (the latest one for a singular, all of them for a plural)."""
+    pattern = ctx.ref.phrases["anaphora"]
+    alive = _alive_ids(ctx)
+    mentions = ctx.memo.get(("titles", "mentions"), {})
+    for st in _pending(ctx):
+        m = pattern.match(st.text)
+        if not m or st.sentence is None:
+            continue
+        a = ctx.answers[st.answer]
+        named: list[int] = []
+        for n in range(st.sentence - 1, -1, -1):
+            named = [cid for cid, _ in mentions.get((st.answer, st.block, n), []) if cid in alive]
+            if named:
+                break
+        if not named and st.block > 0 and a.blocks[st.block - 1].kind == "item":
+            lst = next((x for x in a.lists if st.block - 1 in x.items), None)
+            named = [c.id for c in ctx.alive() if c.lst is lst and c.sentence is None] if lst else []
+        if not named:
+            continue
+        singular = m.group("word").lower() in ("it", "its", "this", "the") and not re.match(
+            r"(?i)the\s+\w+s\b", st.text)
+        _target(st, named[-1:] if singular else named, "own", "status.scope_anaphora")
+
+
+def is_generic(ctx: Context, st: Statement) -> bool:
+    """A statement about guidance in general ("The guidelines are voluntary", "None of the following is
+    binding", "non-legislative initiatives intended to raise cybersecurity standards")."""
+    return bool(ctx.ref.phrases["generic_subject"].search(st.text) or ctx.ref.phrases["guidance_noun"].search(st.text))
+
+
+def _list_of_paragraph(ctx: Context, st: Statement):
+    a = ctx.answers[st.answer]
+    for lst in a.lists:
+        if lst.lead == st.block or st.block in lst.trailer[:1]:
+            return lst
+    return None
+
+
+@rule("status.scope_list")
+def scope_list(ctx: Context) -> None:
+    """A statement about guidance in general in a list's lead-in or just after it ("None of the following is
+    legally binding", "The guidelines are voluntary ...") covers the list's items."""
+    for st in _pending(ctx):
+        if not is_generic(ctx, st):
+            continue
+        lst = _list_of_paragraph(ctx, st)
+        if lst is None:
+            continue
+        members = [c.id for c in ctx.alive() if c.lst is lst and c.sentence is None]
+        if members:
+            _target(st, members, "list", "status.scope_list")
+
+
+@rule("status.scope_paragraph")
+def scope_paragraph(ctx: Context) -> None:
+    """A statement about guidance in general covers the guidelines its paragraph names."""
+    for st in _pending(ctx):
+        if not is_generic(ctx, st):
+            continue
+        ids = [c.id for c in ctx.alive() if c.answer == st.answer and c.block == st.block]
+        if ids:
+            _target(st, ids, "paragraph", "status.scope_paragraph")
+
+
+@rule("status.scope_answer")
+def scope_answer(ctx: Context) -> None:
+    """A statement about guidance in general in the answer's opening paragraph covers every guideline of the
+    answer that no list lead-in covers."""
+    for st in _pending(ctx):
+        a = ctx.answers[st.answer]
+        if st.block != a.first_paragraph() or not is_generic(ctx, st):
+            continue
+        ids = [c.id for c in ctx.alive() if c.answer == st.answer]
+        if ids:
+            _target(st, ids, "answer", "status.scope_answer")
+
+
+# ----------------------------------------------------------------------------- audiences of a guideline
+
+
+@rule("status.audience_hints")
+def audience_hints(ctx: Context) -> None:
+    """The audience a guideline names for itself: its label's ("... for authorised institutions (AIs):"), "for
+    X" in its title or item ("Security policies for SMEs", "– BNM's policy document for financial
+    institutions"), "addressed to X"."""
+    pattern = ctx.ref.phrases["audience_hint"]
+    for c in ctx.alive():
+        hints: list[str] = []
+        if c.label is not None and c.label.audience:
+            hints.append(clean_audience(ctx, c.label.audience))
+        for text in (c.title, c.description[:300], _own_text(ctx, c)):
+            for m in pattern.finditer(text):
+                aud = clean_audience(ctx, re.split(ctx.ref.phrases["audience_stop"], m.group("aud"))[0])
+                if aud and is_audience(ctx, aud) and len(aud.split()) <= 12:
+                    hints += split_audience(ctx, aud)
+                    break
+            if hints:
+                break
+        if not hints:  # "In the industrial field, work on the ISA-99 standard ...": a group its sentence names
+            hints = vocabulary_audiences(ctx, _own_text(ctx, c))
+        c.audience_hint = list(dict.fromkeys(h for h in hints if h))
+
+
+def _own_text(ctx: Context, c: Candidate) -> str:
+    s = ctx.sentence_of(c)
+    return s.text if s is not None else ctx.block_of(c).text
+
+
+def vocabulary_audiences(ctx: Context, text: str) -> list[str]:
+    """Audience phrases of the vocabulary (audiences.csv) in a text, as written, longest first where they
+    overlap."""
+    spans: list[tuple[int, int]] = []
+    for pattern, _label in ctx.ref.audiences:
+        for m in pattern.finditer(text):
+            if all(m.end() <= a or m.start() >= b for a, b in spans):
+                spans.append((m.start(), m.end()))
+    return [clean_audience(ctx, text[a:b]) for a, b in sorted(spans)]
+
+
+# ----------------------------------------------------------------------------- rows
+
+
+def _pairs_for(st: Statement, cid: int) -> tuple[list[tuple[str, str]], list[str]]:
+    """(audience, level) pairs the statement gives one target, and its levels stated for no audience."""
+    clauses = st.per_target.get(cid) or st.clauses
+    pairs: list[tuple[str, str]] = []
+    loose_levels: list[str] = []
+    loose_auds: list[str] = []
+    for c in clauses:
+        pairs += c.pairs
+        if c.levels and not c.audiences:
+            loose_levels += [x for x in c.levels[:1] if x not in loose_levels]
+        if c.audiences and not c.levels:
+            loose_auds += [x for x in c.audiences if x not in loose_auds]
+    if loose_levels and loose_auds:
+        pairs += [(a, x) for a in loose_auds for x in loose_levels[:1]]
+        loose_levels = []
+    return list(dict.fromkeys(pairs)), loose_levels
+
+
+@rule("status.assign")
+def assign(ctx: Context) -> None:
+    """Each guideline's rows: every statement about it, the most specific first for any audience it names; a
+    level stated for no audience takes the guideline's own audience, else 'not stated'; no statement at all
+    gives 'not stated' for its own audience."""
+    by_target: dict[int, list[Statement]] = {}
+    for st in ctx.statements:
+        for cid in st.targets:
+            by_target.setdefault(cid, []).append(st)
+    rows: dict[int, list[tuple]] = {}
+    for c in ctx.alive():
+        found: dict[str, tuple] = {}  # audience (lower case) -> (rank, audience, level, st)
+        loose: list[tuple] = []
+        for st in sorted(by_target.get(c.id, []), key=lambda s: RANK[s.scope]):
+            pairs, levels = _pairs_for(st, c.id)
+            rank = RANK[st.scope]
+            for aud, level in pairs:
+                key = aud.lower()
+                if key not in found or found[key][0] > rank:
+                    found[key] = (rank, aud, level, st)
+                elif found[key][0] == rank and found[key][2] != level:
+                    found[key + "\0" + level] = (rank, aud, level, st)
+            for level in levels:
+                loose.append((rank, level, st))
+        out: list[tuple] = []
+        best_named = min((v[0] for v in found.values()), default=99)
+        for rank, level, st in loose:
+            if rank > best_named:
+                continue  # "The CBN frameworks are mandatory" gives way to "DMBs must comply with the 2018 one"
+            for aud in c.audience_hint or [NOT_STATED]:
+                if aud.lower() not in found:
+                    found[aud.lower()] = (rank, aud, level, st)
+        for rank, aud, level, st in found.values():
+            out.append((aud, level, st))
+        if not out:
+            out = [(aud, NOT_STATED, None) for aud in (c.audience_hint or [NOT_STATED])]
+        rows[c.id] = out
+    ctx.memo[("status", "rows")] = rows

@@ -1,0 +1,185 @@
+"""Rule family `text`: sentences and tokens, made once per chapter and shared by every rule.
+
+Every later rule reads sentences (with the line they sit on) and tokens from
+here, so that a chapter is split and tokenised once, whatever number of rules
+look at it. Sentence ends follow the chapter's punctuation, with the
+exceptions real chapters need: "No. 12", "Cap. 486", "e.g." do not end a
+sentence; "legislation.Government" (a missing space) does.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from policyqa.extract.context import Context, Sentence
+from policyqa.extract.registry import rule
+
+_SENTENCE_END = re.compile(r"[.!?][’”\"')\]]*\s+(?=[A-Z‘“\"(\[\u00C0-\u00DE])|(?<=[a-z]{3}\.)(?=[A-Z][a-z])")
+MAX_SENTENCE = 2000  # longer "sentences" (a chapter whose full stops were lost) are read in pieces
+_TOKEN = re.compile(r"[\w\u00C0-\u024F][\w\u00C0-\u024F’'/&\-]*(?:[.:][0-9][\w\-]*)*|[^\s\w]")
+
+
+class Tok(NamedTuple):
+    """A token and where it is; a tuple, because tokens are made by the thousand."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def is_cap(self) -> bool:
+        c = self.text[0]
+        return c.isupper() or c.isdigit()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum()
+
+    @property
+    def possessive(self) -> bool:
+        return len(self.text) > 2 and self.text[0].isupper() and self.text.endswith(("’s", "'s", "’", "'"))
+
+
+def strip_possessive(word: str) -> str:
+    return re.sub(r"[’']s?$", "", word)
+
+
+class Splitter:
+    """Sentence splitting with the vocabulary's dot-abbreviations ("No.", "Cap.")."""
+
+    def __init__(self, dot_abbreviations: frozenset[str]) -> None:
+        alt = "|".join(re.escape(w) for w in sorted(dot_abbreviations, key=len, reverse=True))
+        self.abbrev = re.compile(rf"(?:\b(?:{alt})|\b[A-Z])$" if alt else r"\b[A-Z]$")
+
+    def split(self, text: str) -> list[tuple[int, str]]:
+        """(offset, sentence) pairs."""
+        out: list[tuple[int, str]] = []
+        start = 0
+        for m in _SENTENCE_END.finditer(text):
+            before = text[start: m.start()]
+            if self.abbrev.search(before):
+                continue
+            out.append((start, text[start: m.end()].rstrip()))
+            start = m.end()
+        if start < len(text):
+            out.append((start, text[start:].rstrip()))
+        return [(o + k, piece) for o, s in out if s.strip() for k, piece in chunks(s)]
+
+
+def chunks(sentence: str) -> list[tuple[int, str]]:
+    """A "sentence" of thousands of characters is read in pieces of about 2,000, cut at spaces, so that no
+    step costs more than linear time on it."""
+    if len(sentence) <= MAX_SENTENCE:
+        return [(0, sentence)]
+    pieces = []
+    start = 0
+    while start < len(sentence):
+        end = min(len(sentence), start + MAX_SENTENCE)
+        if end < len(sentence):
+            cut = sentence.rfind(" ", start + MAX_SENTENCE // 2, end)
+            end = cut if cut > start else end
+        pieces.append((start, sentence[start:end]))
+        start = end
+    return pieces
+
+
+def tokenize(text: str) -> tuple[Tok, ...]:
+    return tuple(Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text))
+
+
+class Runs:
+    """Maximal runs of capitalised words joined by connectors, as token index ranges [i, j].
+
+    With `possessives`, "Information Commissioner's Office" is one run (an organisation's name); without, a
+    possessive ends a run, so "the NCA's Patch Handbook" gives the owner and the title apart. With `digits`,
+    a run may start with a number ("10 Steps to Cyber Security").
+    """
+
+    def __init__(self, connectors: frozenset[str], determiners: frozenset[str]) -> None:
+        self.connectors = connectors
+        self.determiners = determiners
+
+    def find(self, toks: tuple[Tok, ...], text: str, *, digits: bool, commas: bool, possessives: bool = False,
+             split_lists: bool = False) -> list[tuple[int, int]]:
+        runs: list[tuple[int, int]] = []
+        n = len(toks)
+
+        def cap(k: int) -> bool:
+            t = toks[k]
+            return t.is_word and t.is_cap and (digits or not t.text[0].isdigit())
+
+        def inner_possessive(k: int) -> bool:
+            return possessives and toks[k].possessive and k + 1 < n and cap(k + 1) and not toks[k + 1].possessive
+
+        i = 0
+        while i < n:
+            t = toks[i]
+            if not cap(i) or (t.possessive and not inner_possessive(i)):
+                i += 1
+                continue
+            j = i
+            last = i
+            while j + 1 < n:
+                nxt = toks[j + 1]
+                if "\n" in text[toks[j].end: nxt.start]:
+                    break
+                if cap(j + 1) and (not nxt.possessive or inner_possessive(j + 1)):
+                    j += 1
+                    last = j
+                elif possessives and cap(j + 1) and nxt.possessive:
+                    j += 1  # "the Ruritania Securities Authority's guidance": the name ends with the possessive
+                    last = j
+                    break
+                elif split_lists and nxt.text.lower() in ("and", "or") and j + 2 < n and \
+                        toks[j + 2].text.lower() in self.determiners:
+                    break  # "the ISM and the Essential Eight Model": two names
+                elif (nxt.is_word and nxt.text.lower() in self.connectors) or nxt.text == "&":
+                    j += 1
+                elif nxt.text == "." and toks[j].text == "No" and j + 2 < n and toks[j + 2].text[0].isdigit():
+                    j += 1
+                elif (commas and nxt.text in ",:" and j + 2 < n and cap(j + 2) and not toks[j + 2].possessive
+                      and (nxt.text == ":" or toks[j + 2].text.lower() not in self.determiners)):
+                    j += 1
+                else:
+                    break
+            runs.append((i, last))
+            i = j + 1 if j > i else i + 1
+        return runs
+
+
+class TextTools:
+    """Per-chapter tokens and runs, memoised in the chapter's context (never process-wide)."""
+
+    def __init__(self, ctx: Context) -> None:
+        words = ctx.ref.words
+        self.splitter = Splitter(words["dot_abbreviation"])
+        self.runs = Runs(words["connector"], words["determiner"])
+        self._tokens: dict[str, tuple[Tok, ...]] = {}
+        self._runs: dict[tuple, tuple[tuple[int, int], ...]] = {}
+
+    def tokens(self, text: str) -> tuple[Tok, ...]:
+        hit = self._tokens.get(text)
+        if hit is None:
+            hit = self._tokens[text] = tokenize(text)
+        return hit
+
+    def runs_of(self, text: str, digits: bool, commas: bool, possessives: bool = False, split_lists: bool = False
+                ) -> tuple[tuple[int, int], ...]:
+        key = (text, digits, commas, possessives, split_lists)
+        hit = self._runs.get(key)
+        if hit is None:
+            hit = self._runs[key] = tuple(self.runs.find(self.tokens(text), text, digits=digits, commas=commas,
+                                                         possessives=possessives, split_lists=split_lists))
+        return hit
+
+
+@rule("text.sentences")
+def sentences(ctx: Context) -> None:
+    """Split every answer block into sentences, each knowing its answer, block, offset and line."""
+    ctx.text = TextTools(ctx)
+    for a in ctx.answers:
+        a.sentences = []
+        for k, b in enumerate(a.blocks):
+            pieces = ctx.text.splitter.split(b.text) if b.kind != "subheading" else [(0, b.text)]
+            a.sentences.append([Sentence(a.index, k, n, off, s, b.line) for n, (off, s) in enumerate(pieces)])

@@ -1,0 +1,575 @@
+"""Rule family `titles`: named guidance in running text, the vetoes that keep laws and programmes out, and
+which sentences name which guideline.
+
+A guideline named in prose is a name with an instrument noun in it ("the
+Breach Response Guide", "Guidelines on safe storage", "the SAFE-K
+certification"), a standard's identifier ("ISO/IEC 27001", "PN-ISO/IEC
+27001"), or a quoted title ("INCIBE's “Security policies for SMEs”"). Each
+finder is a rule; each veto is a rule too (a law, a programme or platform, an
+organisation, a generic phrase, a superseded edition), so what was found and
+why it was dropped can both be listed. `mentions` then records every sentence
+that names each surviving candidate, by title, abbreviation, short form
+("the National Guide", "the Policy") or code, for the binding-status rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+from policyqa.extract.context import Candidate, Context
+from policyqa.extract.organisations import is_abbreviation
+from policyqa.extract.registry import rule
+from policyqa.extract.text import strip_possessive
+from policyqa.parse import norm
+from policyqa.reference import Reference
+
+# ----------------------------------------------------------------------------- vocabulary look-ups
+
+
+def instrument_of(ref: Reference, text: str) -> tuple[str, str] | None:
+    """(type, strength) of the instrument nouns in a title, a strong one first; typo-tolerant for doubled
+    letters ("Recommmendations")."""
+    squeezed = re.sub(r"(\w)\1+", r"\1", text)
+    best = None
+    for pattern, kind, strength in ref.instruments:
+        m = pattern.search(text) or pattern.search(squeezed)
+        if m and (best is None or (strength == "strong" and best[1] == "weak")):
+            best = (kind, strength)
+    return best
+
+
+def law_kind(ref: Reference, title: str) -> str | None:
+    """The kind of law a title names (act, decree, regulation ...), or None."""
+    for pattern, kind in ref.laws:
+        if pattern.search(title):
+            return kind
+    return None
+
+
+def is_law_title(ref: Reference, title: str) -> bool:
+    """A title is a law's when its head is a law noun: it ends with one (and perhaps a year or number: "Cyber
+    Security Act 2024", "Rules 2021"), or starts with one followed by a number, "of" or a date ("Royal Decree
+    311/2022", "Law No. 46/2018", "Regulation (EU) 2016/679"). "Guidelines on ... under Regulation 2016/679" is
+    a guideline: its head is "Guidelines"."""
+    t = re.sub(r"\s*\[\d+\]", "", title).strip(" ;,.")
+    t = re.sub(r"^(?:the|The)\s+", "", t)
+    head = instrument_of(ref, " ".join(t.split()[:1]))
+    if head and head[1] == "strong" and not re.search(r"\b(?:Rules|Directions?)\s*(?:,?\s*\d{4})?\)?\s*$", t):
+        return False
+    tail = re.sub(r"(?:\s*\([^()]*\))+\s*$", "", t)
+    tail = re.sub(r"[\s,]+(?:No\.?\s*)?\d[\d/.:\-]*(?:\s+of\s+\d{1,2}\s+\w+(?:\s+\d{4})?)?$", "", tail)
+    tail = re.sub(r"\s+(?:of\s+)?(?:19|20)\d\d$", "", tail)
+    last = tail.split()[-1] if tail.split() else ""
+    for pattern, _ in ref.laws:
+        if pattern.fullmatch(last) or pattern.fullmatch(" ".join(tail.split()[-2:])):
+            return True
+        m = pattern.match(t)
+        if m and re.match(r"\s*(?:\(|No\.?\s*\d|\d|of\b|on\b|-Law\b)", t[m.end():]):
+            return True
+    return False
+
+
+def not_guidance(ref: Reference, title: str) -> str | None:
+    """What a named thing is when its head noun says it is no guidance (strategy, programme, platform ...)."""
+    bare = re.sub(r"\([^()]*\)", "", title).strip()
+    front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+", bare, maxsplit=1)[0]
+    for phrase in {" ".join(bare.split()[-3:]), " ".join(front.split()[-3:])}:
+        for pattern, what in ref.not_guidance:
+            m = None
+            for m in pattern.finditer(phrase):
+                pass
+            if m is not None and m.end() >= len(phrase) - 1:
+                return what
+    return None
+
+
+def clean_title(title: str, ref: Reference | None = None) -> str:
+    """A title as the tables give it: no footnote marks, list punctuation, leading article or quotes; its first
+    letter upper-case; a trailing "(2018)" (the year of the edition) dropped."""
+    title = re.sub(r"\s*\[\d+\]", "", title).strip()
+    title = re.sub(r"\s*\(\s*$", "", title)
+    title = re.sub(r"(?:[;,.:]+(?:\s+(?:and|or))?|\s+(?:and|or))\s*$", "", title).strip()
+    title = re.sub(r"\s*\((?:19|20)\d\d\)$", "", title)
+    title = re.sub(r"^(?:the|a|an)\s+", "", title, flags=re.IGNORECASE)
+    if title[:1] in "‘“\"" and title[-1:] in "’”\"" and not re.search(r"[’”\"].*[‘“\"]", title[1:-1]):
+        title = title[1:-1]
+    title = title.strip(" ;,")
+    return title[:1].upper() + title[1:] if title else title
+
+
+def identifier_pattern(ctx: Context) -> re.Pattern:
+    """Standards known by identifier: a vocabulary prefix (ISO, NIST SP, BS, GB/T ...), possibly behind national
+    prefixes ("PN-ISO/IEC 27001", "SS-EN ISO/IEC 27002", "NP EN ISO/IEC 27001"), and a number."""
+    key = ("titles", "identifier")
+    if key not in ctx.memo:
+        prefixes = sorted(ctx.orgs.prefix_body, key=len, reverse=True)
+        alt = "|".join(re.escape(p) for p in prefixes) or "(?!x)x"
+        national = r"(?:[A-ZÀ-Þ]{1,4}(?:[\s\-]|(?=ISO)))"
+        ctx.memo[key] = re.compile(
+            rf"(?<![\w/\-])(?P<id>{national}{{0,3}}(?P<prefix>{alt})(?:[\s\-]+(?:{alt})){{0,3}}"
+            rf"(?:[ \-]|(?=[A-Z]{{0,3}}\d))(?:[A-Z]{{1,3}}[ \-]?)?\d+(?:[.:\-/]\d+)*(?:\s+standard\.\s+\d[\d.:\-]*)?)")
+    return ctx.memo[key]
+
+
+# ----------------------------------------------------------------------------- finders
+
+
+def _prose_units(ctx: Context):
+    """(answer, block index, sentence) for every sentence of running text: paragraphs, and the descriptions of
+    list items (an item's own title is the lists family's)."""
+    for a in ctx.answers:
+        taken = {(c.block) for c in ctx.candidates if c.answer == a.index and c.sentence is None}
+        law_items = {k for lst in a.lists if lst.kind == "laws" for k in lst.items}
+        labels = {k for lst in a.lists for k in lst.labels}
+        for k, sents in enumerate(a.sentences):
+            b = a.blocks[k]
+            if b.kind == "subheading" or k in law_items or k in labels:
+                continue
+            for s in sents:
+                yield a, k, s, (k in taken)
+
+
+def _free(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    return all(e <= a or s >= b for a, b in spans)
+
+
+class Finder:
+    """The prose title finders for one sentence, sharing the spans already taken."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.ref = ctx.ref
+        self.lex = ctx.orgs
+        self.tools = ctx.text
+        self.determiners = ctx.ref.words["determiner"] | ctx.ref.words["sentence_adverb"]
+        self.connectors = ctx.ref.words["connector"]
+        self.months = ctx.ref.words["month"]
+        self.phrases = ctx.ref.phrases
+        self.block = ""
+
+    def item_title_span(self, a, k: int) -> tuple[int, int]:
+        """Where a list item's own title is in its text (so prose finders skip it)."""
+        for c in self.ctx.candidates:
+            if c.answer == a.index and c.block == k and c.sentence is None:
+                return c.start, c.end
+        return 0, 0
+
+    def sentence(self, a, k: int, s, in_item: bool) -> list[dict]:
+        text = s.text
+        self.block = a.blocks[k].text  # the paragraph: whether it speaks of guidance
+        taken: list[tuple[int, int]] = []
+        if in_item:
+            start, end = self.item_title_span(a, k)
+            if start < s.offset + len(text) and end > s.offset:
+                taken.append((max(0, start - s.offset), end - s.offset))
+        out: list[dict] = []
+        for finder in (self.identifiers, self.quoted, self.named_after_noun, self.capitalised,
+                       self.abbreviation_with_noun):
+            out += finder(text, taken)
+        return out
+
+    def identifiers(self, text: str, taken) -> list[dict]:
+        out = []
+        for m in identifier_pattern(self.ctx).finditer(text):
+            s, e = m.start("id"), m.end("id")
+            if not _free(taken, s, e):
+                continue
+            rest = text[e:]
+            tail = re.match(r",?\s+(?=[A-Z])", rest)
+            if tail:  # "NIST SP 800-53, Security and Privacy Controls ...": the name after the number
+                after = rest[tail.end():]
+                toks = self.tools.tokens(after)
+                runs = self.tools.runs_of(after, True, True)
+                if runs and runs[0][0] == 0 and toks[0].text.lower() not in self.determiners and \
+                        runs[0][1] - runs[0][0] >= 1:
+                    e = e + tail.end() + toks[runs[0][1]].end
+            body = self.lex.prefix_body.get(m.group("prefix"), "")
+            out.append(dict(title=clean_title(text[s:e]), start=s, end=e, instrument="standard", strength="strong",
+                            rule="titles.standard_identifier", prefix_body=body))
+            taken.append((s, e))
+        return out
+
+    def quoted(self, text: str, taken) -> list[dict]:
+        """A quoted name with an instrument noun, or one right after a code, an owner or a publishing verb."""
+        out = []
+        for m in re.finditer(r"[‘“\"](?P<t>[^’”\"]{3,200})[’”\"]", text):
+            s, e = m.start("t"), m.end("t")
+            inner = m.group("t")
+            words = inner.split()
+            if not _free(taken, m.start(), m.end()) or len(words) < 2 or not (words[0][0].isupper()
+                                                                             or words[0][0].isdigit()):
+                taken.append((m.start(), m.end()))
+                continue
+            before = text[max(0, m.start() - 60): m.start()]
+            code = re.search(r"(?P<code>[A-Z][A-Z0-9\-]+(?:[ /][A-Z0-9][\w/\-]*)?\s+[\w/.\-]*\d[\w/.\-]*)\s*$", before)
+            kind = instrument_of(self.ref, inner)
+            owner = re.search(r"(?P<owner>[A-Z][\w\-.&]*(?:\s+[A-Z][\w\-.&]*){0,4})[’']s?\s*$", before)
+            published = self.phrases["publish_context"].search(before)
+            if code:  # CCN-STIC 803 “Valoración de los sistemas”: code and title are one name
+                s = m.start() - len(code.group(0)) + code.start("code") - (len(before) - len(code.group(0)) -
+                                                                           code.start()) + 0
+                s = text.rfind(code.group("code"), 0, m.start())
+                out.append(dict(title=clean_title(text[s: m.end()]), start=s, end=m.end(), rule="titles.code_quoted",
+                                instrument=(kind or ("guide", ""))[0], strength="strong"))
+            elif kind and kind[1] == "strong":
+                out.append(dict(title=clean_title(inner), start=s, end=e, rule="titles.quoted",
+                                instrument=kind[0], strength="strong",
+                                owner=strip_possessive(owner.group("owner")) if owner else ""))
+            elif (owner and self.lex.find(owner.group("owner"))) or published:
+                out.append(dict(title=clean_title(inner), start=s, end=e, rule="titles.quoted_publication",
+                                instrument=(kind or ("guide", ""))[0], strength="strong",
+                                owner=strip_possessive(owner.group("owner")) if owner else ""))
+            taken.append((m.start(), m.end()))
+        return out
+
+    def named_after_noun(self, text: str, taken) -> list[dict]:
+        """"its guide Ransomware: Threat Situation, ...": a title after an owner and a generic noun."""
+        out = []
+        for m in self.phrases["named_after_noun"].finditer(text):
+            s, e = m.start("t"), m.end("t")
+            if _free(taken, s, e) and len(m.group("t").split()) <= 14:
+                kind = instrument_of(self.ref, m.group("noun"))
+                owner = strip_possessive(m.group("owner")) if m.group("owner")[0].isupper() else m.group("owner")
+                out.append(dict(title=clean_title(m.group("t")), start=s, end=e, rule="titles.named_after_noun",
+                                instrument=kind[0] if kind else "guide", strength="strong",
+                                owner=owner.lower() if owner in ("its", "their") else owner))
+                taken.append((s, e))
+        return out
+
+    def capitalised(self, text: str, taken) -> list[dict]:
+        """A capitalised name holding an instrument noun, run on in sentence case where a title continues in lower
+        case ("Guide on the management and notification of personal data breaches")."""
+        out = []
+        toks = self.tools.tokens(text)
+        orgs = self.lex.find(text)
+        first_word = next((k for k, t in enumerate(toks) if t.is_word), 0)
+        for i, j in self.tools.runs_of(text, True, True, False, True):
+            while i <= j and toks[i].text.lower() in self.determiners | self.connectors:
+                i += 1
+            if i > j:
+                continue
+            if i <= first_word:  # "Use of the Patch Framework is ...": the title follows "of the"
+                k = next((k for k in range(i + 1, min(i + 3, j)) if toks[k].text.lower() == "of"), None)
+                if k is not None and instrument_of(self.ref, text[toks[k].end: toks[j].end]) and \
+                        not instrument_of(self.ref, text[toks[i].start: toks[k].start]):
+                    i = k + 1
+                    while i <= j and toks[i].text.lower() in self.connectors:
+                        i += 1
+            owner = ""
+            prev = toks[i - 1] if i > 0 else None
+            if prev is not None and (prev.possessive or prev.text.endswith(("’s", "'s"))):
+                owner = strip_possessive(prev.text)
+                named = [o for o in orgs if o.end == prev.start + len(owner)]
+                owner = (named[0].org.abbreviation or named[0].org.name) if named else owner
+            elif prev is not None and prev.text.lower() in ("its", "their"):
+                owner = prev.text.lower()
+            # "the CIS Controls of the Center for Internet Security": the title ends before "of the <body>"
+            for k in range(i + 1, j):
+                if toks[k].text.lower() in ("of", "from", "by") and any(
+                        toks[k].end <= o.start <= toks[k].end + 5 and o.end >= toks[j].end - 1 for o in orgs):
+                    j = k - 1
+                    break
+            s, e = toks[i].start, toks[j].end
+            if not _free(taken, s, e):
+                continue
+            words = [t.text for t in toks[i: j + 1] if t.is_word]
+            if not words:
+                continue
+            if any(o.start <= s + 1 and o.end >= e - 1 for o in orgs):
+                continue  # "National Institute of Standards and Technology" is a body, not a standard
+            kind = instrument_of(self.ref, text[s:e])
+            nxt = toks[j + 1] if j + 1 < len(toks) else None
+            org_positions = [n for n, w in enumerate(words) if self.lex.is_org_word(w)]
+            if kind:
+                m_pos = next((n for n, w in enumerate(words) if instrument_of(self.ref, w)), len(words))
+                if org_positions and max(org_positions) >= m_pos and not (kind[1] == "strong" and instrument_of(
+                        self.ref, words[-1])):
+                    continue  # "Cyber Security Strategy Headquarters" is an organisation
+            if kind is None and nxt is not None and len(words) >= 1:
+                follow = re.match(r"\s+((?:self-)?[a-z][a-z\-]+(?:\s+[a-z][a-z\-]+)?)\b", text[e:])
+                low = follow and instrument_of(self.ref, follow.group(1))
+                if low and low[1] == "strong" and not all(w in self.lex.prefix_body for w in words) and (
+                        len(words) >= 2 or is_abbreviation(words[0])) and not self.lex.is_org_abbreviation(words[0]):
+                    kind = low  # "the SECURITY ACTION self-declaration scheme": a name, then what it is
+            if kind is None and len(words) >= 2 and not org_positions and \
+                    self.phrases["appositive"].match(text[e:]):
+                kind = ("guide", "strong")  # "Five Habits of Safe Email, guidance aimed at ..."
+            if kind is None or all(instrument_of(self.ref, w) or w.lower() in self.determiners for w in words):
+                continue  # "Guides" alone names no instrument
+            if all(self.lex.is_org_abbreviation(w) or w.lower() in self.connectors for w in words):
+                continue  # "the NCSC and ICO guidance" names bodies, not a title
+            if (kind[1] == "weak") and owner and nxt is not None:
+                # "its Review of Cyber Hygiene practices": a publication's title may end in lower case
+                low_tail = re.match(r"((?:\s+[a-z][\w\-]*){1,2})(?=\s*[.;,)]|\s*$)", text[e:])
+                if low_tail and self.phrases["guidance_noun"].search(self.block):
+                    e += low_tail.end()
+            if nxt is not None and nxt.is_word and not nxt.is_cap and (
+                    instrument_of(self.ref, words[0]) or instrument_of(self.ref, words[-1])) and kind[1] == "strong":
+                tail = self.phrases["title_run_on"].match(text[e:])
+                if tail and tail.group(0).strip() and len(tail.group(0).split()) <= 14:
+                    e += len(tail.group(0).rstrip())
+            title_text = self._trim_date(text[s:e])
+            if kind[1] == "weak" and not self._speaks_of_guidance(text, s, e):
+                continue
+            out.append(dict(title=clean_title(title_text), start=s, end=s + len(title_text), rule="titles.capitalised",
+                            instrument=kind[0], strength=kind[1], owner=owner))
+            taken.append((s, s + len(title_text)))
+        return out
+
+    def abbreviation_with_noun(self, text: str, taken) -> list[dict]:
+        """"the SAFE-K certification", "the C-RAF framework": an abbreviation that is no body's, then an
+        instrument noun in lower case."""
+        out = []
+        for m in re.finditer(r"(?<![\w/\-])(?P<abbr>[A-ZÀ-Þ][\w\-/.]*[A-Z0-9][\w\-]*)\s+(?P<noun>[a-z][a-z\-]+)\b", text):
+            s, e = m.start("abbr"), m.end("noun")
+            abbr = m.group("abbr")
+            if not _free(taken, s, e) or not is_abbreviation(abbr) or self.lex.is_org_abbreviation(abbr):
+                continue
+            if abbr in self.lex.prefix_body or abbr in self.lex.jurisdiction_words or abbr in self.lex.definitions:
+                continue
+            kind = instrument_of(self.ref, m.group("noun"))
+            if kind and kind[1] == "strong" and m.group("noun") in self.ref.words["named_noun"]:
+                out.append(dict(title=f"{abbr} {m.group('noun')}", start=s, end=e, rule="titles.abbreviation_noun",
+                                instrument=kind[0], strength="strong"))
+                taken.append((s, e))
+        # "the PDSS sets out various recommended rules": an abbreviation that is no body's, and what it contains
+        for m in re.finditer(r"(?<![\w/])(?:the\s+)?(?P<abbr>[A-ZÀ-Þ][A-Z0-9À-Þ\-]{2,10})\b", text):
+            s, e = m.start("abbr"), m.end("abbr")
+            abbr = m.group("abbr")
+            if not _free(taken, s, e) or abbr in self.lex.definitions or self.lex.is_org_abbreviation(abbr):
+                continue
+            if abbr in self.lex.prefix_body or abbr in self.lex.jurisdiction_words:
+                continue
+            if self.phrases["guidance_predicate"].match(text[e:].lstrip()):
+                out.append(dict(title=abbr, start=s, end=e, rule="titles.abbreviation_predicate", instrument="guide",
+                                strength="strong"))
+                taken.append((s, e))
+        return out
+
+    def _trim_date(self, title: str) -> str:
+        months = "|".join(sorted(self.months))
+        return re.sub(rf"\s+(?:(?:on|in|of|dated)\s+)?(?:\d{{1,2}}\s+)?(?:{months})(?:\s+\d{{1,2}},?)?(?:\s+\d{{4}})?$|"
+                      rf"\s+(?:on|in|of)\s+\d{{4}}$", "", title)
+
+    def _speaks_of_guidance(self, text: str, s: int, e: int) -> bool:
+        """A weak instrument noun (policy, measures, requirements) counts only where the text speaks of
+        guidance."""
+        after = text[e: e + 80]
+        if self.phrases["guidance_predicate"].match(after) or self.phrases["guidance_predicate"].match(
+                " " + after.lstrip(" ,")):
+            return True
+        outside = text[:s] + " " + text[e:]
+        if self.phrases["guidance_noun"].search(outside):
+            return True
+        block = self.block.replace(text[s:e], " ")
+        return bool(self.phrases["guidance_noun"].search(block))
+
+
+@rule("titles.prose")
+def prose(ctx: Context) -> None:
+    """Named guidance in running text: standard identifiers, quoted titles, "its guide X", capitalised names with
+    an instrument noun, abbreviations followed by one (each finder is named in the candidate's rule)."""
+    finder = Finder(ctx)
+    for a, k, s, in_item in list(_prose_units(ctx)):
+        for found in finder.sentence(a, k, s, in_item):
+            b = a.blocks[k]
+            c = ctx.add(answer=a.index, block=k, sentence=s.index, line=b.line,
+                        where="list" if b.kind == "item" else "prose", **found)
+            c.mentions.append((a.index, k, s.index))
+
+
+# ----------------------------------------------------------------------------- vetoes
+
+
+def _veto(c: Candidate, name: str) -> None:
+    if not c.vetoed:
+        c.vetoed = name
+
+
+@rule("titles.veto_law", veto=True)
+def veto_law(ctx: Context) -> None:
+    """A law is never a guideline: an act, law, code, decree, regulation, directive, ordinance, binding rules or
+    directions, even when called "Guidelines ... Rules 2021"."""
+    for c in ctx.alive():
+        if is_law_title(ctx.ref, c.title):
+            _veto(c, "titles.veto_law")
+        elif c.sentence is not None:
+            s = ctx.sentence_of(c)
+            # "Law No. 12/2014 (the Internet Framework)": a name a law is known by
+            if ctx.ref.phrases["law_alias"].search(s.text[max(0, c.start - 60): c.start]):
+                _veto(c, "titles.veto_law")
+
+
+@rule("titles.veto_not_guidance", veto=True)
+def veto_not_guidance(ctx: Context) -> None:
+    """Strategies, programmes, platforms, portals, services, grants, events and campaigns are no guidelines
+    (a certification scheme, a self-assessment tool or a toolkit is)."""
+    for c in ctx.alive():
+        what = not_guidance(ctx.ref, c.title)
+        if not what:
+            continue
+        head = instrument_of(ctx.ref, c.title.split()[-1]) if c.title.split() else None
+        if head and head[1] == "strong":
+            continue
+        _veto(c, "titles.veto_not_guidance")
+
+
+@rule("titles.veto_organisation", veto=True)
+def veto_organisation(ctx: Context) -> None:
+    """A name that is a body's ("Cyber Security Strategy Headquarters", "Standards New Zealand")."""
+    for c in ctx.alive():
+        orgs = ctx.orgs.find(c.title)
+        if orgs and orgs[0].start == 0 and orgs[0].end >= len(c.title) - 1:
+            _veto(c, "titles.veto_organisation")
+
+
+@rule("titles.veto_generic", veto=True)
+def veto_generic(ctx: Context) -> None:
+    """A phrase that names no one instrument: only instrument nouns, a country's adjective, a standards body
+    ("GB standards", "ISO standards", "Guidelines")."""
+    lex = ctx.orgs
+    det = ctx.ref.words["determiner"] | ctx.ref.words["connector"]
+    for c in ctx.alive():
+        words = [w for w in re.findall(r"[\w’'\-/]+", c.title)]
+        if not words or len(c.title) < 3:
+            _veto(c, "titles.veto_generic")
+            continue
+        if all(w in lex.prefix_body or w in lex.jurisdiction_words or instrument_of(ctx.ref, w) or
+               w.lower() in det or lex.is_org_abbreviation(strip_possessive(w)) for w in words) and \
+                c.rule != "titles.standard_identifier" and not re.search(r"\d", c.title):
+            _veto(c, "titles.veto_generic")
+        elif c.where == "list" and c.sentence is None and len(words) > 3 and words[-1].lower() in (
+                "are", "is", "include", "includes", "following"):
+            _veto(c, "titles.veto_generic")  # a lead-in sentence, not a title
+
+
+@rule("titles.veto_superseded", veto=True)
+def veto_superseded(ctx: Context) -> None:
+    """An edition the chapter says was replaced ("..., which replaced the 4th Edition of X") is no guideline of
+    today's chapter."""
+    pattern = ctx.ref.phrases["superseded"]
+    for c in ctx.alive():
+        s = ctx.sentence_of(c)
+        if s is not None and pattern.search(s.text[max(0, c.start - 50): c.start]):
+            _veto(c, "titles.veto_superseded")
+
+
+# ----------------------------------------------------------------------------- one guideline per instrument
+
+
+def title_key(ctx: Context, title: str) -> str:
+    """One key per instrument: "NIST SP 800-61" and "NIST Special Publication 800-61, ..." are the same, and so
+    are "ISO/IEC 27001" and its national adoption "MS ISO/IEC 27001" (the longer name is kept)."""
+    m = identifier_pattern(ctx).search(title)
+    if m and m.start() == 0:
+        number = re.search(r"\d+(?:[.\-]\d+)*", m.group("id")[m.end("prefix") - m.start("id"):])
+        if number:
+            return f"{ctx.orgs.prefix_body.get(m.group('prefix'), m.group('prefix'))}:{number.group()}"
+    return norm(re.sub(r"\s*\([^()]*\)\s*$", "", title)) or norm(title)
+
+
+def short_forms(ctx: Context, c: Candidate) -> set[str]:
+    """Names a chapter uses again for a guideline: the abbreviation in brackets after its title ("(NZISM)",
+    "(C-RAF 2.0)"), its words up to the first instrument noun ("National Guide"), a code that starts it
+    ("CCN-STIC 817")."""
+    out: set[str] = set()
+    text = ctx.block_of(c).text if c.sentence is None else ctx.sentence_of(c).text
+    after = text[c.end: c.end + 80]
+    inside = re.findall(r"\(([^()]{2,60})\)", c.title) + re.findall(r"^\s*\(([^()]{2,60})\)", after)
+    for group in inside:
+        for part in group.split(","):
+            part = part.strip().removeprefix("the ").strip("‘’“”\"")
+            if is_abbreviation(part.split()[0] if part.split() else "") and not ctx.orgs.is_org_abbreviation(part):
+                out.add(part)
+                out.add(re.sub(r"\s+\d[\d.]*$", "", part))
+    bare = re.sub(r"\s*\([^()]*\)", "", c.title)
+    words = bare.split()
+    for n, w in enumerate(words[:6]):
+        if instrument_of(ctx.ref, w) and n >= 1 and all(x[0].isupper() for x in words[: n + 1]) and n + 1 < len(
+                words):
+            out.add(" ".join(words[: n + 1]))
+            break
+    code = re.match(r"[A-Z][A-Z0-9\-]+(?:[ /][A-Z0-9][\w/\-]*)?\s+[\w/.\-]*\d[\w/.\-]*", bare)
+    if code:
+        out.add(code.group(0))
+    return {x for x in out if len(x) >= 2 and norm(x) != norm(c.title)}
+
+
+@rule("titles.merge")
+def merge(ctx: Context) -> None:
+    """A title named twice is one guideline (the first mention stands; a longer name of the same instrument
+    gives the title), and a short form of a known title ("the Patch Framework") names it again."""
+    alive = ctx.alive()
+    by_key: dict[str, Candidate] = {}
+    for c in alive:
+        c.aliases |= short_forms(ctx, c)
+    for c in sorted(alive, key=lambda c: (c.answer, c.block, c.sentence if c.sentence is not None else -1, c.start)):
+        key = title_key(ctx, c.title)
+        hit = by_key.get(key)
+        if hit is None:
+            for other in by_key.values():  # "the Patch Framework" after "Patch Framework for Small Firms"
+                if norm(c.title) in {norm(x) for x in other.aliases} or (
+                        len(norm(c.title).split()) >= 2 and norm(other.title).startswith(norm(c.title) + " ")):
+                    hit = other
+                    break
+        if hit is None:
+            by_key[key] = c
+            continue
+        if c.where == "list" and hit.where == "prose" and c.sentence is None:
+            # the list item is the guideline; the earlier prose mention names it
+            c.mentions += hit.mentions
+            c.aliases |= hit.aliases
+            hit.merged_into = c.id
+            by_key[key] = c
+            continue
+        if len(c.title) > len(hit.title) and key.count(":") and hit.rule == c.rule:
+            hit.title = c.title  # "MS ISO/IEC 27001" names the standard this chapter means by "ISO/IEC 27001"
+        hit.mentions += c.mentions
+        hit.aliases |= c.aliases
+        c.merged_into = hit.id
+
+
+@rule("titles.mentions")
+def mentions(ctx: Context) -> None:
+    """Every sentence that names a guideline again: by title, abbreviation, short form or code, capitalised
+    ("The Policy is not binding" after "the Cybersecurity Policy for X")."""
+    alive = ctx.alive()
+    names: dict[int, list[str]] = {}
+    heads: dict[int, str] = {}
+    for c in alive:
+        names[c.id] = sorted({c.title, re.sub(r"\s*\([^()]*\)", "", c.title).strip()} | c.aliases, key=len,
+                             reverse=True)
+        words = re.sub(r"\s*\([^()]*\)", "", c.title).split()
+        head = next((w for w in words if instrument_of(ctx.ref, w) and w[0].isupper()), "")
+        heads[c.id] = head
+    found: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
+    for a in ctx.answers:
+        for k, sents in enumerate(a.sentences):
+            for s in sents:
+                hits: list[tuple[int, str]] = []
+                for c in alive:
+                    if (a.index, k, s.index) in c.mentions:
+                        hits.append((c.id, "title"))
+                        continue
+                    for n in names[c.id]:
+                        if len(n) >= 2 and re.search(rf"(?<![\w\-]){re.escape(n)}(?![\w\-])", s.text):
+                            hits.append((c.id, "name"))
+                            break
+                    else:
+                        h = heads[c.id]
+                        if h and (c.answer, c.block) <= (a.index, k) and re.search(
+                                rf"\b[Tt]he\s+{re.escape(h)}\b(?!\s+(?:on|for|of|to)\b)", s.text):
+                            hits.append((c.id, "head"))
+                if hits:
+                    found[(a.index, k, s.index)] = hits
+    # a head noun ("the Policy") names only the latest guideline with that head before it
+    for key, hits in found.items():
+        by_head: dict[str, list[tuple[int, str]]] = {}
+        for cid, how in hits:
+            if how == "head":
+                by_head.setdefault(heads[cid], []).append((cid, how))
+        for head, group in by_head.items():
+            if len(group) > 1:
+                keep = max(group, key=lambda h: (ctx.candidates[h[0]].answer, ctx.candidates[h[0]].block))
+                found[key] = [h for h in hits if h[1] != "head" or heads[h[0]] != head or h == keep]
+    ctx.memo[("titles", "mentions")] = found
