@@ -34,6 +34,7 @@ PIPELINE = (
     "titles.veto_not_guidance",
     "titles.veto_organisation",
     "titles.veto_generic",
+    "titles.veto_group",
     "titles.veto_superseded",
     "titles.merge",
     "organisations.authority_agent",

@@ -139,10 +139,12 @@ class LawMention:
 
 @dataclass(slots=True)
 class Clause:
-    text: str
+    text: str  # titles and bodies masked
     levels: list[str]
     audiences: list[str]  # as written
     pairs: list[tuple[str, str]]  # (audience, level) stated together
+    start: int = 0  # where it is in its sentence (masking keeps lengths, so the unmasked words are there too)
+    end: int = 0
 
 
 @dataclass(slots=True)

@@ -39,6 +39,7 @@ class Lexicon:
     ctx: Context
     definitions: dict[str, str] = field(default_factory=dict)  # ABBR -> full name, as the chapter defines it
     native: dict[str, str] = field(default_factory=dict)  # a body's name in another language -> its English name
+    bodies: set[str] = field(default_factory=set)  # names the chapter calls a body ("X, a government agency")
 
     def __post_init__(self) -> None:
         ref = self.ctx.ref
@@ -86,7 +87,20 @@ class Lexicon:
         if abbr in self.vocab_abbr or re.search(r"CERT|CSIRT|ISAC", abbr):
             return True
         full = self.definitions.get(abbr)
-        return bool(full) and self.is_org_name(full.split())
+        return bool(full) and self.names_body(full)
+
+    def names_body(self, name: str) -> bool:
+        """Whether a name is a body's: an organisation word in it, and no instrument noun after that word, nor
+        a possessive before the name's head ("Insurance Authority's Guideline on Cybersecurity" is a guideline)."""
+        from policyqa.extract.titles import instrument_of
+
+        words = re.split(r"(?<=[’']s)\s+|(?<=s’)\s+", name)[-1].split()
+        positions = [n for n, w in enumerate(words) if self.is_org_word(w)]
+        if not positions:
+            return False
+        after = words[positions[0] + 1:]
+        kind = instrument_of(self.ctx.ref, " ".join(after)) if after else None
+        return not (kind and kind[1] == "strong")
 
     def org(self, name_or_abbr: str) -> Org:
         """An Org from a name or an abbreviation, resolved to the full name where the chapter gives one."""
@@ -133,6 +147,12 @@ class Lexicon:
             return None  # "Organisations" at the start of a sentence names nobody
         return end
 
+    def _strong(self, word: str) -> bool:
+        from policyqa.extract.titles import instrument_of
+
+        kind = instrument_of(self.ctx.ref, word)
+        return bool(kind and kind[1] == "strong")
+
     def find(self, text: str) -> list[OrgMention]:
         """Organisations named in a piece of text, longest mention first where they overlap (memoised)."""
         hit = self._found.get(text)
@@ -148,6 +168,11 @@ class Lexicon:
             while start >= 0:
                 found.append(OrgMention(start, start + len(name), Org(name, abbr or self.abbreviation_of(name),
                                                                       "vocabulary")))
+                start = text.find(name, start + 1)
+        for name in self.bodies:
+            start = text.find(name)
+            while start >= 0:
+                found.append(OrgMention(start, start + len(name), Org(name, self.abbreviation_of(name), "defined")))
                 start = text.find(name, start + 1)
         for full, abbr in ((f, a) for a, f in self.definitions.items() if self.is_org_abbreviation(a)):
             start = text.find(full)
@@ -167,6 +192,9 @@ class Lexicon:
                 while end > 1 and words[end - 1] in (",", "&", "and", "of", "for"):
                     end -= 1
                 first = next(n for n, w in enumerate(words) if self.is_org_word(w))
+                if any(self._strong(w) for w in words[:first]):
+                    i += end
+                    continue  # "Guide on Cloud Service Security": a title, not a body
                 begin = max([n + 1 for n in range(first) if words[n].lower() in ("the", "of")
                              or (words[n].lower() == "and" and self.is_org_name(words[:n]))], default=0)
                 if end - begin == 1 and not (i + begin > 0 and toks[i + begin - 1].text.lower() == "the"):
@@ -269,6 +297,10 @@ def definitions(ctx: Context) -> None:
             abbr, name = m.group("abbr"), m.group("name").strip()
             if abbr not in lex.definitions and lex.is_org_name(name.split()) and is_abbreviation(abbr):
                 lex.definitions[abbr] = name
+        for m in ctx.ref.phrases["appositive_body"].finditer(text):  # "CyberSecurity Malaysia, a government agency"
+            name = m.group("name")
+            if len(name.split()) >= 1 and not lex.is_org_name(name.split()):
+                lex.bodies.add(name)
         for m in _KNOWN_AS.finditer(text):
             abbr = m.group("abbr")
             if abbr in lex.definitions or not is_abbreviation(abbr):
@@ -309,12 +341,21 @@ def _pending(ctx: Context) -> list[Candidate]:
 @rule("organisations.authority_agent")
 def authority_agent(ctx: Context) -> None:
     """"X, issued by the Y", "approved by Y and drafted jointly by Z": the body named after the verb."""
+    agent = ctx.ref.phrases["agent"]
     for c in _pending(ctx):
         text, start, end = _text_around(ctx, c)
-        for o in ctx.orgs.find(text):
-            if o.start >= end and ctx.ref.phrases["agent"].search(text[end: o.start]) and o.start - end <= 160:
+        nxt = min([o.start for o in ctx.candidates if o.id != c.id and o.answer == c.answer and o.block == c.block
+                   and o.sentence == c.sentence and o.start >= end] + [len(text)])
+        for o in ctx.orgs.find(text[:nxt]):
+            if o.start >= end and agent.search(text[end: o.start]) and o.start - end <= 260:
                 _set(c, _resolve(ctx, o), "agent", "organisations.authority_agent")
                 break
+        else:  # "issued by the SC", "operated by CyberSecurity Malaysia": whoever the capitalised name after "by" is
+            m = re.search(r"\bby\s+(?:the\s+)?(?P<name>(?-i:[A-Z])[\w\-.&’']*(?:\s+(?:of|for|and|the|(?-i:[A-Z])"
+                          r"[\w\-.&’']*)){0,8})", text[end: nxt])
+            if m and agent.search(text[end: end + m.start("name")]) and m.start() <= 260:
+                name = re.sub(r"\s+(?:of|for|and|the)$", "", m.group("name"))
+                _set(c, ctx.orgs.org(name), "agent", "organisations.authority_agent")
 
 
 @rule("organisations.authority_possessive")
@@ -394,9 +435,7 @@ def authority_subject(ctx: Context) -> None:
         text, start, end = _text_around(ctx, c)
         before = [o for o in ctx.orgs.find(text[:start])]
         if c.prefix_body:  # "the Authority recommends ISO 9999" names its recommender; else the standard's body
-            before = [o for o in before if re.search(r"\b(?:recommends?|recommended|adopted|adopts|endorses|"
-                                                     r"requires|points to|published|publishes|issued|as)\b",
-                                                     text[o.end:start])]
+            before = [o for o in before if ctx.ref.phrases["recommend_verb"].search(text[o.end:start])]
         if before:
             _set(c, _resolve(ctx, before[-1]), "sentence", "organisations.authority_subject")
             continue

@@ -99,6 +99,8 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
         raw = raw[: m.start()] if m else raw
         raw = clean_audience(ctx, raw)
         words = raw.split()
+        if ctx.ref.phrases["audience_anaphoric"].search(raw):
+            return  # "the institutions to which they are addressed": whom the guideline itself names
         if 1 <= len(words) <= 16 and is_audience(ctx, raw):
             for part in split_audience(ctx, raw):
                 if part not in out:
@@ -111,8 +113,7 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
         if m is None:
             continue
         subj = m.group("aud")
-        subj = re.split(r"(?i)\b(?:which|that|who|whom|where|when|if|although|but|while|whereas|so|because|"
-                        r"and|or|under|since|from|however|moreover|such as)\s", subj)[-1]
+        subj = re.split(r"(?i)\b(?:although|but|while|whereas|so|because|however|moreover)\s", subj)[-1]
         subj = re.sub(r"^(?:[\w’']+\s+){0,2}?(?=(?:all|every|each|most|some|the|any|other)\b)", "", subj)
         take(subj)
     if not out:
@@ -128,14 +129,18 @@ def names_audience(ctx: Context, text: str) -> bool:
 def clauses_of(ctx: Context, text: str) -> list[Clause]:
     """The sentence cut where its status may change ("…; both are …", ", while …", ", whereas …", "and are
     …"), each clause with its levels and audiences."""
-    parts = [p for p in ctx.ref.phrases["clause_break"].split(text) if p and p.strip()]
+    cuts = [0] + [m.start() for m in ctx.ref.phrases["clause_break"].finditer(text) if m.start() > 0] + [len(text)]
     out = []
-    for p in parts:
-        cues = level_spans(ctx, p)
+    for start, end in zip(cuts, cuts[1:]):
+        p = text[start:end]
+        if not p.strip(" ;:,."):
+            continue
+        body = re.sub(r"^[;:,\s]+", "", p)
+        cues = level_spans(ctx, body)
         levels = list(dict.fromkeys(label for _, _, label in cues))
-        auds = audiences_in(ctx, p, cues) if cues or names_audience(ctx, p) else []
+        auds = audiences_in(ctx, body, cues) if cues or names_audience(ctx, body) else []
         pairs = [(a, levels[0]) for a in auds] if levels and auds else []
-        out.append(Clause(p, levels, auds, pairs))
+        out.append(Clause(p, levels, auds, pairs, start, end))
     return out
 
 
@@ -231,16 +236,40 @@ def scope_named(ctx: Context) -> None:
         if not hits:
             continue
         names = {cid: _names(ctx, ctx.candidates[cid]) for cid in hits}
+        spans = {cid: [(c.start, c.end) for c in ctx.candidates if c.id == cid or c.merged_into == cid]
+                 for cid in hits}
         current: list[int] = []
-        for clause in st.clauses:
-            inside = [cid for cid in hits if any(n in clause.text for n in names[cid])]
-            if ctx.ref.phrases["both"].search(clause.text) or (not inside and re.match(
-                    r"\s*(?:and\s+)?(?:both|all|each|they|these|neither|none)\b", clause.text, re.I)):
+        for n, clause in enumerate(st.clauses):
+            words = st.text[clause.start: clause.end]
+            inside = [cid for cid in hits if any(_has(words, x) for x in names[cid]) or (
+                st.sentence is not None and _span_in(ctx, st, cid, clause))]
+            if ctx.ref.phrases["both"].search(words) or (not inside and re.match(
+                    r"\W*(?:and\s+)?(?:both|all|each|they|these|neither|none)\b", words, re.I)):
                 inside = hits
-            current = inside or current or hits
+            if inside:
+                current = inside
+            elif n == 0 or ctx.ref.phrases["continues_subject"].search(words):
+                current = current or hits  # "..., which must ...", "and is binding on them", "... use it"
+            else:
+                current = []  # a clause about something else ("the OPC recommends that every agency ...")
             for cid in current:
                 st.per_target.setdefault(cid, []).append(clause)
+        for cid in hits:
+            st.per_target.setdefault(cid, [])
         _target(st, hits, "own", "status.scope_named")
+
+
+def _has(text: str, name: str) -> bool:
+    return bool(name) and re.search(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text) is not None
+
+
+def _span_in(ctx: Context, st: Statement, cid: int, clause) -> bool:
+    """Whether the guideline was found (by a title rule) inside this clause of the sentence."""
+    for c in ctx.candidates:
+        if (c.id == cid or c.merged_into == cid) and c.answer == st.answer and c.block == st.block and \
+                c.sentence == st.sentence and clause.start <= c.start < clause.end:
+            return True
+    return False
 
 
 def _names(ctx: Context, c: Candidate) -> list[str]:
@@ -483,7 +512,7 @@ def vocabulary_audiences(ctx: Context, text: str) -> list[str]:
 
 def _pairs_for(st: Statement, cid: int) -> tuple[list[tuple[str, str]], list[str]]:
     """(audience, level) pairs the statement gives one target, and its levels stated for no audience."""
-    clauses = st.per_target.get(cid) or st.clauses
+    clauses = st.per_target[cid] if cid in st.per_target else st.clauses
     pairs: list[tuple[str, str]] = []
     loose_levels: list[str] = []
     loose_auds: list[str] = []
@@ -523,6 +552,10 @@ def assign(ctx: Context) -> None:
                     found[key + "\0" + level] = (rank, aud, level, st)
             for level in levels:
                 loose.append((rank, level, st))
+        own_loose = any(rank == 0 for rank, _, _ in loose)
+        if own_loose:  # "the PDSS sets out recommended rules": its own status, for no one named, stands alone
+            found = {k: v for k, v in found.items() if v[0] == 0}
+            loose = [x for x in loose if x[0] == 0]
         out: list[tuple] = []
         best_named = min((v[0] for v in found.values()), default=99)
         for rank, level, st in loose:

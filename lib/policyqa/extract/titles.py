@@ -93,7 +93,7 @@ def clean_title(title: str, ref: Reference | None = None) -> str:
     title = re.sub(r"^(?:the|a|an)\s+", "", title, flags=re.IGNORECASE)
     if title[:1] in "‘“\"" and title[-1:] in "’”\"" and not re.search(r"[’”\"].*[‘“\"]", title[1:-1]):
         title = title[1:-1]
-    title = title.strip(" ;,")
+    title = re.sub(r"\s*[–—\-:]+$", "", title.strip(" ;,")).strip(" ;,")
     return title[:1].upper() + title[1:] if title else title
 
 
@@ -443,6 +443,19 @@ def veto_generic(ctx: Context) -> None:
             _veto(c, "titles.veto_generic")  # a lead-in sentence, not a title
 
 
+@rule("titles.veto_group", veto=True)
+def veto_group(ctx: Context) -> None:
+    """A plural that names several guidelines by what their titles begin with ("the HKMA's Supervisory Policy
+    Manual modules" for "Supervisory Policy Manual module TM-G-1 ..." and "... OR-2 ...") is no guideline."""
+    alive = ctx.alive()
+    for c in alive:
+        if c.sentence is None or not c.title.endswith("s"):
+            continue
+        stem = c.title[:-1]
+        if sum(1 for o in alive if o.id != c.id and o.title.startswith(stem + " ")) >= 1:
+            _veto(c, "titles.veto_group")
+
+
 @rule("titles.veto_superseded", veto=True)
 def veto_superseded(ctx: Context) -> None:
     """An edition the chapter says was replaced ("..., which replaced the 4th Edition of X") is no guideline of
@@ -492,6 +505,9 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
     code = re.match(r"[A-Z][A-Z0-9\-]+(?:[ /][A-Z0-9][\w/\-]*)?\s+[\w/.\-]*\d[\w/.\-]*", bare)
     if code:
         out.add(code.group(0))
+    before_colon = bare.split(": ", 1)[0]  # "Charting Your Course: Cyber Security Governance"
+    if before_colon != bare and len(before_colon.split()) >= 2:
+        out.add(before_colon)
     return {x for x in out if len(x) >= 2 and norm(x) != norm(c.title)}
 
 
