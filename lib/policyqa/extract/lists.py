@@ -52,9 +52,17 @@ def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
     described = phrases["item_description"].search(body)
     if described and described.start() < cut:
         cut = described.start()
-    m = _DASH.search(body[:cut])
-    if m and not _inside_brackets(body, m.start()):
+    for m in _DASH.finditer(body[:cut]):
+        if _inside_brackets(body, m.start()):
+            continue
+        before, after = body[: m.start()], body[m.end():]
+        # "BSI Standard 200-1 – Information Security Management Systems": a code, then its name
+        name = re.match(r"(?:[A-Z0-9][\w/&’'\-]*(?:\s+(?:of|for|and|the|in|on|to|&|based|de|des|la))*\s*)+"
+                        r"(?=\s*(?:[;,.]|$|\s+[–—-]\s+))", after)
+        if re.search(r"\d", before) and len(before.split()) <= 5 and name and len(name.group(0).split()) >= 2:
+            continue
         cut = m.start()
+        break
     for pattern in _CUTS:
         m = pattern.search(body[:cut])
         if m and not _inside_brackets(body, m.start()) and m.start() > 0:
@@ -229,6 +237,9 @@ def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, ra
         return True, "lists.instrument_item"
     if lst.kind == "guidance" and (title_like or is_abbreviation(words[0])) and len(words) <= 20:
         return True, "lists.guidance_list_item"
+    if lst.kind == "guidance" and len(words) <= 14 and not re.match(r"\w+ing\b", raw) and any(
+            (instrument_of(ctx.ref, w) or ("", ""))[1] == "strong" for w in words[:4]):
+        return True, "lists.guidance_list_item"  # "the minimum standards for the federal administration"
     return False, ""
 
 

@@ -412,10 +412,13 @@ def scope_anaphora(ctx: Context) -> None:
         _target(st, named[-1:] if singular else named, "own", "status.scope_anaphora")
 
 
-def is_generic(ctx: Context, st: Statement) -> bool:
-    """A statement about guidance in general ("The guidelines are voluntary", "None of the following is
-    binding", "non-legislative initiatives intended to raise cybersecurity standards")."""
-    return bool(ctx.ref.phrases["generic_subject"].search(st.text) or ctx.ref.phrases["guidance_noun"].search(st.text))
+def is_generic(ctx: Context, st: Statement, broad: bool = False) -> bool:
+    """A statement about guidance in general: its subject is "the guidelines", "None of the following", "These
+    documents"; `broad` (an answer's opening) also takes any sentence that speaks of guidance ("non-legislative
+    initiatives intended to raise cybersecurity standards")."""
+    if ctx.ref.phrases["generic_subject"].search(st.text):
+        return True
+    return broad and bool(ctx.ref.phrases["guidance_noun"].search(st.text))
 
 
 def _list_of_paragraph(ctx: Context, st: Statement):
@@ -458,7 +461,7 @@ def scope_answer(ctx: Context) -> None:
     answer that no list lead-in covers."""
     for st in _pending(ctx):
         a = ctx.answers[st.answer]
-        if st.block != a.first_paragraph() or not is_generic(ctx, st):
+        if st.block != a.first_paragraph() or not is_generic(ctx, st, broad=True):
             continue
         ids = [c.id for c in ctx.alive() if c.answer == st.answer]
         if ids:
@@ -478,7 +481,9 @@ def audience_hints(ctx: Context) -> None:
         hints: list[str] = []
         if c.label is not None and c.label.audience:
             hints.append(clean_audience(ctx, c.label.audience))
-        for text in (c.title, c.description[:300], _own_text(ctx, c)):
+        title_hints = [h for h in vocabulary_audiences(ctx, c.title)]  # "Security policies for SMEs"
+        hints += title_hints
+        for text in ((c.description[:300], _own_text(ctx, c)) if not title_hints else ()):
             for m in pattern.finditer(text):
                 aud = clean_audience(ctx, re.split(ctx.ref.phrases["audience_stop"], m.group("aud"))[0])
                 if aud and is_audience(ctx, aud) and len(aud.split()) <= 12:
@@ -559,7 +564,7 @@ def assign(ctx: Context) -> None:
         out: list[tuple] = []
         best_named = min((v[0] for v in found.values()), default=99)
         for rank, level, st in loose:
-            if rank > best_named:
+            if rank >= best_named:
                 continue  # "The CBN frameworks are mandatory" gives way to "DMBs must comply with the 2018 one"
             for aud in c.audience_hint or [NOT_STATED]:
                 if aud.lower() not in found:

@@ -277,7 +277,7 @@ class Finder:
                 continue
             if any(o.start <= s + 1 and o.end >= e - 1 for o in orgs):
                 continue  # "National Institute of Standards and Technology" is a body, not a standard
-            kind = instrument_of(self.ref, text[s:e])
+            kind = instrument_of(self.ref, text[s:e]) or self.kind_abbreviation(words[0])
             nxt = toks[j + 1] if j + 1 < len(toks) else None
             org_positions = [n for n, w in enumerate(words) if self.lex.is_org_word(w)]
             if kind:
@@ -289,7 +289,8 @@ class Finder:
                 follow = re.match(r"\s+((?:self-)?[a-z][a-z\-]+(?:\s+[a-z][a-z\-]+)?)\b", text[e:])
                 low = follow and instrument_of(self.ref, follow.group(1))
                 if low and low[1] == "strong" and not all(w in self.lex.prefix_body for w in words) and (
-                        len(words) >= 2 or is_abbreviation(words[0])) and not self.lex.is_org_abbreviation(words[0]):
+                        len(words) >= 2 or is_abbreviation(words[0])) and not self.lex.is_org_abbreviation(words[0]) \
+                        and not re.search(r"s$", follow.group(1).split()[-1]):
                     kind = low  # "the SECURITY ACTION self-declaration scheme": a name, then what it is
             if kind is None and len(words) >= 2 and not org_positions and \
                     self.phrases["appositive"].match(text[e:]):
@@ -315,6 +316,15 @@ class Finder:
                             instrument=kind[0], strength=kind[1], owner=owner))
             taken.append((s, s + len(title_text)))
         return out
+
+    def kind_abbreviation(self, word: str) -> tuple[str, str] | None:
+        """An abbreviation the chapter defines as a kind of instrument ("industry-specific security standards
+        (B3S)"): "the B3S Water/Wastewater" is then a title."""
+        full = self.lex.definitions.get(word)
+        if not full or self.lex.is_org_abbreviation(word):
+            return None
+        kind = instrument_of(self.ref, full)
+        return kind if kind and kind[1] == "strong" else None
 
     def abbreviation_with_noun(self, text: str, taken) -> list[dict]:
         """"the SAFE-K certification", "the C-RAF framework": an abbreviation that is no body's, then an
@@ -408,7 +418,7 @@ def veto_not_guidance(ctx: Context) -> None:
         what = not_guidance(ctx.ref, c.title)
         if not what:
             continue
-        head = instrument_of(ctx.ref, c.title.split()[-1]) if c.title.split() else None
+        head = instrument_of(ctx.ref, " ".join(c.title.split()[-2:])) if c.title.split() else None
         if head and head[1] == "strong":
             continue
         _veto(c, "titles.veto_not_guidance")
@@ -505,6 +515,13 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
     code = re.match(r"[A-Z][A-Z0-9\-]+(?:[ /][A-Z0-9][\w/\-]*)?\s+[\w/.\-]*\d[\w/.\-]*", bare)
     if code:
         out.add(code.group(0))
+    first = words[0] if words else ""
+    full = ctx.orgs.definitions.get(first)
+    if full and not ctx.orgs.is_org_abbreviation(first) and (instrument_of(ctx.ref, full) or ("", ""))[1] == "strong":
+        out.add(first)  # "using a B3S is optional" speaks of "the B3S Water/Wastewater"
+    for number in re.findall(r"(?<![\w.\-])\d+(?:[\-./:]\d+)+(?![\w\-])|(?<![\w.\-])\d{4,}(?![\w.\-])", bare):
+        if not re.fullmatch(r"(?:19|20)\d\d", number):
+            out.add(number)  # "800-53" is distinctive enough to name "NIST Special Publication 800-53"
     before_colon = bare.split(": ", 1)[0]  # "Charting Your Course: Cyber Security Governance"
     if before_colon != bare and len(before_colon.split()) >= 2:
         out.add(before_colon)
