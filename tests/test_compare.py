@@ -557,3 +557,15 @@ def test_the_section_escapes_chapter_text():
     changes = compare.compare_editions(edition(BASE), edition(BASE + hostile, year="2021"))
     page = compare.WhatChanged(changes, compare.findings(changes)).html()
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
+
+
+def test_diff_draws_the_chart_reproducibly(tmp_path, capsys):
+    pair = (RAW / "denmark.txt", RAW / "denmark-2024.txt")
+    for name in ("a.svg", "b.svg", "c.png"):
+        code, _, _ = run(capsys, *pair, "--quiet", "--chart", tmp_path / name)
+        assert code == 0
+    assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
+    assert b"<dc:date>" not in (tmp_path / "a.svg").read_bytes()
+    assert (tmp_path / "c.png").read_bytes().startswith(b"\x89PNG")
+    code, out, err = run(capsys, *pair, "--quiet", "--chart", tmp_path / "chart.pdf")
+    assert code == 2 and err.startswith(f"policyqa: error: {tmp_path / 'chart.pdf'}:1: ") and out == ""

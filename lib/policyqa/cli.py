@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--format", default="csv", choices=["csv", "parquet", "xlsx", "json"],
                    help="file format with --out DIR (default: csv)")
     d.add_argument("--jurisdiction", help="override the jurisdiction of both (default: manifest.csv, else the text)")
+    d.add_argument("--chart", metavar="FILE", help="also draw the changes by authority to FILE (.png or .svg)")
     d.add_argument("--quiet", action="store_true", help="no summary on stderr")
     return p
 
@@ -78,8 +79,8 @@ EPILOG_DIFF = """\
 examples:
   policyqa diff data/raw/denmark.txt data/raw/denmark-2024.txt
       the changes as CSV on stdout, a summary on stderr
-  policyqa diff OLD.txt NEW.txt --out out --format xlsx
-      writes out/changes.xlsx
+  policyqa diff OLD.txt NEW.txt --out out --format xlsx --chart out/changes.png
+      writes out/changes.xlsx and the chart of the changes by authority
 
 one row per change: authority renamed, guideline added, removed or renamed,
 status changed (per audience), stance changed (per question), cross-reference
@@ -102,6 +103,10 @@ def cmd_diff(args) -> int:
             raise PolicyqaError(path, 1, "is a folder; diff compares two chapter files")
     changes = compare_editions(read_chapter(args.old, jurisdiction=args.jurisdiction),
                                read_chapter(args.new, jurisdiction=args.jurisdiction))
+    if args.chart:  # first: a chart that cannot be written stops the command before the table is
+        from policyqa.compare import write_chart
+
+        write_chart(changes, args.chart)
     if args.out == "-":
         spreadsheet_safe(changes).to_csv(sys.stdout, index=False)
     else:

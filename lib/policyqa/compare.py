@@ -104,10 +104,6 @@ class Edition:
     lines: list[tuple[int, str]] = field(default_factory=list)  # (line number, text) of the chapter
     path: str = ""  # the file as it was read (for messages); empty for tables read back from files
 
-    @property
-    def label(self) -> str:
-        return f"{self.file} ({self.edition})" if self.edition else self.file
-
 
 def _files(tables) -> list[str]:
     seen: dict[str, None] = {}
@@ -296,8 +292,7 @@ class Pair:
     new: int | None
     how: str
     renamed: bool = False
-    old_line: int | None = None  # where the evidence of the match is, when it is not the guideline's own line
-    new_line: int | None = None
+    new_line: int | None = None  # where the text says one replaced the other, when it does
 
 
 def _scores(a: str, b: str) -> tuple[float, float]:
@@ -385,6 +380,11 @@ def _abbreviations(g) -> dict[str, str]:
     return out
 
 
+def _first_line_naming(name: str, lines: list[tuple[int, str]]) -> int | None:
+    pattern = re.compile(rf"(?<!\w){_name_pattern(name)}(?!\w)", re.IGNORECASE)
+    return next((line for line, text in lines if pattern.search(text)), None)
+
+
 def renamed_authorities(old: Edition, new: Edition, pairs: list[Pair], settings: Settings,
                         new_lines: list[tuple[int, str]]) -> list[Rename]:
     """Authorities of the older edition that the newer one names differently: the text says so ('formerly',
@@ -445,7 +445,9 @@ def renamed_authorities(old: Edition, new: Edition, pairs: list[Pair], settings:
         if options:
             _, shared, b, how, line = max(options, key=lambda o: (o[0], o[1]))
             taken.add(b)
-            out.append(Rename(a, b, how, first_line.get(a), line or new_first.get(b), shared))
+            old_line = _first_line_naming(a, old.lines) or first_line.get(a)
+            out.append(Rename(a, b, how, old_line, line or _first_line_naming(b, new_lines) or new_first.get(b),
+                              shared))
     return out
 
 
@@ -735,6 +737,7 @@ def changes_chart_data(changes):
     table = pd.crosstab(pd.Series(labels, name="authority", dtype="object"),
                         pd.Series(rows["kind"].astype(str).tolist(), name="kind", dtype="object"))
     table = table.reindex(columns=list(CHART_KINDS), fill_value=0)
+    table.columns.name = None
     table["total"] = table.sum(axis=1)
     table = table.reset_index()
     return table.sort_values(["total", "authority"], ascending=[False, True]).reset_index(drop=True)
@@ -818,12 +821,38 @@ def changes_chart(changes):
             ax.xaxis.get_major_locator().set_params(integer=True)
             ax.set_xlabel("Changes between the two editions")
             ax.set_ylabel("Issuing authority")
-            handles = [Patch(facecolor=charts.OKABE_ITO[KIND_COLORS[k]], edgecolor="none", label=k) for k in present]
+            handles = [Patch(facecolor=charts.OKABE_ITO[KIND_COLORS[k]], edgecolor="none",
+                             label=k.replace("guideline ", "")) for k in present]
             ax.legend(handles=handles, ncols=len(handles), loc="lower left", bbox_to_anchor=(0, 1.0),
                       borderaxespad=0.2, handlelength=1.2, columnspacing=1.2, frameon=False)
         subtitle = ("Guidelines added, removed and renamed, and changes of binding status for an audience, per "
                     "issuing authority (a renamed authority under its new name)")
     return charts._furnish(fig, ax, chart_finding(changes), subtitle, chart_source(changes))
+
+
+def write_chart(changes, path: str | Path, dpi: int | None = None) -> Path:
+    """`changes_chart` to one file, PNG (300 dpi unless `dpi` says) or SVG by its suffix, written atomically
+    (an SVG is byte-for-byte reproducible, as `charts.save` makes them)."""
+    import matplotlib
+
+    from policyqa import charts
+    from policyqa.export import atomic_path
+
+    target = Path(path)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg"):
+        raise PolicyqaError(str(target), 1, "the chart is written as .png or .svg")
+    fig = changes_chart(changes)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(target) as tmp, matplotlib.rc_context({"svg.hashsalt": charts.SVG_HASH_SALT,
+                                                                 "svg.fonttype": "path"}):
+            meta = {"Software": "policyqa", "Title": charts.finding(fig)} if fmt == "png" else \
+                {"Date": None, "Creator": "policyqa", "Title": charts.finding(fig)}
+            fig.savefig(tmp, format=fmt, dpi=dpi or charts.PNG_DPI, metadata=meta)
+    except OSError as exc:
+        raise PolicyqaError(str(target), 1, f"cannot write the chart there: {exc.strerror or exc}") from None
+    return target
 
 
 @dataclass
