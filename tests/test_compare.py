@@ -550,6 +550,8 @@ def test_briefing_section_for_a_jurisdiction_with_two_editions(tmp_path):
     assert not (tmp_path / "none").exists()
     old, new = compare.latest_pair(corpus, "denmark-2024.txt")
     assert (old.file, new.file) == ("denmark.txt", "denmark-2024.txt")
+    with pytest.raises(PolicyqaError, match="no chapter for jurisdiction 'Atlantis'"):
+        compare.what_changed(corpus, "Atlantis")
 
 
 def test_the_section_escapes_chapter_text():

@@ -637,6 +637,10 @@ def editions(tables, jurisdiction: str) -> list[Edition]:
                   or Path(e.file).stem.casefold() == wanted), None)
     name = (named or jurisdiction).casefold()
     mine = [e for e in found if e.jurisdiction.casefold() == name]
+    if not mine:
+        names = sorted({e.jurisdiction for e in found})
+        raise PolicyqaError("jurisdiction", 1, f"no chapter for jurisdiction {jurisdiction!r}; the chapters here "
+                                               f"are for {', '.join(names) or 'nothing'}")
     return sorted(mine, key=lambda e: (_edition_year(e.edition), e.file))
 
 
@@ -853,6 +857,15 @@ def write_chart(changes, path: str | Path, dpi: int | None = None) -> Path:
     except OSError as exc:
         raise PolicyqaError(str(target), 1, f"cannot write the chart there: {exc.strerror or exc}") from None
     return target
+
+
+#: styles for the section's table, for the briefing page's stylesheet
+SECTION_CSS = """
+table.changes { border-collapse: collapse; font-size: .8rem; margin: 1rem 0; width: 100%; }
+table.changes th, table.changes td { border-bottom: 1px solid #ddd; padding: .25rem .4rem; text-align: left;
+                                     vertical-align: top; }
+table.changes th { color: #555; font-weight: normal; }
+"""
 
 
 @dataclass
