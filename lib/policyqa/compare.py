@@ -165,10 +165,9 @@ def _chapter_lines(questions, summary) -> list[tuple[int, str]]:
 
 
 def _isna(value) -> bool:
-    try:
-        return bool(value != value) or value is None  # NaN, pd.NA (raises on bool) or None
-    except TypeError:
-        return True
+    import pandas as pd
+
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
 # ----------------------------------------------------------------------------- scope
@@ -523,19 +522,19 @@ def compare_editions(old, new, *, questions=None, settings: Settings | None = No
     o = old if isinstance(old, Edition) else edition_of(old)
     n = new if isinstance(new, Edition) else edition_of(new)
     if o.jurisdiction.casefold() != n.jurisdiction.casefold():
-        raise PolicyqaError(n.path or n.file, 1, f"{o.file} is a chapter for {o.jurisdiction} and {n.file} for "
-                                       f"{n.jurisdiction}: only two editions of one jurisdiction's chapter can be "
-                                       "compared")
+        message = (f"{o.file} is a chapter for {o.jurisdiction} and {n.file} for {n.jurisdiction}: only two "
+                   "editions of one jurisdiction's chapter can be compared")
+        raise PolicyqaError(n.path or n.file, 1, message)
     numbers = sorted({int(q) for q in questions}) if questions is not None else scope_questions(o, n)
-    scope = set(numbers)
-    so = Edition(o.file, o.jurisdiction, o.edition, _in_scope(o.questions, "question_no", scope),
-                 _in_scope(o.guidelines, "question_no", scope), o.obligations,
-                 _in_scope(o.cross_references, "from_question_no", scope), _scoped_lines(o, scope))
-    sn = Edition(n.file, n.jurisdiction, n.edition, _in_scope(n.questions, "question_no", scope),
-                 _in_scope(n.guidelines, "question_no", scope), n.obligations,
-                 _in_scope(n.cross_references, "from_question_no", scope), _scoped_lines(n, scope))
-    rows = _changes(so, sn, settings)
-    return _frame(rows, so, sn, numbers)
+    so, sn = _scoped(o, set(numbers)), _scoped(n, set(numbers))
+    return _frame(_changes(so, sn, settings), so, sn, numbers)
+
+
+def _scoped(e: Edition, scope: set[int]) -> Edition:
+    """The edition's rows and lines under the questions in scope."""
+    return Edition(e.file, e.jurisdiction, e.edition, _in_scope(e.questions, "question_no", scope),
+                   _in_scope(e.guidelines, "question_no", scope), e.obligations,
+                   _in_scope(e.cross_references, "from_question_no", scope), _scoped_lines(e, scope), e.path)
 
 
 def _changes(o: Edition, n: Edition, settings: Settings) -> list[dict]:
@@ -570,11 +569,8 @@ def _changes(o: Edition, n: Edition, settings: Settings) -> list[dict]:
             for aud, was, now, oline, nline, how in status_changes(_obligations(o, p.old), _obligations(n, p.new)):
                 row("status changed", title, was, now, oline or _int(before["line"]), nline or _int(after["line"]),
                     f"{p.how}; {how}", _int(after["question_no"]), authority, aud)
-    oq = {int(r["question_no"]): r for _, r in o.questions.sort_values("line").iterrows()
-          if not _isna(r["question_no"])}
-    nq = {int(r["question_no"]): r for _, r in n.questions.sort_values("line").iterrows()
-          if not _isna(r["question_no"])}
-    for q in sorted(set(oq) & set(nq), key=int):
+    oq, nq = _by_number(o.questions), _by_number(n.questions)
+    for q in sorted(set(oq) & set(nq)):
         was, now = _str(oq[q]["stance"]), _str(nq[q]["stance"])
         if was and now and was != now:
             row("stance changed", f"question {q}", was, now, _int(oq[q]["line"]), _int(nq[q]["line"]),
@@ -587,6 +583,15 @@ def _changes(o: Edition, n: Edition, settings: Settings) -> list[dict]:
         if (a, b) not in nx:
             row("cross-reference removed", f"question {a}", f"question {b}", None, line, None, "no counterpart", a)
     return rows
+
+
+def _by_number(questions) -> dict:
+    """Each question number's first row (by line)."""
+    out: dict = {}
+    for _, r in questions.sort_values("line").iterrows():
+        if not _isna(r["question_no"]):
+            out.setdefault(int(r["question_no"]), r)
+    return out
 
 
 def _xrefs(df) -> dict[tuple[int, int], int]:
