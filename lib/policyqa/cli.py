@@ -60,7 +60,60 @@ def _parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     o.add_argument("file", metavar="FILE")
     o.add_argument("--jurisdiction", help="override the jurisdiction")
+    d = sub.add_parser("diff", help="what changed between two editions of one jurisdiction's chapter",
+                       description="Compare two editions of a chapter: one row per change.", epilog=EPILOG_DIFF,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    d.add_argument("old", metavar="OLD", help="the older edition's chapter file")
+    d.add_argument("new", metavar="NEW", help="the newer edition's chapter file")
+    d.add_argument("--out", default="-", metavar="DIR",
+                   help="folder for changes.<format>, or - for CSV on stdout (default: -)")
+    d.add_argument("--format", default="csv", choices=["csv", "parquet", "xlsx", "json"],
+                   help="file format with --out DIR (default: csv)")
+    d.add_argument("--jurisdiction", help="override the jurisdiction of both (default: manifest.csv, else the text)")
+    d.add_argument("--chart", metavar="FILE", help="also draw the changes by authority to FILE (.png or .svg)")
+    d.add_argument("--quiet", action="store_true", help="no summary on stderr")
     return p
+
+
+EPILOG_DIFF = """\
+examples:
+  policyqa diff data/raw/denmark.txt data/raw/denmark-2024.txt
+      the changes as CSV on stdout, a summary on stderr
+  policyqa diff OLD.txt NEW.txt --out out --format xlsx --chart out/changes.png
+      writes out/changes.xlsx and the chart of the changes by authority
+
+one row per change: authority renamed, guideline added, removed or renamed,
+status changed (per audience), stance changed (per question), cross-reference
+added or removed; with the line in each chapter and how the match was made
+(same title, similar title, 'formerly' or 'replaced' in the text ...).
+Only the questionnaire sections both chapters cover are compared, and both
+must be chapters of one jurisdiction (else exit 2). Two identical chapters
+give no row. Thresholds and phrases: data/reference/compare.csv.
+"""
+
+
+def cmd_diff(args) -> int:
+    from policyqa.api import read_chapter
+    from policyqa.compare import compare_editions, summary_line
+    from policyqa.errors import PolicyqaError
+    from policyqa.export import spreadsheet_safe, write_tables
+
+    for path in (args.old, args.new):
+        if Path(path).is_dir():
+            raise PolicyqaError(path, 1, "is a folder; diff compares two chapter files")
+    changes = compare_editions(read_chapter(args.old, jurisdiction=args.jurisdiction),
+                               read_chapter(args.new, jurisdiction=args.jurisdiction))
+    if args.chart:  # first: a chart that cannot be written stops the command before the table is
+        from policyqa.compare import write_chart
+
+        write_chart(changes, args.chart)
+    if args.out == "-":
+        spreadsheet_safe(changes).to_csv(sys.stdout, index=False)
+    else:
+        write_tables({"changes": changes}, args.out, args.format)
+    if not args.quiet:
+        print(summary_line(changes), file=sys.stderr)
+    return 0
 
 
 def cmd_tables(args) -> int:
@@ -151,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return {"tables": cmd_tables, "outline": cmd_outline}[args.command](args)
+        return {"tables": cmd_tables, "outline": cmd_outline, "diff": cmd_diff}[args.command](args)
     except PolicyqaError as exc:
         print(f"policyqa: error: {exc.path}:{exc.line}: {exc.message}", file=sys.stderr)
         return 2

@@ -218,7 +218,7 @@ def frame_dtypes(table: str) -> dict:
     import pandas as pd
 
     out = {}
-    for c in TABLES[table].columns:
+    for c in _table(table).columns:
         if c.kind == "category":
             values = list(reversed(c.values)) if c.ordered else list(c.values)
             out[c.name] = pd.CategoricalDtype(values, ordered=c.ordered)
@@ -231,7 +231,7 @@ def pandera_schema(table: str):
     """The pandera schema of one table, built from its declaration."""
     import pandera.pandas as pa
 
-    spec = TABLES[table]
+    spec = _table(table)
     dtypes = frame_dtypes(table)
     cols = {}
     for c in spec.columns:
@@ -257,7 +257,7 @@ def codebook() -> str:
            "(a test keeps it in step). Every table is validated against these declarations (pandera) before it "
            "is returned or written. The first columns of each table are its contract; the ones after the *extras* "
            "row are extras.", ""]
-    for t in TABLES.values():
+    for t in (*TABLES.values(), *DERIVED_TABLES.values()):
         out += [f"## `{t.name}`", "", t.meaning, ""]
         if t.unique:
             out += [f"Unique together: {', '.join(f'`{u}`' for u in t.unique)}.", ""]
@@ -277,6 +277,47 @@ def codebook() -> str:
             out.append(f"| `{c.name}` | {kind} | {allowed} | {c.meaning} |")
         out.append("")
     return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- derived tables (issue 12)
+# Tables computed from two chapters' tables rather than read from one chapter. They are kept out of TABLES,
+# which every step of reading a chapter iterates (tables.to_frames, validate, Tables.as_dict), and share its
+# dtypes, pandera checks and codebook through `_table`.
+
+CHANGE_KINDS = ("authority renamed", "guideline added", "guideline removed", "guideline renamed", "status changed",
+                "stance changed", "cross-reference added", "cross-reference removed")
+
+DERIVED_TABLES: dict[str, Table] = {t.name: t for t in (
+    Table("changes", "ChangeRow", "One row per change between two editions of one jurisdiction's chapter "
+          "(`policyqa diff OLD NEW`, `policyqa.compare.compare_editions`), over the questionnaire sections both "
+          "editions cover. A guideline whose authority was only renamed is not a change of the guideline.", (
+              _JUR,
+              _c("old_edition", "text", "the older chapter's edition ('2019'), or empty", nullable=True),
+              _c("new_edition", "text", "the newer chapter's edition ('2024'), or empty", nullable=True),
+              _c("kind", "category", "what changed", values=CHANGE_KINDS),
+              _c("subject", "text", "what the change is about: the guideline's title (its new title when renamed), "
+                 "the authority's new name, or 'question N'", min_length=1),
+              _c("old_value", "text", "before: the old title or name, the mandatoriness or stance, the question "
+                 "referred to; empty for something added", nullable=True),
+              _c("new_value", "text", "after, the same way; empty for something removed", nullable=True),
+              _c("old_line", "count", "line of the evidence in the older chapter", nullable=True, minimum=1),
+              _c("new_line", "count", "line of the evidence in the newer chapter", nullable=True, minimum=1),
+              _c("match", "text", "how the two editions were matched: same title, similar title (scores), the "
+                 "text's words ('formerly' at FILE:LINE), same guidelines, or no counterpart", min_length=1),
+              _QNO,
+              _c("authority", "text", "the issuing authority concerned (as the newer chapter names it, the older "
+                 "one for a removed guideline)", nullable=True),
+              _c("audience", "text", "for a status change: the audience as written", nullable=True),
+              _c("old_file", "text", "the older chapter file"),
+              _c("new_file", "text", "the newer chapter file"),
+          ), contract=10),
+)}
+ChangeRow = _record(DERIVED_TABLES["changes"])
+
+
+def _table(name: str) -> Table:
+    """A table's declaration, chapter table or derived."""
+    return TABLES[name] if name in TABLES else DERIVED_TABLES[name]
 
 
 if __name__ == "__main__":
