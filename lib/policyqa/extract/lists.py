@@ -103,6 +103,10 @@ def _label(ctx: Context, text: str, level: int, has_children: bool, block: int) 
         if len(inside.split()) <= 3:
             return Label(block, level, orgs[0].org, "", stripped)
     if stripped.endswith(":") and has_children:
+        owner, title, _ = split_item(stripped, ctx.ref.phrases)
+        raw = re.sub(r"^(?:the|a|an)\s+", "", title)
+        if raw[:1].isupper() and not owner and not ctx.orgs.find(raw[:40]):
+            return None  # "the Strategies to Mitigate X, eight of which make up the Y:": a guideline with its parts
         org = orgs[0].org if orgs else None
         return Label(block, level, org, _label_audience(stripped, orgs), stripped)
     return None

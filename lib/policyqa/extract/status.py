@@ -116,6 +116,11 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
         subj = re.split(r"(?i)\b(?:although|but|while|whereas|so|because|however|moreover)\s", subj)[-1]
         subj = re.sub(r"^(?:[\w’']+\s+){0,2}?(?=(?:all|every|each|most|some|the|any|other)\b)", "", subj)
         take(subj)
+    if not out:  # "Organisations commonly certify against X": the noun phrase that opens the clause, then the cue
+        for start, _end, _level in cues[:1]:
+            m = re.match(r"\W*(?P<aud>(?:[\w’'/()\-]+\s+){1,6}?)(?:\w+ly\s+)?$", text[:start])
+            if m and not re.match(r"(?i)(?:the|it|this|these|they|there|which|that|and|but)\b", m.group("aud")):
+                take(m.group("aud"))
     if not out:
         for phrase in vocabulary_audiences(ctx, text):
             take(phrase)

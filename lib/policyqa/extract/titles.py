@@ -163,7 +163,7 @@ class Finder:
             if start < s.offset + len(text) and end > s.offset:
                 taken.append((max(0, start - s.offset), end - s.offset))
         out: list[dict] = []
-        for finder in (self.identifiers, self.quoted, self.named_after_noun, self.capitalised,
+        for finder in (self.identifiers, self.quoted, self.named_after_noun, self.published_phrase, self.capitalised,
                        self.abbreviation_with_noun):
             out += finder(text, taken)
         return out
@@ -234,6 +234,23 @@ class Finder:
                                 instrument=kind[0] if kind else "guide", strength="strong",
                                 owner=owner.lower() if owner in ("its", "their") else owner))
                 taken.append((s, e))
+        return out
+
+    def published_phrase(self, text: str, taken) -> list[dict]:
+        """"X has published Data breach preparation and response – A guide to managing data breaches, which ...":
+        a title in sentence case right after a publishing verb, up to the clause that describes it."""
+        out = []
+        for m in self.phrases["published_title"].finditer(text):
+            s, e = m.start("t"), m.end("t")
+            t = m.group("t")
+            if not _free(taken, s, e) or not re.search(r"\s[a-z]", t) or len(t.split()) > 30:
+                continue
+            kind = instrument_of(self.ref, t)
+            if not kind or kind[1] != "strong" or self.lex.find(t[:30]) and self.lex.find(t[:30])[0].start == 0:
+                continue
+            out.append(dict(title=clean_title(t), start=s, end=e, rule="titles.published_phrase", instrument=kind[0],
+                            strength="strong"))
+            taken.append((s, e))
         return out
 
     def capitalised(self, text: str, taken) -> list[dict]:
@@ -418,6 +435,8 @@ def veto_not_guidance(ctx: Context) -> None:
         what = not_guidance(ctx.ref, c.title)
         if not what:
             continue
+        if c.sentence is None and c.lst is not None and c.lst.kind == "guidance" and what in ("strategy", "plan"):
+            continue  # "Strategies to Mitigate Cyber Security Incidents" in a list of guidance
         head = instrument_of(ctx.ref, " ".join(c.title.split()[-2:])) if c.title.split() else None
         if head and head[1] == "strong":
             continue
@@ -522,6 +541,8 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
     for number in re.findall(r"(?<![\w.\-])\d+(?:[\-./:]\d+)+(?![\w\-])|(?<![\w.\-])\d{4,}(?![\w.\-])", bare):
         if not re.fullmatch(r"(?:19|20)\d\d", number):
             out.add(number)  # "800-53" is distinctive enough to name "NIST Special Publication 800-53"
+    if len(words) >= 3 and all(w[:1].isupper() for w in words[:2]) and not instrument_of(ctx.ref, " ".join(words[:2])):
+        out.add(" ".join(words[:2]))  # "the Essential Eight" for "Essential Eight Maturity Model"
     before_colon = bare.split(": ", 1)[0]  # "Charting Your Course: Cyber Security Governance"
     if before_colon != bare and len(before_colon.split()) >= 2:
         out.add(before_colon)
