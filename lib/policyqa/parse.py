@@ -448,7 +448,8 @@ def continues(previous: str, text: str) -> bool:
     """Whether a paragraph line is the rest of the block before it: the block stops without a full stop and the
     line starts in lower case, or the block stops on a word that cannot end a sentence ("issued by the")."""
     prev = previous.rstrip()
-    if not prev or not text or re.search(r"[.?!:;]['’”\")\]]*$", prev):
+    if not prev or not text or re.search(r"[.?!:;]['’”\")\]]*$", prev) or not re.search(r"\w{2}", prev.replace(
+            "and", "").replace("or", "")):
         return False
     return text[0].islower() or bool(_UNFINISHED.search(prev))
 

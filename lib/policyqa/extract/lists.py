@@ -61,6 +61,8 @@ def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
                         r"(?=\s*(?:[;,.]|$|\s+[–—-]\s+))", after)
         if re.search(r"\d", before) and len(before.split()) <= 5 and name and len(name.group(0).split()) >= 2:
             continue
+        if _subtitle(after):  # "Guide to IT hygiene – 42 measures for a healthy network": a subtitle
+            continue
         cut = m.start()
         break
     for pattern in _CUTS:
@@ -74,6 +76,21 @@ def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
         cut = min(cut, paren.start())  # "Title (METI and IPA, March 2023)": who and when, not the title
     title = re.sub(r"(?:[;,.:]+\s*(?:and|or)?|\s+(?:and|or))\s*$", "", body[:cut].strip()).strip()
     return owner, title, body[cut:]
+
+
+def _subtitle(after: str) -> bool:
+    """Words after a dash that continue a title: they start with a number, or most of them are capitalised
+    ("Classification Method and Key Measures"); a description starts with a common word ("the GCSB's manual",
+    "issued by ...", "NCSC guidance for boards")."""
+    part = re.split(r"[;,(]|\s+[–—-]\s+", after, maxsplit=1)[0].strip()
+    words = part.split()
+    if len(words) < 2:
+        return False
+    if words[0][0].isdigit():
+        return True
+    content = [w for w in words if len(w) > 3 or w[0].isupper()]
+    caps = [w for w in content if w[0].isupper() and not w.isupper()]
+    return len(caps) >= 2 and len(caps) >= 0.75 * len(content) and not words[0].isupper()
 
 
 def _inside_brackets(text: str, pos: int) -> bool:

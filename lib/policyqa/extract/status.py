@@ -118,7 +118,7 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
         take(subj)
     if not out:  # "Organisations commonly certify against X": the noun phrase that opens the clause, then the cue
         for start, _end, _level in cues[:1]:
-            m = re.match(r"\W*(?P<aud>(?:[\w’'/()\-]+\s+){1,6}?)(?:\w+ly\s+)?$", text[:start])
+            m = re.match(r"(?:[^,;]{0,80},\s+)?\W*(?P<aud>(?:[\w’'/()\-]+\s+){1,6}?)(?:\w+ly\s+)?$", text[:start])
             if m and not re.match(r"(?i)(?:the|it|this|these|they|there|which|that|and|but)\b", m.group("aud")):
                 take(m.group("aud"))
     if not out:

@@ -309,7 +309,7 @@ class Finder:
                         len(words) >= 2 or is_abbreviation(words[0])) and not self.lex.is_org_abbreviation(words[0]) \
                         and not re.search(r"s$", follow.group(1).split()[-1]):
                     kind = low  # "the SECURITY ACTION self-declaration scheme": a name, then what it is
-            if kind is None and len(words) >= 2 and not org_positions and \
+            if kind is None and (len(words) >= 2 or re.search(r"[a-z][A-Z]", words[0])) and not org_positions and \
                     self.phrases["appositive"].match(text[e:]):
                 kind = ("guide", "strong")  # "Five Habits of Safe Email, guidance aimed at ..."
             if kind is None or all(instrument_of(self.ref, w) or w.lower() in self.determiners for w in words):
@@ -437,6 +437,8 @@ def veto_not_guidance(ctx: Context) -> None:
             continue
         if c.sentence is None and c.lst is not None and c.lst.kind == "guidance" and what in ("strategy", "plan"):
             continue  # "Strategies to Mitigate Cyber Security Incidents" in a list of guidance
+        if c.rule == "titles.named_after_noun":
+            continue  # "its guide Organising a cyber crisis management exercise": the noun says what it is
         head = instrument_of(ctx.ref, " ".join(c.title.split()[-2:])) if c.title.split() else None
         if head and head[1] == "strong":
             continue
