@@ -38,7 +38,7 @@ def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
     lead = re.match(r"(?:the|a|an)\s+(?=[‘“\"A-Z0-9])", body)
     if lead:
         body = body[lead.end():]
-    poss = re.match(r"(?P<owner>[A-Z][\w\-.&]*(?:\s+[A-Z][\w\-.&]*){0,5})[’']s?\s+(?=[‘“\"A-Z0-9])", body)
+    poss = re.match(r"(?P<owner>[A-Z][\w\-.&]*(?:\s+[A-Z][\w\-.&]*){0,5})[’']s?\s+(?=[‘“\"\w])", body)
     if poss:
         owner = poss.group("owner")
         body = body[poss.end():]

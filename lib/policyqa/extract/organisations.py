@@ -402,6 +402,10 @@ def authority_title(ctx: Context) -> None:
     lex = ctx.orgs
     for c in _pending(ctx):
         if c.prefix_body:
+            # "NEN-ISO/IEC 27001": a national prefix that is the chapter's name for a body is its publisher
+            national = re.match(r"(?P<abbr>[A-ZÀ-Þ]{2,5})[\s\-]+(?=\S)", c.title)
+            if national and national.group("abbr") != c.prefix_body and lex.is_org_abbreviation(national.group("abbr")):
+                _set(c, lex.org(national.group("abbr")), "title", "organisations.authority_title")
             continue  # a standard's prefix (ISO) is its body only when nobody else recommends it
         orgs = lex.find(c.title)
         if orgs and orgs[0].start == 0 and orgs[0].end < len(c.title):

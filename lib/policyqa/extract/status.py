@@ -118,7 +118,8 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
         take(subj)
     if not out:  # "Organisations commonly certify against X": the noun phrase that opens the clause, then the cue
         for start, _end, _level in cues[:1]:
-            m = re.match(r"(?:[^,;]{0,80},\s+)?\W*(?P<aud>(?:[\w’'/()\-]+\s+){1,6}?)(?:\w+ly\s+)?$", text[:start])
+            m = re.match(r"(?:[^,;]{0,80},\s+)?\W*(?P<aud>(?:[\w’'/()\-]+\s+){1,6}?)"
+                         r"(?:(?:are|is|were|was|be|been|being|have|has)\s+)*(?:\w+ly\s+)?$", text[:start])
             if m and not re.match(r"(?i)(?:the|it|this|these|they|there|which|that|and|but)\b", m.group("aud")):
                 take(m.group("aud"))
     if not out:
@@ -487,6 +488,9 @@ def audience_hints(ctx: Context) -> None:
         if c.label is not None and c.label.audience:
             hints.append(clean_audience(ctx, c.label.audience))
         title_hints = [h for h in vocabulary_audiences(ctx, c.title)]  # "Security policies for SMEs"
+        lower = re.search(r"\bfor\s+(?P<aud>[a-z][\w\- ]{2,60})$", re.sub(r"\s*\([^()]*\)$", "", c.title))
+        if not title_hints and lower and is_audience(ctx, lower.group("aud")):
+            title_hints = [lower.group("aud")]  # "Guidance on cyber risk management for portfolio managers"
         hints += title_hints
         for text in ((c.description[:300], _own_text(ctx, c)) if not title_hints else ()):
             for m in pattern.finditer(text):

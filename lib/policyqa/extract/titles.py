@@ -73,7 +73,7 @@ def not_guidance(ref: Reference, title: str) -> str | None:
     """What a named thing is when its head noun says it is no guidance (strategy, programme, platform ...)."""
     bare = re.sub(r"\([^()]*\)", "", title).strip()
     front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+", bare, maxsplit=1)[0]
-    for phrase in {" ".join(bare.split()[-3:]), " ".join(front.split()[-3:])}:
+    for phrase in {" ".join(front.split()[-3:])}:  # the head is the name's last noun before "for/of/on ..."
         for pattern, what in ref.not_guidance:
             m = None
             for m in pattern.finditer(phrase):
@@ -299,9 +299,11 @@ class Finder:
             org_positions = [n for n, w in enumerate(words) if self.lex.is_org_word(w)]
             if kind:
                 m_pos = next((n for n, w in enumerate(words) if instrument_of(self.ref, w)), len(words))
+                after = words[m_pos + 1:]
                 if org_positions and max(org_positions) >= m_pos and not (kind[1] == "strong" and instrument_of(
-                        self.ref, words[-1])):
-                    continue  # "Cyber Security Strategy Headquarters" is an organisation
+                        self.ref, words[-1])) and not any(w.lower() in self.connectors for w in after):
+                    continue  # "Cyber Security Strategy Headquarters" is an organisation ("Methodology for an
+                    # Organization" is not)
             if kind is None and nxt is not None and len(words) >= 1:
                 follow = re.match(r"\s+((?:self-)?[a-z][a-z\-]+(?:\s+[a-z][a-z\-]+)?)\b", text[e:])
                 low = follow and instrument_of(self.ref, follow.group(1))
@@ -439,7 +441,8 @@ def veto_not_guidance(ctx: Context) -> None:
             continue  # "Strategies to Mitigate Cyber Security Incidents" in a list of guidance
         if c.rule == "titles.named_after_noun":
             continue  # "its guide Organising a cyber crisis management exercise": the noun says what it is
-        head = instrument_of(ctx.ref, " ".join(c.title.split()[-2:])) if c.title.split() else None
+        front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+", c.title, maxsplit=1)[0]
+        head = instrument_of(ctx.ref, " ".join(front.split()[-2:])) if front.split() else None
         if head and head[1] == "strong":
             continue
         _veto(c, "titles.veto_not_guidance")
@@ -579,7 +582,13 @@ def merge(ctx: Context) -> None:
             by_key[key] = c
             continue
         if len(c.title) > len(hit.title) and key.count(":") and hit.rule == c.rule:
-            hit.title = c.title  # "MS ISO/IEC 27001" names the standard this chapter means by "ISO/IEC 27001"
+            # "NEN-ISO/IEC 27001" is the standard this chapter means by "ISO/IEC 27001": the national adoption
+            # (its title, issuer and line) stands for both
+            c.mentions += hit.mentions
+            c.aliases |= hit.aliases | {hit.title}
+            hit.merged_into = c.id
+            by_key[key] = c
+            continue
         hit.mentions += c.mentions
         hit.aliases |= c.aliases
         c.merged_into = hit.id
