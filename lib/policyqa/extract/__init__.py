@@ -60,6 +60,7 @@ PIPELINE = (
     "status.scope_list",
     "status.scope_paragraph",
     "status.scope_answer",
+    "status.audience_statements",
     "status.assign",
     "answers.stance",
     "answers.cross_references",

@@ -161,6 +161,7 @@ class Statement:
     scope: str = ""  # own | list | paragraph | answer
     rule: str = ""
     per_target: dict[int, list[Clause]] = field(default_factory=dict)  # clauses that name one target
+    audience_only: bool = False  # says whom something is for ("applies to X"), not how binding it is
 
     @property
     def levels(self) -> list[str]:

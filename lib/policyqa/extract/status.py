@@ -190,12 +190,13 @@ def statements(ctx: Context) -> None:
                 continue
             for s in sents:
                 masked = _mask(ctx, s.text, _title_spans(ctx, a.index, k, s))
-                if not level_spans(ctx, masked):
+                if not level_spans(ctx, masked) and not names_audience(ctx, masked):
                     continue
                 cl = clauses_of(ctx, masked)
-                if not any(c.levels for c in cl):
-                    continue
-                ctx.statements.append(Statement(a.index, k, s.index, b.line, s.text, cl))
+                if any(c.levels for c in cl):
+                    ctx.statements.append(Statement(a.index, k, s.index, b.line, s.text, cl))
+                elif any(c.audiences for c in cl) and b.kind != "item":
+                    ctx.statements.append(Statement(a.index, k, s.index, b.line, s.text, cl, audience_only=True))
 
 
 def _items_of(ctx: Context, a_index: int, k: int) -> list[Candidate]:
@@ -542,6 +543,22 @@ def _pairs_for(st: Statement, cid: int) -> tuple[list[tuple[str, str]], list[str
     return list(dict.fromkeys(pairs)), loose_levels
 
 
+@rule("status.audience_statements")
+def audience_statements(ctx: Context) -> None:
+    """"The OSFI guidance applies to FRFIs": a sentence that says whom guidelines are for, but not how binding
+    they are, gives them their audience (a level stated elsewhere, "None of these publications is legally
+    binding", then holds for it)."""
+    for st in ctx.statements:
+        if not st.audience_only or st.scope not in ("own", "list"):
+            continue
+        for cid in st.targets:
+            c = ctx.candidates[cid]
+            clauses = st.per_target[cid] if cid in st.per_target else st.clauses
+            auds = [a for cl in clauses for a in cl.audiences]
+            if auds:
+                c.audience_hint = list(dict.fromkeys(auds + c.audience_hint))
+
+
 @rule("status.assign")
 def assign(ctx: Context) -> None:
     """Each guideline's rows: every statement about it, the most specific first for any audience it names; a
@@ -549,6 +566,8 @@ def assign(ctx: Context) -> None:
     gives 'not stated' for its own audience."""
     by_target: dict[int, list[Statement]] = {}
     for st in ctx.statements:
+        if st.audience_only:
+            continue
         for cid in st.targets:
             by_target.setdefault(cid, []).append(st)
     rows: dict[int, list[tuple]] = {}

@@ -246,8 +246,12 @@ class Finder:
             if not _free(taken, s, e) or not re.search(r"\s[a-z]", t) or len(t.split()) > 30:
                 continue
             kind = instrument_of(self.ref, t)
-            if not kind or kind[1] != "strong" or self.lex.find(t[:30]) and self.lex.find(t[:30])[0].start == 0:
+            if self.lex.find(t[:30]) and self.lex.find(t[:30])[0].start == 0:
                 continue
+            if not kind or kind[1] != "strong":
+                if len(t.split()) < 4 or t.split()[0].lower() in self.determiners:
+                    continue
+                kind = ("guide", "strong")  # "has published What you need to know about X": a publication
             out.append(dict(title=clean_title(t), start=s, end=e, rule="titles.published_phrase", instrument=kind[0],
                             strength="strong"))
             taken.append((s, e))
@@ -329,8 +333,9 @@ class Finder:
                 if tail and tail.group(0).strip() and len(tail.group(0).split()) <= 14:
                     e += len(tail.group(0).rstrip())
             title_text = self._trim_date(text[s:e])
-            if kind[1] == "weak" and not self._speaks_of_guidance(text, s, e):
-                continue
+            if kind[1] == "weak" and not (owner and owner not in ("its", "their") and self.lex.find(owner)) and \
+                    not self._speaks_of_guidance(text, s, e):
+                continue  # a weak noun ("Advisory", "Policy") is a title only as a body's or where guidance is spoken of
             out.append(dict(title=clean_title(title_text), start=s, end=s + len(title_text), rule="titles.capitalised",
                             instrument=kind[0], strength=kind[1], owner=owner))
             taken.append((s, s + len(title_text)))
