@@ -110,6 +110,7 @@ class Candidate:
     lst: ListBlock | None = None
     position: int = 0  # 1-based among the list's guideline items
     aliases: set[str] = field(default_factory=set)  # abbreviations and short forms that name it
+    prefixes: set[str] = field(default_factory=set)  # its first words, which name it only as "the X" alone
     audience_hint: list[str] = field(default_factory=list)  # "for X" in its title, item or label
     org: Org | None = None
     authority_source: str = ""

@@ -295,30 +295,44 @@ def scope_group(ctx: Context) -> None:
     modules")."""
     generic = ctx.ref.words["generic_document"]
     alive = ctx.alive()
-    for st in _pending(ctx):
-        text = st.text
-        ids: list[int] = []
+
+    def members(text: str, answer: int) -> list[tuple[int, int]]:
+        """(candidate id, where the group is named) for every group the text names."""
+        found: list[tuple[int, int]] = []
         for o in ctx.orgs.find(text):
             after = text[o.end: o.end + 60]
             m = re.match(r"[’']?s?\s+(?:[\w\-]+\s+){0,4}?(?P<noun>[a-z]+)\b", after)
             if not m or m.group("noun") not in generic:
                 continue
             org = o.org
-            ids += [c.id for c in alive if c.answer == st.answer and c.org is not None and (
+            found += [(c.id, o.start) for c in alive if c.answer == answer and c.org is not None and (
                 c.org.name == org.name or (org.abbreviation and c.org.abbreviation == org.abbreviation))]
         for c in alive:  # "The CCN-STIC guides", "Supervisory Policy Manual modules"
-            if c.answer != st.answer:
+            if c.answer != answer:
                 continue
             words = c.title.split()
             for n in (3, 2, 1):
                 if len(words) > n:
                     prefix = " ".join(words[:n])
-                    if len(prefix) >= 4 and re.search(rf"\b{re.escape(prefix)}\s+[a-z]+s\b", text) and (
-                            n > 1 or re.search(r"[A-Z]{2,}", prefix)):
-                        ids.append(c.id)
+                    m = re.search(rf"\b{re.escape(prefix)}\s+[a-z]+s\b", text)
+                    if len(prefix) >= 4 and m and (n > 1 or re.search(r"[A-Z]{2,}", prefix)):
+                        found.append((c.id, m.start()))
                         break
-        if ids:
-            _target(st, ids, "list", "status.scope_group")
+        return found
+
+    for st in _pending(ctx):
+        found = members(st.text, st.answer)
+        if not found:
+            continue
+        ids = list(dict.fromkeys(cid for cid, _ in found))
+        if len(st.clauses) > 1:  # "The OSFI guidance applies to X and the IIROC guides to Y": clause by clause
+            current: list[int] = []
+            for clause in st.clauses:
+                inside = [cid for cid, at in found if clause.start <= at < clause.end]
+                current = list(dict.fromkeys(inside)) or current
+                for cid in current:
+                    st.per_target.setdefault(cid, []).append(clause)
+        _target(st, ids, "list", "status.scope_group")
 
 
 @rule("status.scope_position")

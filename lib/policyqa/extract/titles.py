@@ -551,8 +551,6 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
     for number in re.findall(r"(?<![\w.\-])\d+(?:[\-./:]\d+)+(?![\w\-])|(?<![\w.\-])\d{4,}(?![\w.\-])", bare):
         if not re.fullmatch(r"(?:19|20)\d\d", number):
             out.add(number)  # "800-53" is distinctive enough to name "NIST Special Publication 800-53"
-    if len(words) >= 3 and all(w[:1].isupper() for w in words[:2]) and not instrument_of(ctx.ref, " ".join(words[:2])):
-        out.add(" ".join(words[:2]))  # "the Essential Eight" for "Essential Eight Maturity Model"
     before_colon = bare.split(": ", 1)[0]  # "Charting Your Course: Cyber Security Governance"
     if before_colon != bare and len(before_colon.split()) >= 2:
         out.add(before_colon)
@@ -567,6 +565,10 @@ def merge(ctx: Context) -> None:
     by_key: dict[str, Candidate] = {}
     for c in alive:
         c.aliases |= short_forms(ctx, c)
+        words = re.sub(r"\s*\([^()]*\)", "", c.title).split()
+        if len(words) >= 3 and all(w[:1].isupper() for w in words[:2]) and not instrument_of(
+                ctx.ref, " ".join(words[:2])):
+            c.prefixes.add(" ".join(words[:2]))  # "the Essential Eight" for "Essential Eight Maturity Model"
     for c in sorted(alive, key=lambda c: (c.answer, c.block, c.sentence if c.sentence is not None else -1, c.start)):
         key = title_key(ctx, c.title)
         hit = by_key.get(key)
@@ -626,6 +628,10 @@ def mentions(ctx: Context) -> None:
                             hits.append((c.id, "name"))
                             break
                     else:
+                        if any(re.search(rf"\b[Tt]he\s+{re.escape(x)}(?!\s+[A-Z\d])(?![\w\-])", s.text)
+                               for x in c.prefixes):
+                            hits.append((c.id, "prefix"))
+                            continue
                         h = heads[c.id]
                         if h and (c.answer, c.block) <= (a.index, k) and re.search(
                                 rf"\b[Tt]he\s+{re.escape(h)}\b(?!\s+(?:on|for|of|to)\b)", s.text):
