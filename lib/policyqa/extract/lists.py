@@ -284,6 +284,11 @@ def items(ctx: Context) -> None:
                 if not text.strip(" ;,.:") or re.fullmatch(r"[;,.:\s]*(?:and|or)?[;,.:\s]*", text):
                     continue
                 owner, title_part, description = split_item(text, ctx.ref.phrases)
+                issuer = re.search(r"\s*\((?P<who>[^()]{2,60})\)$", title_part)
+                if issuer and all(ctx.orgs.is_org_abbreviation(w) for w in re.split(r"\s+and\s+|,\s*|/",
+                                                                                 issuer.group("who"))):
+                    owner = owner or issuer.group("who")  # "Cyber/Physical Security Framework (METI)"
+                    title_part = title_part[: issuer.start()]
                 title = clean_title(title_part)
                 if len(title) < 3:
                     continue  # an item cut to a letter or two at the end of an excerpt names nothing

@@ -285,7 +285,9 @@ def definitions(ctx: Context) -> None:
                 continue
             inside = m.group(0)[1:-1]
             native = inside.rsplit(",", 1)[0].strip() if "," in inside else ""
-            name = _name_before(lex, text[max(0, m.start() - 200): m.start()], abbr)
+            before = text[max(0, m.start() - 200): m.start()].rstrip()
+            known = lex.vocab_abbr.get(abbr)
+            name = known if known and before.endswith(known) else _name_before(lex, before, abbr)
             if name is None and native and native[0].isupper():
                 name = native  # "Finansinspektionen (FI)"-like: the only name is the one in the brackets
                 native = ""

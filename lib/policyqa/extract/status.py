@@ -255,8 +255,8 @@ def scope_named(ctx: Context) -> None:
                 inside = hits
             if inside:
                 current = inside
-            elif n == 0 or ctx.ref.phrases["continues_subject"].search(words):
-                current = current or hits  # "..., which must ...", "and is binding on them", "... use it"
+            elif n == 0 or ctx.ref.phrases["continues_subject"].search(words) or not _new_subject(ctx, words):
+                current = current or hits  # "..., which must ...", "and is binding on them", "making X is voluntary"
             else:
                 current = []  # a clause about something else ("the OPC recommends that every agency ...")
             for cid in current:
@@ -264,6 +264,13 @@ def scope_named(ctx: Context) -> None:
         for cid in hits:
             st.per_target.setdefault(cid, [])
         _target(st, hits, "own", "status.scope_named")
+
+
+def _new_subject(ctx: Context, words: str) -> bool:
+    """A clause that opens on a body ("and the OPC recommends ...") speaks of what that body does."""
+    body = re.sub(r"^\W*(?:(?:and|but|while|whereas|although|though|so|or)\s+)?(?:the\s+)?", "", words)
+    orgs = ctx.orgs.find(body[:80])
+    return bool(orgs) and orgs[0].start == 0
 
 
 def _has(text: str, name: str) -> bool:
@@ -335,10 +342,23 @@ def scope_group(ctx: Context) -> None:
         _target(st, ids, "list", "status.scope_group")
 
 
+def number_of(ctx: Context, word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    for entry in ctx.ref.words["number_word"]:
+        name, _, value = entry.partition(":")
+        if name == word.lower():
+            return int(value)
+    return None
+
+
 @rule("status.scope_position")
 def scope_position(ctx: Context) -> None:
-    """Items named by their place: "those numbered 1 to 3 below", "item 4", "the first two", "the rest"."""
+    """Items named by their place: "those numbered 1 to 3 below", "item 4", "the first two", "the rest", "the
+    other documents" (every item of the list that no earlier statement named)."""
     pattern = ctx.ref.phrases["item_numbers"]
+    rest_pattern = ctx.ref.phrases["rest_of_list"]
+    mentions = ctx.memo.get(("titles", "mentions"), {})
     for st in _pending(ctx):
         a = ctx.answers[st.answer]
         below = bool(re.search(r"\bbelow\b|\bfollowing\b", st.text))
@@ -356,19 +376,21 @@ def scope_position(ctx: Context) -> None:
                 if re.search(r"\bto\b|–|-", m.group(0)) and len(nums) == 2:
                     nums = list(range(nums[0], nums[1] + 1))
                 picked += [c.id for c in members if c.position in nums]
-            first = re.search(r"\bfirst\s+(?P<n>two|three|four|five|\d)\b", clause.text)
-            if first:
-                n = {"two": 2, "three": 3, "four": 4, "five": 5}.get(first.group("n"), None) or int(first.group("n"))
+            first = ctx.ref.phrases["first_n"].search(clause.text)
+            n = number_of(ctx, first.group("n")) if first else None
+            if n:
                 picked += [c.id for c in members if c.position <= n]
-            if picked:
-                for cid in picked:
-                    st.per_target.setdefault(cid, []).append(clause)
+            for cid in picked:
+                st.per_target.setdefault(cid, []).append(clause)
+        rest_clauses = [c for c in st.clauses if rest_pattern.search(c.text)]
+        if rest_clauses:
+            earlier = {cid for other in ctx.statements if other is not st and other.answer == st.answer and
+                       other.levels and (other.block, other.sentence or 0) < (st.block, st.sentence or 0)
+                       for cid, _ in mentions.get((other.answer, other.block, other.sentence), [])}
+            rest = [c.id for c in members if c.id not in st.per_target and c.id not in earlier]
+            for cid in rest:
+                st.per_target.setdefault(cid, []).extend(rest_clauses)
         if st.per_target:
-            rest = [c.id for c in members if c.id not in st.per_target]
-            for clause in st.clauses:
-                if re.search(r"\b(?:the\s+rest|the\s+remaining|the\s+others?|remainder)\b", clause.text) and rest:
-                    for cid in rest:
-                        st.per_target.setdefault(cid, []).append(clause)
             _target(st, list(st.per_target), "own", "status.scope_position")
 
 
@@ -539,13 +561,17 @@ def vocabulary_audiences(ctx: Context, text: str) -> list[str]:
 # ----------------------------------------------------------------------------- rows
 
 
-def _pairs_for(st: Statement, cid: int) -> tuple[list[tuple[str, str]], list[str]]:
+def _pairs_for(st: Statement, cid: int, gloss) -> tuple[list[tuple[str, str]], list[str]]:
     """(audience, level) pairs the statement gives one target, and its levels stated for no audience."""
     clauses = st.per_target[cid] if cid in st.per_target else st.clauses
     pairs: list[tuple[str, str]] = []
     loose_levels: list[str] = []
     loose_auds: list[str] = []
+    some = any("mandatory in some cases" in c.levels for c in clauses)
     for c in clauses:
+        if some and gloss.search(c.text):  # "...; in other cases the guidelines recommend": explains "some cases"
+            loose_auds += [x for x in c.audiences if x not in loose_auds]
+            continue
         pairs += c.pairs
         if c.levels and not c.audiences:
             loose_levels += [x for x in c.levels[:1] if x not in loose_levels]
@@ -589,7 +615,7 @@ def assign(ctx: Context) -> None:
         found: dict[str, tuple] = {}  # audience (lower case) -> (rank, audience, level, st)
         loose: list[tuple] = []
         for st in sorted(by_target.get(c.id, []), key=lambda s: RANK[s.scope]):
-            pairs, levels = _pairs_for(st, c.id)
+            pairs, levels = _pairs_for(st, c.id, ctx.ref.phrases["gloss_clause"])
             rank = RANK[st.scope]
             for aud, level in pairs:
                 key = aud.lower()

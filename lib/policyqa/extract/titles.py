@@ -119,11 +119,12 @@ def _prose_units(ctx: Context):
     list items (an item's own title is the lists family's)."""
     for a in ctx.answers:
         taken = {(c.block) for c in ctx.candidates if c.answer == a.index and c.sentence is None}
+        # a guideline item's description speaks of it (and of others named again), it names no new one
         law_items = {k for lst in a.lists if lst.kind == "laws" for k in lst.items}
         labels = {k for lst in a.lists for k in lst.labels}
         for k, sents in enumerate(a.sentences):
             b = a.blocks[k]
-            if b.kind == "subheading" or k in law_items or k in labels:
+            if b.kind == "subheading" or k in law_items or k in labels or k in taken:
                 continue
             for s in sents:
                 yield a, k, s, (k in taken)
