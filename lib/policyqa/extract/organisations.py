@@ -98,7 +98,7 @@ class Lexicon:
         positions = [n for n, w in enumerate(words) if self.is_org_word(w)]
         if not positions:
             return False
-        after = words[positions[0] + 1:]
+        after = words[positions[0] + 1: positions[0] + 2]  # "X Authority Guideline ..." (not "Institute for Standards")
         kind = instrument_of(self.ctx.ref, " ".join(after)) if after else None
         return not (kind and kind[1] == "strong")
 
@@ -346,8 +346,16 @@ def authority_agent(ctx: Context) -> None:
     agent = ctx.ref.phrases["agent"]
     for c in _pending(ctx):
         text, start, end = _text_around(ctx, c)
-        nxt = min([o.start for o in ctx.candidates if o.id != c.id and o.answer == c.answer and o.block == c.block
-                   and o.sentence == c.sentence and o.start >= end] + [len(text)])
+        later = sorted((o.start, o.end) for o in ctx.candidates if o.id != c.id and o.answer == c.answer and
+                       o.block == c.block and o.sentence == c.sentence and o.start >= end)
+        nxt = len(text)
+        last = end
+        for s_, e_ in later:  # "A and B, the editions published by X": both are X's
+            if re.fullmatch(r"\s*(?:,|and|or|,\s*and)\s*", text[last:s_]):
+                last = e_
+                continue
+            nxt = s_
+            break
         for o in ctx.orgs.find(text[:nxt]):
             if o.start >= end and agent.search(text[end: o.start]) and o.start - end <= 260:
                 _set(c, _resolve(ctx, o), "agent", "organisations.authority_agent")
