@@ -100,8 +100,16 @@ def _rows(folder: Path, name: str) -> list[dict[str, str]]:
     path = folder / name
     try:
         with path.open(newline="", encoding="utf-8") as handle:
-            lines = [line for line in handle if not line.startswith("#")]
-            return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(lines)]
+            numbered = [(n, line) for n, line in enumerate(handle, start=1) if not line.startswith("#")]
+            reader = csv.DictReader(line for _, line in numbered)
+            rows = []
+            for row in reader:
+                if None in row or any(v is None for v in row.values()):
+                    lineno = numbered[reader.line_num - 1][0] if reader.line_num - 1 < len(numbered) else 1
+                    raise PolicyqaError(str(path), lineno, f"expected {len(reader.fieldnames or [])} fields "
+                                        f"({', '.join(reader.fieldnames or [])}); quote a pattern holding a comma")
+                rows.append({k: (v or "").strip() for k, v in row.items()})
+            return rows
     except OSError as exc:
         raise PolicyqaError(str(path), 1, f"cannot read reference vocabulary: {exc.strerror or exc}") from None
 

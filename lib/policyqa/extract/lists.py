@@ -292,6 +292,7 @@ def items(ctx: Context) -> None:
                 title = clean_title(title_part)
                 if len(title) < 3:
                     continue  # an item cut to a letter or two at the end of an excerpt names nothing
+                year = re.search(r"\((?P<y>(?:19|20)\d\d)\)\W*$", title_part)
                 ok, name = _guideline_item(ctx, lst, title, current is not None, title_part)
                 if not ok:
                     continue
@@ -303,3 +304,7 @@ def items(ctx: Context) -> None:
                             owner=strip_possessive(owner), description=description, label=current, lst=lst,
                             position=position, not_exhaustive=lst.not_exhaustive)
                 c.mentions.append((a.index, k, -1))
+                if year:  # "the 2018 framework" names "X Framework and Guidelines for Y (2018)"
+                    for noun in re.findall(r"[A-Za-z]+", title):
+                        if instrument_of(ctx.ref, noun):
+                            c.aliases.add(f"{year.group('y')} {noun.lower()}")

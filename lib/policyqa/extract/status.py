@@ -95,12 +95,12 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
     out: list[str] = []
 
     def take(raw: str) -> None:
+        if ctx.ref.phrases["audience_anaphoric"].search(raw[:60]):
+            return  # "the institutions to which they are addressed": whom the guideline itself names
         m = stop.search(raw)
         raw = raw[: m.start()] if m else raw
         raw = clean_audience(ctx, raw)
         words = raw.split()
-        if ctx.ref.phrases["audience_anaphoric"].search(raw):
-            return  # "the institutions to which they are addressed": whom the guideline itself names
         if 1 <= len(words) <= 16 and is_audience(ctx, raw):
             for part in split_audience(ctx, raw):
                 if part not in out:
@@ -255,7 +255,10 @@ def scope_named(ctx: Context) -> None:
                 inside = hits
             if inside:
                 current = inside
-            elif n == 0 or ctx.ref.phrases["continues_subject"].search(words) or not _new_subject(ctx, words):
+            elif n == 0:
+                current = []  # a clause before the guideline is named ("Under the Act, X must notify ...; the Y
+                # Guideline explains how") speaks of something else
+            elif ctx.ref.phrases["continues_subject"].search(words) or not _new_subject(ctx, words):
                 current = current or hits  # "..., which must ...", "and is binding on them", "making X is voluntary"
             else:
                 current = []  # a clause about something else ("the OPC recommends that every agency ...")
@@ -387,6 +390,8 @@ def scope_position(ctx: Context) -> None:
             earlier = {cid for other in ctx.statements if other is not st and other.answer == st.answer and
                        other.levels and (other.block, other.sentence or 0) < (st.block, st.sentence or 0)
                        for cid, _ in mentions.get((other.answer, other.block, other.sentence), [])}
+            if not st.per_target and not (earlier & {c.id for c in members}):
+                continue  # "the other two" of a group, not of the whole list: see scope_description
             rest = [c.id for c in members if c.id not in st.per_target and c.id not in earlier]
             for cid in rest:
                 st.per_target.setdefault(cid, []).extend(rest_clauses)
