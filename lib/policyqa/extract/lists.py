@@ -292,7 +292,7 @@ def items(ctx: Context) -> None:
                 title = clean_title(title_part)
                 if len(title) < 3:
                     continue  # an item cut to a letter or two at the end of an excerpt names nothing
-                year = re.search(r"\((?P<y>(?:19|20)\d\d)\)\W*$", title_part)
+                year = re.search(r"\((?P<y>(?:19|20)\d\d)\)", text)
                 ok, name = _guideline_item(ctx, lst, title, current is not None, title_part)
                 if not ok:
                     continue

@@ -114,6 +114,9 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
             continue
         subj = m.group("aud")
         subj = re.split(r"(?i)\b(?:although|but|while|whereas|so|because|however|moreover)\s", subj)[-1]
+        inner = re.search(r"\b(?:are|is|were|was|be)\b.*\b(?:that|which|who|whom)\s+(?P<rest>.+)$", subj)
+        if inner:  # "the other two are guidance that organisations may follow": the relative clause's subject
+            subj = inner.group("rest")
         subj = re.sub(r"^(?:[\w’']+\s+){0,2}?(?=(?:all|every|each|most|some|the|any|other)\b)", "", subj)
         take(subj)
     if not out:  # "Organisations commonly certify against X": the noun phrase that opens the clause, then the cue
