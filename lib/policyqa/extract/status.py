@@ -68,7 +68,7 @@ def is_audience(ctx: Context, phrase: str) -> bool:
 
 def clean_audience(ctx: Context, phrase: str) -> str:
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.")
-    phrase = re.sub(r"^(?:to|for|on|upon|by|with|at)\s+", "", phrase)
+    phrase = re.sub(r"^(?:(?:and|or|but|to|for|on|upon|by|with|at)\s+)+", "", phrase)
     phrase = re.sub(r"\s+(?:alike|as well|too|also|in themselves|themselves|as a reference|as good practice|"
                     r"in practice|generally|only)$", "", phrase)
     return phrase.strip(" ,;:.")
@@ -109,7 +109,9 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
     for pattern in ctx.ref.phrase_rows["audience_object"]:
         for m in pattern.finditer(text):
             take(m.group("aud"))
-    for m in [ctx.ref.phrases["audience_subject"].match(text)]:
+    plain = re.sub(r",\s+(?:such as|including|for example|e\.g\.)[^;]*?,\s+(?=(?:must|shall|are|is|were|was|may|can|"
+                   r"should|have|has|need)\b)", " ", text)  # "X, such as A, B and C, must ..." -> "X must ..."
+    for m in [ctx.ref.phrases["audience_subject"].match(plain)]:
         if m is None:
             continue
         subj = m.group("aud")
@@ -396,6 +398,10 @@ def scope_position(ctx: Context) -> None:
             if not st.per_target and not (earlier & {c.id for c in members}):
                 continue  # "the other two" of a group, not of the whole list: see scope_description
             rest = [c.id for c in members if c.id not in st.per_target and c.id not in earlier]
+            counted = re.search(r"\bother\s+(?P<n>\w+)\b", " ".join(c.text for c in rest_clauses))
+            n = number_of(ctx, counted.group("n")) if counted else None
+            if n is not None and n != len(rest):
+                continue  # "the other two" are not every other item here
             for cid in rest:
                 st.per_target.setdefault(cid, []).extend(rest_clauses)
         if st.per_target:
