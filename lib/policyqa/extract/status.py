@@ -557,8 +557,10 @@ def audience_hints(ctx: Context) -> None:
 
 
 def _own_text(ctx: Context, c: Candidate) -> str:
+    """The sentence (or item) that names the guideline, with body names masked ("Association for
+    Standardisation" says nothing about an audience)."""
     s = ctx.sentence_of(c)
-    return s.text if s is not None else ctx.block_of(c).text
+    return _mask(ctx, s.text if s is not None else ctx.block_of(c).text, [])
 
 
 def vocabulary_audiences(ctx: Context, text: str) -> list[str]:

@@ -216,7 +216,8 @@ class Finder:
                 out.append(dict(title=clean_title(inner), start=s, end=e, rule="titles.quoted",
                                 instrument=kind[0], strength="strong",
                                 owner=strip_possessive(owner.group("owner")) if owner else ""))
-            elif (owner and self.lex.find(owner.group("owner"))) or published:
+            elif (owner and self.lex.find(owner.group("owner"))) or published or re.search(r"\b(?:its|their)\s*$",
+                                                                                             before):
                 out.append(dict(title=clean_title(inner), start=s, end=e, rule="titles.quoted_publication",
                                 instrument=(kind or ("guide", ""))[0], strength="strong",
                                 owner=strip_possessive(owner.group("owner")) if owner else ""))
@@ -299,7 +300,7 @@ class Finder:
                 continue
             if any(o.start <= s + 1 and o.end >= e - 1 for o in orgs):
                 continue  # "National Institute of Standards and Technology" is a body, not a standard
-            kind = instrument_of(self.ref, text[s:e]) or self.kind_abbreviation(words[0])
+            kind = instrument_of(self.ref, text[s:e]) or (self.kind_abbreviation(words[0]) if len(words) >= 2 else None)
             nxt = toks[j + 1] if j + 1 < len(toks) else None
             org_positions = [n for n, w in enumerate(words) if self.lex.is_org_word(w)]
             if kind:
@@ -616,6 +617,7 @@ def mentions(ctx: Context) -> None:
         head = next((w for w in words if instrument_of(ctx.ref, w) and w[0].isupper()), "")
         heads[c.id] = head
     found: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
+    plural = {w for w in ctx.ref.words["generic_document"] if w.endswith("s")}
     for a in ctx.answers:
         for k, sents in enumerate(a.sentences):
             for s in sents:
@@ -625,8 +627,9 @@ def mentions(ctx: Context) -> None:
                         hits.append((c.id, "title"))
                         continue
                     for n in names[c.id]:
-                        if len(n) >= 2 and re.search(rf"(?<![\w\-]){re.escape(n)}(?![\w\-])", s.text):
-                            hits.append((c.id, "name"))
+                        m = re.search(rf"(?<![\w\-]){re.escape(n)}(?![\w\-])(?P<after>\s+[a-z]+)?", s.text)
+                        if len(n) >= 2 and m and not (m.group("after") and m.group("after").strip() in plural):
+                            hits.append((c.id, "name"))  # ("the CCN-STIC guides" names a group, not one)
                             break
                     else:
                         if any(re.search(rf"\b[Tt]he\s+{re.escape(x)}(?!\s+[A-Z\d])(?![\w\-])", s.text)
