@@ -284,6 +284,10 @@ def items(ctx: Context) -> None:
                 if not text.strip(" ;,.:") or re.fullmatch(r"[;,.:\s]*(?:and|or)?[;,.:\s]*", text):
                     continue
                 owner, title_part, description = split_item(text, ctx.ref.phrases)
+                if owner and not ctx.orgs.find(owner) and not is_abbreviation(owner.split()[0]):
+                    at = text.find(owner)  # "Organizations' Social Media Accounts ...": a title's first word
+                    title_part = text[at: text.find(title_part) + len(title_part)] if at >= 0 else title_part
+                    owner = ""
                 issuer = re.search(r"\s*\((?P<who>[^()]{2,60})\)$", title_part)
                 if issuer and all(ctx.orgs.is_org_abbreviation(w) for w in re.split(r"\s+and\s+|,\s*|/",
                                                                                  issuer.group("who"))):

@@ -35,7 +35,8 @@ RANK = {"own": 0, "list": 1, "paragraph": 2, "answer": 3}
 
 
 def level_spans(ctx: Context, text: str) -> list[tuple[int, int, str]]:
-    """Status cues in a piece of text: (start, end, level), non-overlapping, most specific pattern first."""
+    """Status cues in a piece of text: (start, end, level), non-overlapping, most specific pattern first (a
+    pattern whose level is `ignore`, "whether a document binds", takes its words out of play)."""
     key = ("status", "levels", text)
     hit = ctx.memo.get(key)
     if hit is None:
@@ -44,7 +45,7 @@ def level_spans(ctx: Context, text: str) -> list[tuple[int, int, str]]:
             for m in pattern.finditer(text):
                 if all(m.end() <= a or m.start() >= b for a, b, _ in found):
                     found.append((m.start(), m.end(), label))
-        hit = ctx.memo[key] = sorted(found)
+        hit = ctx.memo[key] = sorted(x for x in found if x[2] != "ignore")
     return hit
 
 
@@ -76,7 +77,17 @@ def clean_audience(ctx: Context, phrase: str) -> str:
 
 def split_audience(ctx: Context, phrase: str) -> list[str]:
     """"public and private entities" -> ["public entities", "private entities"]; "government organisations and
-    CNI operators" -> both; a name with "and" inside one group stays whole."""
+    CNI operators" -> both; a name with "and" inside one group stays whole; a relative clause stays with the
+    last group ("X and for Y that own, operate or host CNI")."""
+    rel = re.search(r"\s+(?:that|who|which|whose)\s", phrase)
+    if rel:
+        head, tail = phrase[: rel.start()], phrase[rel.start():]
+        parts = _split_groups(ctx, head)
+        return parts[:-1] + [parts[-1] + tail]
+    return _split_groups(ctx, phrase)
+
+
+def _split_groups(ctx: Context, phrase: str) -> list[str]:
     m = re.fullmatch(r"(?P<a>\w+)\s+and\s+(?P<b>\w+)\s+(?P<noun>[\w\s]+)", phrase)
     if m and not is_audience(ctx, m.group("a")) and not is_audience(ctx, m.group("b")) and \
             m.group("a").lower() not in ("small", "medium") and is_audience(ctx, m.group("noun")):

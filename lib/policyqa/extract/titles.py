@@ -300,7 +300,8 @@ class Finder:
                 continue
             if any(o.start <= s + 1 and o.end >= e - 1 for o in orgs):
                 continue  # "National Institute of Standards and Technology" is a body, not a standard
-            kind = instrument_of(self.ref, text[s:e]) or (self.kind_abbreviation(words[0]) if len(words) >= 2 else None)
+            kind = instrument_of(self.ref, text[s:e]) or (self.kind_abbreviation(words[0]) if len(words) >= 2 and
+                                                           re.match(r" [A-Z]", text[toks[i].end:]) else None)
             nxt = toks[j + 1] if j + 1 < len(toks) else None
             org_positions = [n for n, w in enumerate(words) if self.lex.is_org_word(w)]
             if kind:
@@ -313,9 +314,10 @@ class Finder:
             if kind is None and nxt is not None and len(words) >= 1:
                 follow = re.match(r"\s+((?:self-)?[a-z][a-z\-]+(?:\s+[a-z][a-z\-]+)?)\b", text[e:])
                 low = follow and instrument_of(self.ref, follow.group(1))
+                noun = next((w for w in follow.group(1).split() if instrument_of(self.ref, w)), "") if follow else ""
                 if low and low[1] == "strong" and not all(w in self.lex.prefix_body for w in words) and (
                         len(words) >= 2 or is_abbreviation(words[0])) and not self.lex.is_org_abbreviation(words[0]) \
-                        and not re.search(r"s$", follow.group(1).split()[-1]):
+                        and not noun.endswith("s"):
                     kind = low  # "the SECURITY ACTION self-declaration scheme": a name, then what it is
             if kind is None and (len(words) >= 2 or re.search(r"[a-z][A-Z]", words[0])) and not org_positions and \
                     self.phrases["appositive"].match(text[e:]):
@@ -329,8 +331,8 @@ class Finder:
                 low_tail = re.match(r"((?:\s+[a-z][\w\-]*){1,2})(?=\s*[.;,)]|\s*$)", text[e:])
                 if low_tail and self.phrases["guidance_noun"].search(self.block):
                     e += low_tail.end()
-            if nxt is not None and nxt.is_word and not nxt.is_cap and (
-                    instrument_of(self.ref, words[0]) or instrument_of(self.ref, words[-1])) and kind[1] == "strong":
+            if nxt is not None and nxt.is_word and not nxt.is_cap and instrument_of(self.ref, words[0]) and \
+                    kind[1] == "strong":  # "Guide on the management of ...", not "X Regulatory Framework on Y"
                 tail = self.phrases["title_run_on"].match(text[e:])
                 if tail and tail.group(0).strip() and len(tail.group(0).split()) <= 14:
                     e += len(tail.group(0).rstrip())
