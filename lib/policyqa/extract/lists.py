@@ -52,6 +52,7 @@ def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
     described = phrases["item_description"].search(body)
     if described and described.start() < cut:
         cut = described.start()
+    agent_cut = bool(agent)
     for m in _DASH.finditer(body[:cut]):
         if _inside_brackets(body, m.start()):
             continue
@@ -65,7 +66,7 @@ def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
             continue
         cut = m.start()
         break
-    for pattern in _CUTS:
+    for pattern in _CUTS if not (agent_cut and cut == agent.start()) else ():  # "X for A, B and C issued by Y"
         m = pattern.search(body[:cut])
         if m and not _inside_brackets(body, m.start()) and m.start() > 0:
             cut = m.start()
@@ -248,7 +249,8 @@ def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, ra
     title_like = raw[:1].isupper() or raw[:1].isdigit() or raw[:1] in "‘“\""
     if is_law_title(ctx.ref, title) and not (first and first[1] == "strong"):
         return False, ""
-    if not_guidance(ctx.ref, title) and not (kind and kind[1] == "strong"):
+    what = not_guidance(ctx.ref, title)
+    if what and not (kind and kind[1] == "strong") and not (lst.kind == "guidance" and what in ("strategy", "plan")):
         return False, ""
     if labelled:
         return True, "lists.label_item"

@@ -104,9 +104,11 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
     to ..."), else a phrase from the audience vocabulary."""
     stop = ctx.ref.phrases["audience_stop"]
     out: list[str] = []
+    pointed = []
 
     def take(raw: str) -> None:
         if ctx.ref.phrases["audience_anaphoric"].search(raw[:60]):
+            pointed.append(raw)
             return  # "the institutions to which they are addressed": whom the guideline itself names
         m = stop.search(raw)
         raw = raw[: m.start()] if m else raw
@@ -138,7 +140,7 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
                          r"(?:(?:are|is|were|was|be|been|being|have|has)\s+)*(?:\w+ly\s+)?$", text[:start])
             if m and not re.match(r"(?i)(?:the|it|this|these|they|there|which|that|and|but)\b", m.group("aud")):
                 take(m.group("aud"))
-    if not out:
+    if not out and not pointed:
         for phrase in vocabulary_audiences(ctx, text):
             take(phrase)
     return out

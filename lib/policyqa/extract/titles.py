@@ -104,7 +104,7 @@ def identifier_pattern(ctx: Context) -> re.Pattern:
     if key not in ctx.memo:
         prefixes = sorted(ctx.orgs.prefix_body, key=len, reverse=True)
         alt = "|".join(re.escape(p) for p in prefixes) or "(?!x)x"
-        national = r"(?:[A-ZÀ-Þ]{1,4}(?:[\s\-]|(?=ISO)))"
+        national = rf"(?:(?!(?:{alt})\b)[A-ZÀ-Þ]{{1,4}}(?:[\s\-/]|(?=ISO)))"
         ctx.memo[key] = re.compile(
             rf"(?<![\w/\-])(?P<id>{national}{{0,3}}(?P<prefix>{alt})(?:[\s\-]+(?:{alt})){{0,3}}"
             rf"(?:[ \-]|(?=[A-Z]{{0,3}}\d))(?:[A-Z]{{1,3}}[ \-]?)?\d+(?:[.:\-/]\d+)*(?:\s+standard\.\s+\d[\d.:\-]*)?)")
@@ -202,6 +202,10 @@ class Finder:
                 taken.append((m.start(), m.end()))
                 continue
             before = text[max(0, m.start() - 60): m.start()]
+            if any(0 <= m.start() - e_ <= 6 and re.fullmatch(r"\s*(?:,|on|:)?\s*", text[e_: m.start()]) for _, e_ in
+                   taken):  # "IS/ISO/IEC 27001 on ‘Information Technology – ...’": the standard's own name
+                taken.append((m.start(), m.end()))
+                continue
             code = re.search(r"(?P<code>[A-Z][A-Z0-9\-]+(?:[ /][A-Z0-9][\w/\-]*)?\s+[\w/.\-]*\d[\w/.\-]*)\s*$", before)
             kind = instrument_of(self.ref, inner)
             owner = re.search(r"(?P<owner>[A-Z][\w\-.&]*(?:\s+[A-Z][\w\-.&]*){0,4})[’']s?\s*$", before)
@@ -518,9 +522,14 @@ def title_key(ctx: Context, title: str) -> str:
     are "ISO/IEC 27001" and its national adoption "MS ISO/IEC 27001" (the longer name is kept)."""
     m = identifier_pattern(ctx).search(title)
     if m and m.start() == 0:
-        number = re.search(r"\d+(?:[.\-]\d+)*", m.group("id")[m.end("prefix") - m.start("id"):])
-        if number:
-            return f"{ctx.orgs.prefix_body.get(m.group('prefix'), m.group('prefix'))}:{number.group()}"
+        ident = m.group("id")
+        number = re.search(r"\d+(?:[.\-]\d+)*", ident[m.end("prefix") - m.start("id"):])
+        if number:  # "EN ISO 9999" and "ISO 9999:2013" are one standard: the last prefix before the number
+            head = ident[: m.end("prefix") - m.start("id") + number.start()]
+            alt = "|".join(re.escape(p) for p in sorted(ctx.orgs.prefix_body, key=len, reverse=True))
+            chain = re.findall(rf"(?<![A-Za-z])(?:{alt})(?![A-Za-z])", head) if alt else []
+            last = chain[-1] if chain else m.group("prefix")
+            return f"{ctx.orgs.prefix_body.get(last, last)}:{number.group()}"
     return norm(re.sub(r"\s*\([^()]*\)\s*$", "", title)) or norm(title)
 
 
