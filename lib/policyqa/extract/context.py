@@ -112,6 +112,7 @@ class Candidate:
     aliases: set[str] = field(default_factory=set)  # abbreviations and short forms that name it
     prefixes: set[str] = field(default_factory=set)  # its first words, which name it only as "the X" alone
     audience_hint: list[str] = field(default_factory=list)  # "for X" in its title, item or label
+    hint_source: str = ""  # title | label | description | sentence | statement
     org: Org | None = None
     authority_source: str = ""
     authority_rule: str = ""

@@ -308,8 +308,9 @@ def _span_in(ctx: Context, st: Statement, cid: int, clause) -> bool:
 
 
 def _names(ctx: Context, c: Candidate) -> list[str]:
-    words = re.sub(r"\s*\([^()]*\)", "", c.title).split()
-    head = next((w for w in words if instrument_of(ctx.ref, w) and w[0].isupper()), "")
+    from policyqa.extract.titles import head_noun
+
+    head = head_noun(ctx, c.title)
     out = [c.title, re.sub(r"\s*\([^()]*\)", "", c.title)] + sorted(c.aliases, key=len, reverse=True)
     if head:
         out.append(head)
@@ -549,24 +550,45 @@ def audience_hints(ctx: Context) -> None:
     pattern = ctx.ref.phrases["audience_hint"]
     for c in ctx.alive():
         hints: list[str] = []
+        source = ""
         if c.label is not None and c.label.audience:
             hints.append(clean_audience(ctx, c.label.audience))
+            source = "label"
         title_hints = [h for h in vocabulary_audiences(ctx, c.title)]  # "Security policies for SMEs"
         lower = re.search(r"\bfor\s+(?P<aud>[a-z][\w\- ]{2,60})$", re.sub(r"\s*\([^()]*\)$", "", c.title))
         if not title_hints and lower and is_audience(ctx, lower.group("aud")):
             title_hints = [lower.group("aud")]  # "Guidance on cyber risk management for portfolio managers"
-        hints += title_hints
-        for text in ((c.description[:300], _own_text(ctx, c)) if not title_hints else ()):
+        if title_hints:
+            hints += title_hints
+            source = source or "title"
+        for name, text in ((("description", c.description[:300]), ("sentence", _own_text(ctx, c)))
+                           if not title_hints else ()):
             for m in pattern.finditer(text):
                 aud = clean_audience(ctx, re.split(ctx.ref.phrases["audience_stop"], m.group("aud"))[0])
                 if aud and is_audience(ctx, aud) and len(aud.split()) <= 12:
                     hints += split_audience(ctx, aud)
+                    source = source or name
                     break
             if hints:
                 break
-        if not hints:  # "In the industrial field, work on the ISA-99 standard ...": a group its sentence names
-            hints = vocabulary_audiences(ctx, _own_text(ctx, c))
+        if not hints:  # the sentence's opening ("For banks, insurers and X, the RBNZ ..."), or a group its clause names
+            aud = _fronted(ctx, _own_text(ctx, c))
+            if aud and is_audience(ctx, aud) and len(aud.split()) <= 14:
+                hints = split_audience(ctx, aud)
+            elif aud:
+                hints = vocabulary_audiences(ctx, aud)
+            hints = hints or vocabulary_audiences(ctx, _own_clause(ctx, c))
+            source = "sentence" if hints else ""
         c.audience_hint = list(dict.fromkeys(h for h in hints if h))
+        c.hint_source = source
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]{4,}", text.lower())}
+
+
+def _same_group(audience: str, hints: list[str]) -> bool:
+    return any(_stems(audience) & _stems(h) for h in hints)
 
 
 def _own_text(ctx: Context, c: Candidate) -> str:
@@ -574,6 +596,36 @@ def _own_text(ctx: Context, c: Candidate) -> str:
     Standardisation" says nothing about an audience)."""
     s = ctx.sentence_of(c)
     return _mask(ctx, s.text if s is not None else ctx.block_of(c).text, [])
+
+
+def _fronted(ctx: Context, sentence: str) -> str:
+    """The group a sentence opens on: "In the industrial field, ...", "For banks, insurers and X, the RBNZ ..."
+    (list items after the first comma belong to it while they name groups)."""
+    m = re.match(r"\W*(?:In|For|Within|Among|Across)\s+(?:the\s+)?", sentence)
+    if not m:
+        return ""
+    parts = sentence[m.end():].split(", ")
+    if len(parts) < 2:
+        return ""
+    taken = [parts[0]]
+    for part in parts[1:-1]:
+        if len(part.split()) <= 6 and is_audience(ctx, part):
+            taken.append(part)
+        else:
+            break
+    return clean_audience(ctx, ", ".join(taken))
+
+
+def _own_clause(ctx: Context, c: Candidate) -> str:
+    """The clause of its sentence that names the guideline (a list item: the item)."""
+    text = _own_text(ctx, c)
+    if c.sentence is None:
+        return text
+    cuts = [0] + [m.start() for m in ctx.ref.phrases["clause_break"].finditer(text) if m.start() > 0] + [len(text)]
+    for a, b in zip(cuts, cuts[1:]):
+        if a <= c.start < b:
+            return text[a:b]
+    return text
 
 
 def vocabulary_audiences(ctx: Context, text: str) -> list[str]:
@@ -646,6 +698,11 @@ def assign(ctx: Context) -> None:
         for st in sorted(by_target.get(c.id, []), key=lambda s: RANK[s.scope]):
             pairs, levels = _pairs_for(st, c.id, ctx.ref.phrases["gloss_clause"])
             rank = RANK[st.scope]
+            if st.scope == "list" and len({a for a, _ in pairs}) > 1 and len({x for _, x in pairs}) == 1 and \
+                    c.hint_source in ("title", "label"):
+                # "None of the KNF's recommendations is binding on banks or insurers": each its own
+                mine = [(a, x) for a, x in pairs if _same_group(a, c.audience_hint)]
+                pairs = mine or pairs
             for aud, level in pairs:
                 key = aud.lower()
                 if key not in found or found[key][0] > rank:

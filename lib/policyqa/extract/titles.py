@@ -614,6 +614,19 @@ def merge(ctx: Context) -> None:
         c.merged_into = hit.id
 
 
+def head_noun(ctx: Context, title: str) -> str:
+    """The noun a chapter uses to name a guideline again as "the X": its first capitalised instrument noun
+    ("the Policy", "the Guide"), or the word that opens a title like "Communication on ..." or "Recommendation
+    D"."""
+    words = re.sub(r"\s*\([^()]*\)", "", title).split()
+    head = next((w for w in words if instrument_of(ctx.ref, w) and w[0].isupper()), "")
+    if not head and len(words) >= 2 and words[0][:1].isupper() and words[0][1:].islower() and (
+            words[1].lower() in ctx.ref.words["tail"] | {"concerning", "regarding", "about", "to"} or
+            re.fullmatch(r"[A-Z0-9][\w/.\-]{0,5}", words[1])):
+        head = words[0]
+    return head
+
+
 @rule("titles.mentions")
 def mentions(ctx: Context) -> None:
     """Every sentence that names a guideline again: by title, abbreviation, short form or code, capitalised
@@ -625,8 +638,7 @@ def mentions(ctx: Context) -> None:
         names[c.id] = sorted({c.title, re.sub(r"\s*\([^()]*\)", "", c.title).strip()} | c.aliases, key=len,
                              reverse=True)
         words = re.sub(r"\s*\([^()]*\)", "", c.title).split()
-        head = next((w for w in words if instrument_of(ctx.ref, w) and w[0].isupper()), "")
-        heads[c.id] = head
+        heads[c.id] = head_noun(ctx, c.title)
     found: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
     plural = {w for w in ctx.ref.words["generic_document"] if w.endswith("s")}
     for a in ctx.answers:
