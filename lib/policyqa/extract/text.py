@@ -138,6 +138,8 @@ class Runs:
                     j += 1
                 elif nxt.text == "." and toks[j].text == "No" and j + 2 < n and toks[j + 2].text[0].isdigit():
                     j += 1
+                elif nxt.text == "(" and j + 4 < n and cap(j + 2) and toks[j + 3].text == ")" and cap(j + 4):
+                    j += 3  # "Framework for Primary (Urban) Cooperative Banks": a bracketed word inside a name
                 elif (commas and nxt.text in ",:" and j + 2 < n and cap(j + 2) and not toks[j + 2].possessive
                       and (nxt.text == ":" or toks[j + 2].text.lower() not in self.determiners)):
                     j += 1

@@ -340,6 +340,10 @@ class Finder:
                 tail = self.phrases["title_run_on"].match(text[e:])
                 if tail and tail.group(0).strip() and len(tail.group(0).split()) <= 14:
                     e += len(tail.group(0).rstrip())
+            sub = re.match(r"\s+[–—]\s+(?P<sub>(?:[A-Z0-9][\w’'\-]*|a|an|the|of|and|for|to|on|in)(?:\s+(?:[A-Z0-9][\w’'\-]*|"
+                           r"a|an|the|of|and|for|to|on|in))*)", text[e:])
+            if sub and kind[1] == "strong" and len(sub.group("sub").split()) >= 2 and sub.group("sub")[0].isupper():
+                e += sub.end()  # "Framework for X – A Graded Approach": the subtitle is the title's
             title_text = self._trim_date(text[s:e])
             if kind[1] == "weak" and not (owner and owner not in ("its", "their") and self.lex.find(owner)) and \
                     not self._speaks_of_guidance(text, s, e):
@@ -622,7 +626,7 @@ def head_noun(ctx: Context, title: str) -> str:
     head = next((w for w in words if instrument_of(ctx.ref, w) and w[0].isupper()), "")
     if not head and len(words) >= 2 and words[0][:1].isupper() and words[0][1:].islower() and (
             words[1].lower() in ctx.ref.words["tail"] | {"concerning", "regarding", "about", "to"} or
-            re.fullmatch(r"[A-Z0-9][\w/.\-]{0,5}", words[1])):
+            re.fullmatch(r"[A-Z]|[A-Z]?\d[\w/.\-]{0,6}", words[1])):  # "Recommendation D", "Circular 12/2020"
         head = words[0]
     return head
 
