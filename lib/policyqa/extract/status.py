@@ -463,8 +463,15 @@ def scope_anaphora(ctx: Context) -> None:
     pattern = ctx.ref.phrases["anaphora"]
     alive = _alive_ids(ctx)
     mentions = ctx.memo.get(("titles", "mentions"), {})
+    use = ctx.ref.phrases["use_anaphora"]
     for st in _pending(ctx):
         m = pattern.match(st.text)
+        if st.sentence is not None and not m and use.match(st.text) and st.sentence > 0:
+            # "... adopted X as Y. For operators of vital importance, compliance is expected but not required."
+            named = [cid for cid, _ in mentions.get((st.answer, st.block, st.sentence - 1), []) if cid in alive]
+            if named:
+                _target(st, named[-1:], "own", "status.scope_anaphora")
+            continue
         if not m or st.sentence is None:
             continue
         a = ctx.answers[st.answer]

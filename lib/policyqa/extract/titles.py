@@ -56,6 +56,13 @@ def is_law_title(ref: Reference, title: str) -> bool:
     head = instrument_of(ref, " ".join(t.split()[:1]))
     if head and head[1] == "strong" and not re.search(r"\b(?:Rules|Directions?)\s*(?:,?\s*\d{4})?\)?\s*$", t):
         return False
+    front = re.split(r"\s+(?:on|of|for|concerning|regarding|relating to|about)\s+", t, maxsplit=1)[0]
+    if front != t and len(front.split()) <= 4:
+        at = len(front) - len(front.split()[-1])
+        for p, _ in ref.laws:  # matched in place, so "Code of Practice" is no code of law
+            m = p.match(t, at)
+            if m and m.end() == len(front):
+                return True  # "Framework Law on Cybersecurity": its head is "Law"
     tail = re.sub(r"(?:\s*\([^()]*\))+\s*$", "", t)
     tail = re.sub(r"[\s,]+(?:No\.?\s*)?\d[\d/.:\-]*(?:\s+of\s+\d{1,2}\s+\w+(?:\s+\d{4})?)?$", "", tail)
     tail = re.sub(r"\s+(?:of\s+)?(?:19|20)\d\d$", "", tail)
@@ -104,7 +111,7 @@ def identifier_pattern(ctx: Context) -> re.Pattern:
     if key not in ctx.memo:
         prefixes = sorted(ctx.orgs.prefix_body, key=len, reverse=True)
         alt = "|".join(re.escape(p) for p in prefixes) or "(?!x)x"
-        national = rf"(?:(?!(?:{alt})\b)[A-ZÀ-Þ]{{1,4}}(?:[\s\-/]|(?=ISO)))"
+        national = rf"(?:(?!(?:{alt})\b)[A-ZÀ-Þ][A-Za-zÀ-ÿ]{{0,3}}(?:[\s\-/]|(?=ISO)))"
         ctx.memo[key] = re.compile(
             rf"(?<![\w/\-])(?P<id>{national}{{0,3}}(?P<prefix>{alt})(?:[\s\-]+(?:{alt})){{0,3}}"
             rf"(?:[ \-]|(?=[A-Z]{{0,3}}\d))(?:[A-Z]{{1,3}}[ \-]?)?\d+(?:[.:\-/]\d+)*(?:\s+standard\.\s+\d[\d.:\-]*)?)")
@@ -293,8 +300,10 @@ class Finder:
             # "the CIS Controls of the Center for Internet Security": the title ends before "of the <body>"
             for k in range(i + 1, j):
                 if toks[k].text.lower() in ("of", "from", "by") and any(
-                        toks[k].end <= o.start <= toks[k].end + 5 and o.end >= toks[j].end - 1 for o in orgs):
-                    j = k - 1
+                        toks[k].end <= o.start <= toks[k].end + 12 and o.end >= toks[j].end - 1 and
+                        not re.match(r"\s*(?:the\s+)?[A-Z][a-z]+(?:ies|ions|ers|ies)\b", text[toks[k].end:])
+                        for o in orgs):
+                    j = k - 1  # (not "... by the Bodies of the State": plural bodies are an audience)
                     break
             s, e = toks[i].start, toks[j].end
             if not _free(taken, s, e):
@@ -374,7 +383,8 @@ class Finder:
             if abbr in self.lex.prefix_body or abbr in self.lex.jurisdiction_words or abbr in self.lex.definitions:
                 continue
             kind = instrument_of(self.ref, m.group("noun"))
-            if kind and kind[1] == "strong" and m.group("noun") in self.ref.words["named_noun"]:
+            if kind and kind[1] == "strong" and m.group("noun") in self.ref.words["named_noun"] and \
+                    not m.group("noun").endswith("s"):  # "NCh standards" is a family, not one
                 out.append(dict(title=f"{abbr} {m.group('noun')}", start=s, end=e, rule="titles.abbreviation_noun",
                                 instrument=kind[0], strength="strong"))
                 taken.append((s, e))
@@ -450,8 +460,14 @@ def veto_law(ctx: Context) -> None:
 def veto_not_guidance(ctx: Context) -> None:
     """Strategies, programmes, platforms, portals, services, grants, events and campaigns are no guidelines
     (a certification scheme, a self-assessment tool or a toolkit is)."""
+    national = ctx.ref.phrases["national_policy"]
     for c in ctx.alive():
-        what = not_guidance(ctx.ref, c.title)
+        what = not_guidance(ctx.ref, c.title) or ("strategy" if c.sentence is not None and national.search(c.title)
+                                                  else None)
+        s = ctx.sentence_of(c)
+        after = re.match(r"\s+((?:[a-z\-]+\s+)?[a-z\-]+)", s.text[c.end: c.end + 40]) if s is not None else None
+        if not what and after and not_guidance(ctx.ref, after.group(1)) and not instrument_of(ctx.ref, after.group(1)):
+            what = "follows"  # "the Kit Digital programme": the noun after the name says what it is
         if not what:
             continue
         if c.sentence is None and c.lst is not None and c.lst.kind == "guidance" and what in ("strategy", "plan"):
@@ -460,7 +476,7 @@ def veto_not_guidance(ctx: Context) -> None:
             continue  # "its guide Organising a cyber crisis management exercise": the noun says what it is
         front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+", c.title, maxsplit=1)[0]
         head = instrument_of(ctx.ref, " ".join(front.split()[-2:])) if front.split() else None
-        if head and head[1] == "strong":
+        if head and head[1] == "strong" and what != "follows":
             continue
         _veto(c, "titles.veto_not_guidance")
 
