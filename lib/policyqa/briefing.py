@@ -535,7 +535,8 @@ def write_pdf(page: Path, pdf: Path, chromium: str | None = None) -> Path:
     footer = ('<div style="font-size:7pt;color:#777;width:100%;text-align:center">'
               '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
     pdf = Path(pdf)
-    try:
+
+    def _print() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
             try:
@@ -549,6 +550,14 @@ def write_pdf(page: Path, pdf: Path, chromium: str | None = None) -> Path:
                             display_header_footer=True, header_template="<span></span>", footer_template=footer)
             finally:
                 browser.close()
+
+    # in a thread of its own: Playwright's sync API refuses to run where an asyncio loop runs (a Jupyter kernel,
+    # or another Playwright session of the caller's)
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(_print).result()
     except Error as exc:
         raise PolicyqaError(str(pdf), 1, f"Chromium could not print the page: {str(exc).splitlines()[0]}") from None
     return pdf
