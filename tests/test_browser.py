@@ -219,11 +219,18 @@ def test_jupyterlab_runs_the_first_notebook_to_a_chart(browser, jupyterlab, tmp_
         page.click(".lm-MenuBar-itemLabel:text-is('Run')", timeout=30_000)
         page.click(".lm-Menu-itemLabel:text-is('Run All Cells')", timeout=30_000)
         n_code = sum(c.cell_type == "code" for c in nbformat.read(ROOT / "notebooks" / NOTEBOOK, as_version=4).cells)
-        page.wait_for_function(
-            """(n) => {
-                const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
-                return prompts.length === n && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-            }""", arg=n_code, timeout=180_000)
+        prompts = "() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]"
+        try:
+            page.wait_for_function(
+                f"""(n) => {{
+                    const prompts = ({prompts})();
+                    return prompts.length === n && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+                }}""", arg=n_code, timeout=180_000)
+        except Exception:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "jupyterlab-01-timeout.png"), full_page=True)
+            states = page.evaluate(f"() => ({prompts})().map(p => p.textContent)")
+            pytest.fail(f"not every cell ran within 180 s: prompts {states} of {n_code} code cells")
         page.wait_for_selector(".jp-OutputArea-output img", state="attached", timeout=60_000)
         summary = page.locator(".jp-OutputArea-output .policyqa-tables").first.inner_text(timeout=30_000)
         img = page.locator(".jp-OutputArea-output img").first

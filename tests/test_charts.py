@@ -175,6 +175,15 @@ def test_one_colour_and_one_order_per_level_in_every_chart(newest):
             level = container.get_label().lstrip("_").split(",")[0]
             colours = {tuple(round(x, 4) for x in p.get_facecolor()[:3]) for p in container.patches}
             seen.setdefault(level, set()).update(colours)
+    # the matrix: every filled cell in its column's level colour, whatever the count
+    ax = figs["matrix"].subfigs[0].axes[0]
+    data = charts.audience_matrix_data(newest.guidelines, newest.obligations)
+    filled = [p for p in ax.patches if p.get_facecolor()[3] > 0]
+    assert len(filled) == int((data.to_numpy() > 0).sum())
+    for p in filled:
+        level = data.columns[round(p.get_x() + p.get_width() / 2)]
+        assert p.get_facecolor()[3] == 1, "a paler level colour reads as another level"
+        seen.setdefault(level, set()).add(tuple(round(x, 4) for x in p.get_facecolor()[:3]))
     for level, colours in seen.items():
         assert colours == {tuple(round(x, 4) for x in mc.to_rgb(charts.MANDATORINESS_COLORS[level]))}, level
     assert set(charts.MANDATORINESS_ORDER) == set(newest.obligations["mandatoriness"].cat.categories)

@@ -761,19 +761,15 @@ def audience_matrix(guidelines: pd.DataFrame, obligations: pd.DataFrame, *, file
         if data.empty:
             _empty(ax, "no guideline named")
         else:
-            peak = max(1, int(data.to_numpy().max()))
             for i, audience in enumerate(data.index):
                 for j, level in enumerate(data.columns):
                     v = int(data.loc[audience, level])
                     color = MANDATORINESS_COLORS[level]
-                    if v:
-                        alpha = 0.35 + 0.65 * v / peak
+                    if v:  # the level's own colour whatever the count (a paler vermillion would read as orange)
                         ax.add_patch(matplotlib.patches.Rectangle((j - 0.46, i - 0.42), 0.92, 0.84, facecolor=color,
-                                                                  alpha=alpha, edgecolor="none"))
-                        blended = matplotlib.colors.to_hex(
-                            [alpha * c + (1 - alpha) for c in matplotlib.colors.to_rgb(color)])
+                                                                  edgecolor="none"))
                         ax.text(j, i, str(v), ha="center", va="center", fontsize=11, fontweight="bold",
-                                color=_text_color(blended))
+                                color=_text_color(color))
                     else:
                         ax.add_patch(matplotlib.patches.Rectangle((j - 0.46, i - 0.42), 0.92, 0.84, facecolor="none",
                                                                   edgecolor="#DDDDDD", linewidth=0.8))
