@@ -173,7 +173,9 @@ def test_one_colour_and_one_order_per_level_in_every_chart(newest):
         assert labels == [lv for lv in charts.MANDATORINESS_ORDER if lv in labels], (name, labels)
         for container in ax.containers:
             level = container.get_label().lstrip("_").split(",")[0]
-            colours = {tuple(round(x, 4) for x in p.get_facecolor()[:3]) for p in container.patches}
+            # a hatched (small n) segment: pale fill, hatched in the level's own colour
+            colours = {tuple(round(x, 4) for x in (p.get_edgecolor() if p.get_hatch() else p.get_facecolor())[:3])
+                       for p in container.patches}
             seen.setdefault(level, set()).update(colours)
     # the matrix: every filled cell in its column's level colour, whatever the count
     ax = figs["matrix"].subfigs[0].axes[0]
@@ -254,7 +256,7 @@ def test_stance_title_names_tied_questions_and_stances():
     assert text == "Questions 1 and 2 are answered in all 2 chapters; as many answers say yes as say no (2 each of 4)"
 
 
-def test_small_n_looks_small_and_is_never_ranked():
+def test_small_n_looks_small_and_is_never_ranked(tmp_path):
     few = [(*PUB, "mandatory"), (*PRIV, "mandatory")]  # 100% binding, but from 2 pairs
     g, o = frames([("Aland", "Office A", "guide", few)]
                   + [("Borduria", "Office B", "guide", [(*PUB, "mandatory"), (*PRIV, "voluntary")])] * 3
@@ -266,8 +268,16 @@ def test_small_n_looks_small_and_is_never_ranked():
     title = charts.finding(fig)
     assert "Borduria most often (50% of its pairs)" in title and "Aland most" not in title, title
     ax = fig.subfigs[0].axes[0]
-    hatched = [p for p in ax.patches if p.get_hatch()]
-    assert hatched and all(p.get_facecolor()[3] < 1 for p in hatched)
+    hatched = [p for p in ax.patches if p.get_hatch() and p.get_width()]
+    assert hatched and all(sum(p.get_facecolor()[:3]) > sum(p.get_edgecolor()[:3]) for p in hatched)  # paler
+    assert {p.get_y() for p in hatched} == {p.get_y() for p in ax.patches if p.get_width() and
+                                            ax.get_yticklabels()[round(p.get_y() + p.get_height() / 2)]
+                                            .get_text() == "Aland"}
+    charts.save(fig, tmp_path, "share")  # the hatching shows in the SVG: its lines are not the fill's colour
+    svg = (tmp_path / "share.svg").read_text(encoding="utf-8")
+    pattern = re.search(r'<pattern id="[^"]+"[^>]*>\s*<rect[^>]*fill="(#[0-9a-f]{6})"/>\s*<path[^>]*?'
+                        r'style="[^"]*stroke: (#[0-9a-f]{6})', svg)
+    assert pattern and pattern.group(1) != pattern.group(2), pattern and pattern.groups()
     assert any(t.get_text().startswith("n=2: too few") for t in ax.texts)
     assert f"fewer than {charts.MIN_PAIRS} pairs" in charts.subtitle(fig)
     assert charts.skip_reason(fig) is None

@@ -147,6 +147,11 @@ def _text_color(background: str) -> str:
     return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.55 else "black"
 
 
+def _pale(colour: str, strength: float = 0.3) -> str:
+    """The colour mixed with white, opaque (so hatching drawn over it in the full colour shows in SVG too)."""
+    return matplotlib.colors.to_hex([strength * c + (1 - strength) for c in matplotlib.colors.to_rgb(colour)])
+
+
 def _wrap(text: str, width: int) -> str:
     return textwrap.fill(str(text), width=width, break_long_words=False, break_on_hyphens=False)
 
@@ -837,8 +842,8 @@ def mandatoriness_share(guidelines: pd.DataFrame, obligations: pd.DataFrame, jur
                 few = [v if s else 0.0 for v, s in zip(vals, small)]
                 ax.barh(y, full, left=left, color=color, edgecolor="white", linewidth=0.8, height=0.68, label=level)
                 if any(few):  # small n looks small: pale, hatched, in the level's own colour
-                    ax.barh(y, few, left=left, color=matplotlib.colors.to_rgba(color, 0.3), edgecolor=color,
-                            hatch="////", linewidth=0, height=0.68, label=f"_{level}, fewer than {MIN_PAIRS} pairs")
+                    ax.barh(y, few, left=left, color=_pale(color), edgecolor=color, hatch="////", linewidth=0,
+                            height=0.68, label=f"_{level}, fewer than {MIN_PAIRS} pairs")
                 for i, v in enumerate(vals):
                     if v >= 9 and not small[i]:
                         ax.text(left[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center", fontsize=8,
