@@ -8,6 +8,7 @@ when that is impossible (not root, no apt-get, no package). Screenshots go to re
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -20,29 +21,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from policyqa.briefing import CHROMIUM_ARGS, ensure_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "reports" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 NOTEBOOK = "01-read-a-chapter.ipynb"
-
-
-def _chromium_path() -> str | None:
-    for candidate in (shutil.which("chromium"), "/usr/bin/chromium"):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return None
 
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    path = _chromium_path()
-    if path is None and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run("apt-get update && apt-get install -y chromium", shell=True, env=env, timeout=1200,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        path = _chromium_path()
+    path = ensure_chromium()  # installs Debian's chromium with apt-get when missing and possible, saying so
     if path is None:
         pytest.skip("Debian's chromium is not installed and cannot be installed here (needs root and apt-get)")
     return path
@@ -62,26 +50,84 @@ def browser(chromium):
 
 # ----------------------------------------------------------------------------- (a) the HTML briefing
 
-def test_briefing_shows_every_figure(browser, tmp_path):
-    """The page `make briefing` writes (built here by the same `build_pack` that 05-briefing calls)."""
-    from policyqa import briefing
-
-    pack = briefing.build_pack(ROOT / "data" / "raw", None, tmp_path / "reports")
+def _open(browser, path: Path, shot: str):
     page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(path.as_uri(), wait_until="load", timeout=60_000)
+    page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=60_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / shot), full_page=True)
+    return page
+
+
+@pytest.mark.parametrize("pick", ["most", "fewest", "all"])
+def test_briefing_page_in_the_browser(browser, tmp_path, pick):
+    """The page `make briefing` writes (built here by the same `build_pack` that 05-briefing calls), for the
+    chapter naming the most guidelines, the one naming the fewest (near-empty charts skipped) and for all:
+    every figure loads, findings are sentences rather than the charts' titles, the captions do not repeat
+    the charts' subtitles or sources, and the guidelines table has one row per guideline of the chapter."""
+    import policyqa
+    from policyqa import analysis, briefing
+
+    corpus = analysis.newest_editions(policyqa.read_corpus(ROOT / "data" / "raw"))
+    counts = corpus.guidelines.groupby("jurisdiction").size().reindex(analysis.jurisdictions(corpus), fill_value=0)
+    chosen = {"most": counts.idxmax(), "fewest": counts.idxmin(), "all": None}[pick]
+    pack = briefing.build_pack(ROOT / "data" / "raw", chosen, tmp_path / "reports")
+    page = _open(browser, pack.html, f"briefing-{pick}.png")
     try:
-        page.goto(pack.html.as_uri(), wait_until="load", timeout=60_000)
-        page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=60_000)
         images = page.evaluate("""() => [...document.images].map(i => ({
-            src: i.getAttribute('src'), natural: i.naturalWidth, w: i.getBoundingClientRect().width,
+            src: i.getAttribute('src'), alt: i.alt, natural: i.naturalWidth, w: i.getBoundingClientRect().width,
             h: i.getBoundingClientRect().height}))""")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "briefing.png"), full_page=True)
+        findings = page.locator("#findings li").all_inner_texts()
+        captions = page.locator("figcaption").all_inner_texts()
+        skipped = page.locator("p.skipped").all_inner_texts()
+        rows = page.locator("table.guidelines tbody tr:not(.authority)").count()
+        groups = page.locator("table.guidelines tbody tr.authority").all_inner_texts()
+        headings = page.locator("h2").all_inner_texts()
     finally:
         page.close()
-    assert len(images) == len(pack.figures) >= 5
+    assert len(images) == len(pack.figures) and len(images) + len(skipped) == len(briefing.PACK)
     for img in images:
         assert img["natural"] > 0 and img["w"] > 0 and img["h"] > 0, img
     assert {img["src"] for img in images} == {f"figures/{f.svg.name}" for f in pack.figures}
+    titles = {img["alt"] for img in images}
+    assert findings == pack.sentences and not titles & set(findings)
+    assert all(f.endswith(".") and re.search(r"\d", f) for f in findings), findings
+    for caption, f in zip(captions, pack.figures):
+        assert f.subtitle not in caption and f.source not in caption and f.finding not in caption, caption
+    assert skipped == list(pack.skipped.values())
+    own = analysis.select(corpus, chosen) if chosen else corpus
+    assert rows == len(own.guidelines)
+    assert len(groups) == len(own.guidelines.groupby(["jurisdiction", own.guidelines["issuing_authority"]
+                                                      .fillna(analysis.NO_AUTHORITY)]))
+    assert headings[:3] == ["Findings", "Guidelines by authority and status", "Charts"]
+    if pick == "fewest":
+        assert skipped, "the chapter naming the fewest guidelines has charts with too little to show"
+
+
+def test_briefing_pdf_pages_hold_the_page_text(chromium, tmp_path):
+    """reports/briefing.pdf as `make briefing` prints it: A4 pages, page numbers, the findings and the table."""
+    import unicodedata
+
+    import policyqa
+    from policyqa import analysis, briefing
+    from pypdf import PdfReader
+
+    corpus = policyqa.read_corpus(ROOT / "data" / "raw")
+    pack = briefing.build_pack(ROOT / "data" / "raw", None, tmp_path / "reports")
+    pdf = briefing.write_pdf(pack.html, tmp_path / "reports" / "briefing.pdf", chromium)
+    reader = PdfReader(pdf)
+    pages = len(reader.pages)
+    text = " ".join(unicodedata.normalize("NFKC", p.extract_text() or "") for p in reader.pages)
+    text = " ".join(text.split())
+    # a page holds a chart or two, or a screenful of the guidelines table
+    assert len(pack.figures) // 2 + 1 <= pages, pages
+    assert pages <= len(pack.figures) + len(analysis.newest_editions(corpus).guidelines) // 6 + 4, pages
+    width, height = (float(x) for x in reader.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    for sentence in pack.sentences:
+        assert " ".join(unicodedata.normalize("NFKC", sentence).split()) in text, sentence
+    assert "Guidelines by authority and status" in text and f"{pages} / {pages}" in text
+    assert not list(pdf.parent.glob(".policyqa-tmp-*"))  # written all or nothing
 
 
 # ----------------------------------------------------------------------------- (b) JupyterLab
@@ -173,12 +219,20 @@ def test_jupyterlab_runs_the_first_notebook_to_a_chart(browser, jupyterlab, tmp_
         page.click(".lm-MenuBar-itemLabel:text-is('Run')", timeout=30_000)
         page.click(".lm-Menu-itemLabel:text-is('Run All Cells')", timeout=30_000)
         n_code = sum(c.cell_type == "code" for c in nbformat.read(ROOT / "notebooks" / NOTEBOOK, as_version=4).cells)
-        page.wait_for_function(
-            """(n) => {
-                const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
-                return prompts.length === n && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-            }""", arg=n_code, timeout=180_000)
+        prompts = "() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]"
+        try:
+            page.wait_for_function(
+                f"""(n) => {{
+                    const prompts = ({prompts})();
+                    return prompts.length === n && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+                }}""", arg=n_code, timeout=180_000)
+        except Exception:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "jupyterlab-01-timeout.png"), full_page=True)
+            states = page.evaluate(f"() => ({prompts})().map(p => p.textContent)")
+            pytest.fail(f"not every cell ran within 180 s: prompts {states} of {n_code} code cells")
         page.wait_for_selector(".jp-OutputArea-output img", state="attached", timeout=60_000)
+        summary = page.locator(".jp-OutputArea-output .policyqa-tables").first.inner_text(timeout=30_000)
         img = page.locator(".jp-OutputArea-output img").first
         img.scroll_into_view_if_needed(timeout=30_000)
         size = img.evaluate("i => [i.naturalWidth, i.naturalHeight]")
@@ -190,3 +244,4 @@ def test_jupyterlab_runs_the_first_notebook_to_a_chart(browser, jupyterlab, tmp_
         page.close()
     assert size[0] > 0 and size[1] > 0
     assert not error_text, error_text
+    assert "Tables of 1 chapter" in summary and "guidelines" in summary and "Diagnostics" in summary, summary

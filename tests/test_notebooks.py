@@ -68,34 +68,91 @@ def test_nbval(tmp_path):
     assert run.returncode == 0, f"nbval failed:\n{report}"
     assert "passed" in run.stdout and "failed" not in run.stdout.split("\n")[-2], report
     figures = list((work / "reports" / "figures").glob("*.svg"))
-    assert len(figures) >= 5, report
-    assert (work / "reports" / "briefing.html").is_file()
+    page = (work / "reports" / "briefing.html").read_text(encoding="utf-8")
+    assert figures and all(f'src="figures/{f.name}"' in page for f in figures), report
+
+
+def _pdf_text(path: Path) -> tuple[int, str]:
+    """Page count and the text of every page, whitespace and ligatures (ﬁ) normalised."""
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    return len(reader.pages), " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _words(sentence: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", sentence).split())
 
 
 def test_briefing_runs_the_notebooks_with_parameters_and_rerun_keeps_svgs(tmp_path):
     """`python -m policyqa.briefing` as `make briefing` runs it: papermill, a progress line per notebook,
     another jurisdiction injected (the chapter naming the fewest guidelines, the hardest case for the
-    single-chapter notebooks), and byte-identical SVG files on a rerun."""
+    single-chapter notebooks: its near-empty charts are skipped with a sentence), the page printed to
+    reports/briefing.pdf (read back page by page), and byte-identical SVG files on a rerun."""
+    from policyqa import briefing
     from policyqa.api import read_corpus
 
+    if briefing.ensure_chromium() is None:
+        pytest.skip("Debian's chromium is not installed and cannot be installed here (needs root and apt-get)")
     corpus = read_corpus(ROOT / "data" / "raw")
     counts = {s.jurisdiction: int((corpus.guidelines["jurisdiction"] == s.jurisdiction).sum())
               for s in corpus.summaries}
     chosen = min(sorted(counts), key=counts.get)
     outs = []
-    for run, only in (("a", ["01", "02", "03", "05"]), ("b", ["05"])):
+    for run, only, pdf in (("a", ["01", "02", "03", "05"], True), ("b", ["05"], False)):
         reports = tmp_path / run / "reports"
         cmd = [sys.executable, "-m", "policyqa.briefing", "--jurisdiction", chosen, "--data", str(ROOT / "data/raw"),
                "--reports", str(reports), "--executed", str(tmp_path / run / "executed"), "--only", *only]
-        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, env=_kernel_env())
+        done = subprocess.run(cmd + ([] if pdf else ["--no-pdf"]), cwd=ROOT, capture_output=True, text=True,
+                              timeout=600, env=_kernel_env())
         assert done.returncode == 0, done.stdout + done.stderr
         assert f"[{len(only)}/{len(only)}] 05-briefing: ok" in done.stdout, done.stdout
         assert "briefing.html" in done.stdout.splitlines()[-1]
+        assert ("pdf:" in done.stdout) == pdf and (reports / "briefing.pdf").is_file() == pdf
         outs.append({p.name: p.read_bytes() for p in (reports / "figures").glob("*.svg")})
         executed = json.loads((tmp_path / run / "executed" / "05-briefing.ipynb").read_text(encoding="utf-8"))
         injected = [c for c in executed["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
         assert injected and chosen in "".join(injected[0]["source"])
-    assert len(outs[0]) >= 5 and outs[0] == outs[1]
+    assert outs[0] and outs[0] == outs[1]
+    # the PDF: the page's text, every finding sentence and every skipped chart's sentence, a page per chart or so
+    pack = briefing.build_pack(ROOT / "data" / "raw", chosen, tmp_path / "again")
+    pages, text = _pdf_text(tmp_path / "a" / "reports" / "briefing.pdf")
+    assert len(pack.figures) // 2 + 1 <= pages <= len(pack.figures) + 4, pages
+    assert f"Cybersecurity guidance briefing: {chosen}" in text
+    for sentence in [*pack.sentences, *pack.skipped.values()]:
+        assert _words(sentence) in text, sentence
+    assert "Guidelines by authority and status" in text
+    assert f"1 / {pages}" in text and f"{pages} / {pages}" in text  # page numbers in the footer
+
+
+def test_notebook_html_escapes_chapter_text(tmp_path):
+    """A chapter whose jurisdiction is a script: the notebooks run, and neither the HTML exported from them
+    (nbconvert) nor the briefing page carries the script as markup."""
+    data = tmp_path / "data"
+    data.mkdir()
+    hostile = "Den<script>alert(1)</script>mark"
+    for name in ("denmark.txt", "austria.txt"):
+        shutil.copy(ROOT / "data" / "raw" / name, data / name)
+    (data / "manifest.csv").write_text("file,jurisdiction,sections,edition\n"
+                                       f'denmark.txt,"{hostile}",,2019\naustria.txt,Austria,,2018\n', encoding="utf-8")
+    cmd = [sys.executable, "-m", "policyqa.briefing", "--jurisdiction", hostile, "--data", str(data), "--no-pdf",
+           "--reports", str(tmp_path / "reports"), "--executed", str(tmp_path / "executed"), "--only", "01", "04", "05"]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, env=_kernel_env())
+    assert done.returncode == 0, done.stdout + done.stderr
+    export = [sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--output-dir", str(tmp_path / "html"),
+              *[str(p) for p in sorted((tmp_path / "executed").glob("*.ipynb"))]]
+    subprocess.run(export, check=True, capture_output=True, timeout=300)
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "html").glob("*.html")}
+    pages["briefing.html"] = (tmp_path / "reports" / "briefing.html").read_text(encoding="utf-8")
+    assert len(pages) == 4
+    for name, page in pages.items():
+        assert "<script>alert(1)</script>" not in page, name
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, name
 
 
 def test_briefing_stops_at_a_failing_notebook(tmp_path):

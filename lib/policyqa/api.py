@@ -1,4 +1,4 @@
-"""The Python API notebooks use: `read_chapter` and `read_corpus`.
+"""The Python API notebooks use: `read_chapter`, `read_corpus` and the `Tables` they return.
 
 Both run the whole pipeline (read, parse, extract, build tables, validate) and
 return a `Tables` object with one DataFrame attribute per table, so a notebook
@@ -30,9 +30,40 @@ class FileSummary:
     in_diagnostics: int
 
 
-@dataclass
+class NotFound(KeyError):
+    """A table, column, row or chapter that is not there; the message names the ones that are.
+
+    A KeyError, so `except KeyError` still catches it, but printed as a sentence rather than a quoted key.
+
+        >>> t.provenance("authorities", 0)
+        NotFound: authorities has no source line ...; provenance works for questions, guidelines, ...
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+#: How two tables join: the key columns they share (the relation is looked up in either order).
+JOINS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("obligations", "guidelines"): ("guideline_id",),
+    ("guidelines", "questions"): ("source_file", "question_no"),
+    ("laws", "questions"): ("source_file", "question_no"),
+    ("guidelines", "authorities"): ("jurisdiction", "edition", "issuing_authority"),
+}
+
+
+@dataclass(repr=False)
 class Tables:
-    """One DataFrame per table, plus what is needed to trace a row to its source line."""
+    """The tables of one chapter or a corpus: one DataFrame attribute per table, each row traceable to its line.
+
+        >>> t = policyqa.read_corpus("data/raw")
+        >>> t.guidelines.merge(t.obligations, on="guideline_id")    # tidy: no column but the key is shared
+
+    Attributes: questions, guidelines, obligations, laws, cross_references, authorities, diagnostics
+    (docs/codebook.md describes every column), `summaries` (one per file read: lines read, placed, in
+    diagnostics) and `chapters` (the parsed structure). `t["guidelines"]` works too. Typing `t` in a
+    notebook shows the row count of every table, the chapters and the diagnostics by level.
+    """
 
     questions: object
     guidelines: object
@@ -44,31 +75,159 @@ class Tables:
     summaries: list[FileSummary] = field(default_factory=list)
     chapters: list = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    # ------------------------------------------------------------------------- tables by name
+
+    @staticmethod
+    def names() -> list[str]:
+        """The table names, in the codebook's order.
+
+            >>> policyqa.Tables.names()
+            ['questions', 'guidelines', 'obligations', 'laws', 'cross_references', 'authorities', 'diagnostics']
+        """
         from policyqa.schema import TABLES
 
-        return {name: getattr(self, name) for name in TABLES}
+        return list(TABLES)
+
+    def as_dict(self) -> dict:
+        """{table name: DataFrame}, in the codebook's order.
+
+            >>> frames = t.as_dict()
+            >>> {name: len(df) for name, df in frames.items()}
+        """
+        return {name: getattr(self, name) for name in self.names()}
+
+    def __getitem__(self, table: str):
+        if table not in self.names():
+            raise NotFound(f"no table {table!r}; the tables are {', '.join(self.names())}")
+        return getattr(self, table)
+
+    def __getattr__(self, name: str):  # only called for what is not there: a mistyped table name
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise AttributeError(f"Tables has no {name!r}; its tables are {', '.join(self.names())} "
+                             "(and summaries, chapters)")
+
+    # ------------------------------------------------------------------------- display
+
+    def _counts(self) -> dict[str, int]:
+        return {name: len(df) for name, df in self.as_dict().items()}
+
+    def _chapter_names(self) -> list[str]:
+        return [f"{s.source_file} ({s.jurisdiction}{', ' + str(c.edition) if c is not None and c.edition else ''})"
+                for s, c in zip(self.summaries, self._chapters_by_summary())]
+
+    def _chapters_by_summary(self) -> list:
+        by_file = {c.source_file: c for c in self.chapters}
+        return [by_file.get(s.source_file) for s in self.summaries]
+
+    def _diagnostic_levels(self) -> dict[str, int]:
+        d = self.diagnostics
+        if not len(d):
+            return {}
+        counts = d["level"].astype(str).value_counts()
+        return {str(k): int(v) for k, v in counts.items() if v}
+
+    def __repr__(self) -> str:
+        n = len(self.summaries)
+        names = self._chapter_names()
+        shown = ", ".join(names[:3]) + (f", … {n - 3} more" if n > 3 else "")
+        counts = " · ".join(f"{k} {v}" for k, v in self._counts().items() if k != "diagnostics")
+        levels = self._diagnostic_levels()
+        diag = f"{len(self.diagnostics)} diagnostics" + (
+            f" ({', '.join(f'{v} {k}' for k, v in levels.items())})" if levels else "")
+        return f"<Tables: {n} chapter{'s' if n != 1 else ''} ({shown})\n  {counts}\n  {diag}>"
+
+    def _repr_html_(self) -> str:
+        """A small summary for notebooks; every name from a chapter is escaped."""
+        from html import escape
+
+        counts = self._counts()
+        levels = self._diagnostic_levels()
+        rows = "".join(f"<tr><td style='text-align:left'>{escape(k)}</td><td>{v}</td></tr>"
+                       for k, v in counts.items())
+        names = self._chapter_names()
+        chapters = ", ".join(escape(x) for x in names[:12]) + (f", … {len(names) - 12} more" if len(names) > 12 else "")
+        diag = ", ".join(f"{v} {escape(k)}" for k, v in levels.items()) or "none"
+        return ("<div class='policyqa-tables'>"
+                f"<p><b>Tables</b> of {len(self.summaries)} chapter{'s' if len(self.summaries) != 1 else ''}: "
+                f"{chapters or 'none'}</p>"
+                "<table><thead><tr><th style='text-align:left'>table</th><th>rows</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>"
+                f"<p>Diagnostics: {diag}. Each table is an attribute (<code>t.guidelines</code>); "
+                "<code>t.provenance(table, row)</code> gives a row's source line.</p></div>")
+
+    # ------------------------------------------------------------------------- joins
+
+    def join(self, left: str, right: str, columns: list[str] | None = None):
+        """`left` with the matching rows of `right` (a left join on the key the two share).
+
+        Brings `right`'s columns that `left` does not have (or only `columns`); a requested column
+        that `left` has too comes as `<column>_<right>`, so nothing is suffixed behind your back.
+        Joinable pairs (either order): obligations-guidelines, guidelines-questions, laws-questions,
+        guidelines-authorities.
+
+            >>> t.join("obligations", "guidelines", columns=["title", "issuing_authority"])
+            >>> t.join("guidelines", "questions", columns=["question", "stance"])
+        """
+        for name in (left, right):
+            self[name]  # an unknown table: NotFound naming the tables
+        key = JOINS.get((left, right)) or JOINS.get((right, left))
+        if key is None:
+            pairs = ", ".join(f"{a}-{b}" for a, b in JOINS)
+            raise NotFound(f"{left} and {right} share no key; tables that join: {pairs}")
+        a, b = self[left], self[right]
+        available = [c for c in b.columns if c not in key]
+        if columns is None:
+            wanted = [c for c in available if c not in a.columns]
+        else:
+            unknown = [c for c in columns if c not in b.columns]
+            if unknown:
+                raise NotFound(f"{right} has no column {', '.join(map(repr, unknown))}; its columns are "
+                               f"{', '.join(b.columns)}")
+            wanted = [c for c in columns if c not in key]
+        renamed = {c: f"{c}_{right}" for c in wanted if c in a.columns}
+        brought = b[[*key, *wanted]].drop_duplicates(list(key)).rename(columns=renamed)
+        return a.merge(brought, on=list(key), how="left", validate="many_to_one")
+
+    # ------------------------------------------------------------------------- provenance
 
     def source_line(self, source_file: str, line: int) -> str:
-        """The text of a source line, for provenance: any row's (source_file, line) leads here."""
+        """The text of a source line: any row's (source_file, line) leads here.
+
+            >>> row = t.guidelines.iloc[0]
+            >>> t.source_line(row["source_file"], row["line"])
+        """
         path = next((s.path for s in self.summaries if s.source_file == source_file), None)
         if path is None:
-            raise KeyError(source_file)
+            raise NotFound(f"no chapter file {source_file!r} in these tables; they were read from "
+                           f"{', '.join(s.source_file for s in self.summaries) or 'no file'}")
         from policyqa.read import read_text
 
         lines = read_text(path).lines
         return lines[int(line) - 1] if 0 < int(line) <= len(lines) else ""
 
+    #: Tables whose rows point at a source line (obligations through their guideline's file).
+    TRACEABLE = ("questions", "guidelines", "obligations", "laws", "cross_references", "diagnostics")
+
     def provenance(self, table: str, index) -> str:
-        """"file:line: text" for one row of any table that has source_file and line."""
-        row = getattr(self, table).loc[index]
+        """"file:line: text" for one row: the line of the chapter that supports it.
+
+            >>> t.provenance("guidelines", 0)
+            'chapter.txt:9: • Guide to ...'
+        """
+        frame = self[table]
+        if table not in self.TRACEABLE:
+            raise NotFound(f"{table} has no source line (its rows count other tables' rows); provenance works "
+                           f"for {', '.join(self.TRACEABLE)}")
+        if index not in frame.index:
+            span = f"{frame.index.min()} to {frame.index.max()}" if len(frame) else "none: the table is empty"
+            raise NotFound(f"{table} has no row {index!r}; its rows are {span}")
+        row = frame.loc[index]
         if "source_file" in row:
             source, line = row["source_file"], row["line"]
-        elif "status_line" in row:  # an obligation: its guideline's file, the line that states the status
+        else:  # an obligation: its guideline's file, the line that states the status
             guideline = self.guidelines.set_index("guideline_id").loc[row["guideline_id"]]
             source, line = guideline["source_file"], row["status_line"]
-        else:
-            raise KeyError(table)
         return f"{source}:{line}: {self.source_line(source, line)}"
 
 
@@ -146,6 +305,9 @@ def _expand(inputs) -> tuple[list[tuple[Path, dict[str, str]]], list[Diagnostic]
 def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path | None = None,
                 validate: bool = True, cache: bool = True) -> Tables:
     """Stack every chapter in the given files and folders into one set of tables.
+
+        >>> corpus = policyqa.read_corpus("data/raw")          # a folder (its manifest.csv), files, or both
+        >>> corpus.guidelines.groupby("jurisdiction").size()
 
     A file named on its own must be a chapter (else PolicyqaError); a folder may
     hold other things too (a .DS_Store, images, an empty draft), which are skipped
@@ -230,6 +392,11 @@ def _unique_ids(records, path: Path, used: dict[str, int]) -> None:
 
 def read_chapter(path: str | Path, jurisdiction: str | None = None, reference: str | Path | None = None,
                  cache: bool = True) -> Tables:
-    """One chapter's tables. The jurisdiction comes from the argument, else the folder's
-    manifest.csv, else the text itself (the chapter naming its country most), else the file name."""
+    """One chapter's tables.
+
+        >>> t = policyqa.read_chapter("data/raw/denmark.txt")
+        >>> t.guidelines[["title", "issuing_authority"]]
+
+    The jurisdiction comes from the argument, else the folder's manifest.csv, else the text itself
+    (the chapter naming its country most), else the file name."""
     return read_corpus([Path(path)], jurisdiction=jurisdiction, reference=reference, cache=cache)

@@ -1,19 +1,22 @@
-"""The briefing: the notebooks run headless, the chart pack and reports/briefing.html.
+"""The briefing: the notebooks run headless, the chart pack, reports/briefing.html and reports/briefing.pdf.
 
     python -m policyqa.briefing --jurisdiction NAME --data data/raw
 
 runs every notebook in notebooks/ (01-..., 02-..., in order) with papermill on
 the `policyqa` kernel, passing each the parameters its `parameters` cell
 declares (JURISDICTION, DATA, REPORTS), prints one progress line per notebook,
-and ends by printing where the figures and the briefing are. The last notebook
-(05-briefing) calls `build_pack`, which writes the charts to reports/figures/
-(PNG at 300 dpi and byte-reproducible SVG) and reports/briefing.html.
-`--pack-only` skips the notebooks and calls `build_pack` directly.
+prints the PDF of the page (headless Chromium) and ends by saying where the
+figures, the page and the PDF are. The last notebook (05-briefing) calls
+`build_pack`, which writes the charts to reports/figures/ (PNG at 300 dpi and
+byte-reproducible SVG) and reports/briefing.html. `--pack-only` skips the
+notebooks and calls `build_pack` directly.
 
-The helpers the notebooks share live here too: choosing a chapter or a
-jurisdiction (`chapter_path`, `select`), the parsed outline of a chapter as a
-table (`outline`), what each authority issues and what binds (`authority_table`)
-and one question's answers side by side (`answers_side_by_side`).
+The page is a list of `Section`s (findings in sentences, the guidelines by
+authority and status, the charts); `build_pack(..., sections=...)` appends more,
+so a new part of the briefing is one function returning a Section.
+
+The analysis helpers the notebooks use live in `policyqa.analysis`; the names
+below that come from there are kept for notebooks written before the move.
 Nothing here names a chapter, jurisdiction or guideline; matplotlib is imported
 only when charts are drawn.
 """
@@ -22,207 +25,74 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
+import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policyqa.analysis import (  # noqa: F401  (kept importable from here: see the module's docstring)
+    answers_side_by_side,
+    authority_table,
+    binds,
+    chapter_path,
+    edition_rank,
+    jurisdictions,
+    match_jurisdiction,
+    newest_editions,
+    newest_files,
+    outline,
+    select,
+    select_files,
+)
 from policyqa.errors import PolicyqaError
+
+_match = match_jurisdiction
 
 #: The figures of the pack, in the order of the briefing. The first is the headline.
 PACK = (
     "audience-mandatoriness",
     "guidelines-by-authority",
-    "instrument-types",
     "mandatoriness-by-jurisdiction",
     "guidelines-per-jurisdiction",
     "stance-by-question",
 )
+#: Figures earlier versions of the pack wrote; a rerun removes them so that reports/figures/ is this run's.
+RETIRED = ("instrument-types",)
 KERNEL = "policyqa"
 
 
-# ----------------------------------------------------------------------------- choosing chapters
+# ----------------------------------------------------------------------------- what is compared with what
 
-def jurisdictions(tables) -> list[str]:
-    """Every jurisdiction with a chapter in the tables, A-Z."""
-    names = {s.jurisdiction for s in tables.summaries}
-    return sorted(names | set(tables.questions["jurisdiction"].dropna().astype(str)))
+@dataclass
+class Scope:
+    """The chapters of a briefing: the briefed one(s) and the comparison set (one chapter per jurisdiction)."""
 
-
-def _match(tables, jurisdiction: str, where: str) -> tuple[str, set[str] | None]:
-    """(jurisdiction, the files asked for by name or None when a jurisdiction was named)."""
-    wanted = jurisdiction.strip().casefold()
-    names = jurisdictions(tables)
-    for s in tables.summaries:  # a chapter's file name
-        if wanted == s.source_file.casefold():
-            return s.jurisdiction, {s.source_file}
-    for name in names:
-        if name.casefold() == wanted:
-            return name, None
-    for s in tables.summaries:  # its file name without the suffix
-        if wanted == Path(s.source_file).stem.casefold():
-            return s.jurisdiction, {s.source_file}
-    raise PolicyqaError(where, 1, f"no chapter for jurisdiction {jurisdiction!r}; "
-                                  f"the chapters here are for {', '.join(names) or 'nothing'}")
+    jurisdiction: str | None
+    own: object  # Tables of the briefed chapter(s)
+    compared: object  # Tables, one chapter per jurisdiction
+    note: str  # how the comparison set was chosen, for source lines
 
 
-def edition_rank(edition) -> int:
-    """Editions order by year; a chapter with no dated edition counts as older than any dated one."""
-    text = "" if edition is None else str(edition)
-    return int(text) if text.isdigit() else 0
+def scope(tables, jurisdiction: str | None) -> Scope:
+    """The briefed chapter (a jurisdiction's newest edition, or the file named) and, to compare it with, the
+    newest edition of every other jurisdiction. With no jurisdiction: the newest edition of each, briefed
+    together."""
+    from policyqa.charts import NEWEST_NOTE
 
-
-def newest_files(tables, jurisdiction: str) -> set[str]:
-    """The chapter files of a jurisdiction's newest edition (all of them when no edition is dated)."""
-    chapters = [c for c in tables.chapters if c.jurisdiction == jurisdiction]
-    if not chapters:
-        return {s.source_file for s in tables.summaries if s.jurisdiction == jurisdiction}
-    top = max(edition_rank(c.edition) for c in chapters)
-    return {c.source_file for c in chapters if edition_rank(c.edition) == top}
-
-
-def select(tables, jurisdiction: str | None, edition: str | None = None):
-    """The tables of one chapter: by file name, or by jurisdiction (case-insensitive), its newest edition unless
-    `edition` says which; all of them for None or ""."""
-    if not jurisdiction:
-        return tables
-
-    name, files = _match(tables, jurisdiction, "jurisdiction")
-    if files is None:
-        if edition:
-            files = {c.source_file for c in tables.chapters if c.jurisdiction == name and str(c.edition) == str(edition)}
-            if not files:
-                raise PolicyqaError("edition", 1, f"no {edition} edition for {name}")
-        else:
-            files = newest_files(tables, name)
-    return select_files(tables, files)
-
-
-def newest_editions(tables):
-    """The tables with one chapter per jurisdiction, its newest edition: what comparisons across chapters use."""
-    return select_files(tables, set().union(*[newest_files(tables, j) for j in jurisdictions(tables)] or [set()]))
-
-
-def select_files(tables, files: set[str]):
-    """The tables of the given chapter files (their source_file names)."""
-    from policyqa.api import Tables
-
-    frames = {}
-    ids = set(tables.guidelines.loc[tables.guidelines["source_file"].isin(files), "guideline_id"])
-    for table, df in tables.as_dict().items():
-        if "source_file" in df.columns:
-            keep = df["source_file"].isin(files)
-        elif "guideline_id" in df.columns:  # obligations: through their guideline
-            keep = df["guideline_id"].isin(ids)
-        else:  # authorities: by jurisdiction and edition
-            wanted = {(c.jurisdiction, c.edition or "") for c in tables.chapters if c.source_file in files}
-            keep = pd_series([(j, e if isinstance(e, str) else "") in wanted
-                              for j, e in zip(df["jurisdiction"], df["edition"])], df.index)
-        frames[table] = df[keep.fillna(False).astype(bool)].reset_index(drop=True)
-    return Tables(**frames, summaries=[s for s in tables.summaries if s.source_file in files],
-                  chapters=[c for c in tables.chapters if c.source_file in files])
-
-
-def pd_series(values, index):
-    import pandas as pd
-
-    return pd.Series(values, index=index)
-
-
-def chapter_path(data: str | Path, jurisdiction: str) -> Path:
-    """The chapter file for a jurisdiction in a folder: from manifest.csv, else the file name, else the text."""
-    from policyqa.api import read_manifest
-
-    folder = Path(data)
-    wanted = jurisdiction.strip().casefold()
-    rows = [(edition_rank(row.get("edition")), name) for name, row in sorted(read_manifest(folder).items())
-            if (row.get("jurisdiction") or "").strip().casefold() == wanted and (folder / name).is_file()]
-    if rows:  # the newest edition
-        return folder / max(rows, key=lambda r: r[0])[1]
-    for child in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if child.is_file() and child.stem.casefold() == wanted and child.suffix.lower() in (".txt", ".text", ".md"):
-            return child
-    from policyqa.api import read_corpus
-
-    tables = read_corpus(folder)
-    name, _ = _match(tables, jurisdiction, str(folder))
-    return Path(next(s.path for s in tables.summaries if s.jurisdiction == name))
-
-
-# ----------------------------------------------------------------------------- tables for the notebooks
-
-def outline(tables):
-    """What the parser understood, one row per line that matters, in line order.
-
-    Columns: source_file, line, kind (section, subsection, question, guideline, diagnostic,
-    furniture), question_no, text, detail (stance of a question, authority of a guideline,
-    level of a diagnostic). The same facts as `policyqa outline FILE`, as a DataFrame.
-    """
-    import pandas as pd
-
-    rows = []
-    for ch in tables.chapters:
-        for line, text in ch.furniture:
-            rows.append((ch.source_file, line, 0, "furniture", None, text, ""))
-        for h in ch.headings:
-            rows.append((ch.source_file, h.line, 1, h.level, None, h.text, ""))
-    q = tables.questions
-    for r in q.itertuples(index=False):
-        rows.append((r.source_file, int(r.line), 2, "question", r.question_no, r.question, str(r.stance)))
-    for r in tables.guidelines.itertuples(index=False):
-        rows.append((r.source_file, int(r.line), 3, "guideline", r.question_no, r.title,
-                     "" if pd.isna(r.issuing_authority) else str(r.issuing_authority)))
-    for r in tables.diagnostics.itertuples(index=False):
-        rows.append((r.source_file, int(r.line), 4, "diagnostic", None, r.message, str(r.level)))
-    out = pd.DataFrame(rows, columns=["source_file", "line", "order", "kind", "question_no", "text", "detail"])
-    out = out.sort_values(["source_file", "line", "order"]).drop(columns="order").reset_index(drop=True)
-    out["question_no"] = out["question_no"].astype("Int64")
-    return out
-
-
-def binds(guidelines, obligations):
-    """Per guideline: what the chapter says binds whom, e.g. 'voluntary for private companies; ...'."""
-    from policyqa.charts import audience_order, guideline_levels
-
-    gl = guideline_levels(guidelines, obligations)
-    order = {a: i for i, a in enumerate(audience_order(gl["audience"]))}
-    gl = gl.assign(_o=gl["audience"].astype(str).map(order)).sort_values(["guideline_id", "_o"], kind="stable")
-    parts = gl["mandatoriness"].astype(str) + " for " + gl["audience"].astype(str)
-    return parts.groupby(gl["guideline_id"].astype(str), sort=False).agg("; ".join).astype("string")
-
-
-def authority_table(guidelines, obligations):
-    """One row per issuing authority: how many guidelines, of which kinds, their titles and what binds whom."""
-    import pandas as pd
-
-    from policyqa.charts import NO_AUTHORITY, strongest_levels
-
-    if guidelines.empty:
-        return pd.DataFrame(columns=["jurisdiction", "issuing_authority", "guidelines", "kinds", "titles", "binds"])
-    s = strongest_levels(guidelines, obligations)
-    s = s.assign(binds=s["guideline_id"].map(binds(guidelines, obligations)))
-    s["issuing_authority"] = s["issuing_authority"].fillna(NO_AUTHORITY)
-    out = s.groupby(["jurisdiction", "issuing_authority"], sort=False).agg(
-        guidelines=("guideline_id", "size"),
-        kinds=("instrument_type", lambda v: ", ".join(sorted(set(map(str, v))))),
-        titles=("title", lambda v: "; ".join(map(str, v))),
-        binds=("binds", lambda v: " | ".join(dict.fromkeys(map(str, v)))),
-    ).reset_index()
-    return out.sort_values(["guidelines", "jurisdiction", "issuing_authority"], ascending=[False, True, True],
-                           ignore_index=True)
-
-
-def answers_side_by_side(questions, question_no: int, width: int = 400):
-    """One question's answers, one row per jurisdiction: stance, the answer (shortened to `width`), source line."""
-    import textwrap
-
-    q = questions[questions["question_no"] == question_no]
-    out = q[["jurisdiction", "stance", "answer", "source_file", "answer_line", "line"]].copy()
-    out["answer"] = out["answer"].astype(str).map(
-        lambda a: textwrap.shorten(" ".join(a.split()), width=width, placeholder=" […]"))
-    out["source"] = [f"{f}:{a if a == a and a is not None else ln}" for f, a, ln in
-                     zip(out["source_file"], out["answer_line"].astype(object), out["line"])]
-    return out.drop(columns=["source_file", "answer_line", "line"]).sort_values("jurisdiction", ignore_index=True)
+    name = match_jurisdiction(tables, jurisdiction)[0] if jurisdiction else None
+    own = select(tables, jurisdiction) if jurisdiction else newest_editions(tables)
+    own_files = {s.source_file for s in own.summaries}
+    files = set(own_files)
+    for j in jurisdictions(tables):
+        if j != name:
+            files |= newest_files(tables, j)
+    note = NEWEST_NOTE
+    if name and own_files != newest_files(tables, name):
+        note = f"{', '.join(sorted(own_files))} for {name} and the newest edition of every other jurisdiction"
+    return Scope(name, own, select_files(tables, files), note)
 
 
 # ----------------------------------------------------------------------------- the chart pack
@@ -238,96 +108,361 @@ class FigureFile:
 
 
 @dataclass
+class Section:
+    """One part of the page: an id (the anchor), a heading and its body as HTML, already escaped."""
+
+    id: str
+    title: str
+    body: str
+
+
+@dataclass
 class Pack:
-    """What `build_pack` wrote: the figures (headline first) and the HTML briefing."""
+    """What `build_pack` wrote: the figures (headline first), the charts skipped with the sentence that
+    stands in for each, the findings in sentences, and the HTML page."""
 
     jurisdiction: str | None
     figures: list[FigureFile] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    sentences: list[str] = field(default_factory=list)
     html: Path | None = None
 
     @property
     def findings(self):
+        """The findings as a table: every sentence of the page, and each chart's title and source."""
         import pandas as pd
 
-        return pd.DataFrame([(f.name, f.finding, f.source) for f in self.figures],
-                            columns=["figure", "finding", "source"])
+        rows = [("finding", s, "") for s in self.sentences]
+        rows += [(f.name, f.finding, f.source) for f in self.figures]
+        rows += [(name, sentence, "not drawn") for name, sentence in self.skipped.items()]
+        return pd.DataFrame(rows, columns=["figure", "finding", "source"])
 
 
 def pack_figures(tables, jurisdiction: str | None = None) -> dict:
-    """The pack's charts (name -> Figure): the chosen jurisdiction's own, then it among all chapters."""
+    """The pack's charts (name -> Figure): the briefed chapter's own, then it among the newest editions of
+    every jurisdiction (audiences as audience groups where chapters are compared)."""
     from policyqa import charts
 
-    name = _match(tables, jurisdiction, "jurisdiction")[0] if jurisdiction else None
-    own = select(tables, name)
+    sc = jurisdiction if isinstance(jurisdiction, Scope) else scope(tables, jurisdiction)
+    own, cmp = sc.own, sc.compared
     files = [s.source_file for s in own.summaries]
-    all_files = [s.source_file for s in tables.summaries]
-    names = jurisdictions(tables)
+    cmp_files = [s.source_file for s in cmp.summaries]
+    names = jurisdictions(cmp)
     g, o = own.guidelines, own.obligations
+    several = len({s.jurisdiction for s in own.summaries}) > 1
     return {
-        "audience-mandatoriness": charts.audience_matrix(g, o, files=files),
-        "guidelines-by-authority": charts.authority_bars(g, o, files=files),
-        "instrument-types": charts.instrument_bars(g, o, files=files),
-        "mandatoriness-by-jurisdiction": charts.mandatoriness_share(tables.guidelines, tables.obligations, names,
-                                                                    files=all_files),
+        "audience-mandatoriness": charts.audience_matrix(g, o, files=files, by="audience_group" if several
+                                                         else "audience", note=sc.note if several else None),
+        "guidelines-by-authority": charts.authority_bars(g, o, files=files, note=sc.note if several else None),
+        "mandatoriness-by-jurisdiction": charts.mandatoriness_share(cmp.guidelines, cmp.obligations, names,
+                                                                    files=cmp_files, note=sc.note),
         "guidelines-per-jurisdiction": charts.guidelines_per_jurisdiction(
-            tables.guidelines, tables.obligations, names, highlight=name, files=all_files),
-        "stance-by-question": charts.stance_matrix(tables.questions, highlight=name),
+            cmp.guidelines, cmp.obligations, names, highlight=sc.jurisdiction, files=cmp_files, note=sc.note),
+        "stance-by-question": charts.stance_matrix(cmp.questions, highlight=sc.jurisdiction, files=cmp_files,
+                                                   note=sc.note),
     }
 
 
-def build_pack(data: str | Path, jurisdiction: str | None = None, reports: str | Path = "reports") -> Pack:
-    """Read every chapter in `data`, draw the pack for `jurisdiction` (all chapters when None or ""),
-    write reports/figures/*.png and *.svg and reports/briefing.html, and say what was written."""
+def build_pack(data: str | Path, jurisdiction: str | None = None, reports: str | Path = "reports",
+               sections=None) -> Pack:
+    """Read every chapter in `data`, draw the pack for `jurisdiction` (every jurisdiction's newest edition when
+    None or ""), write reports/figures/*.png and *.svg and reports/briefing.html, and say what was written.
+
+        >>> pack = briefing.build_pack("data/raw", JURISDICTION, "reports")
+        >>> pack.findings
+
+    A chart with too little to show is not written; its sentence stands in the page. `sections` is a list of
+    functions `(Scope, Pack) -> Section | None` whose sections follow the standard ones.
+    """
     from policyqa import charts
     from policyqa.api import read_corpus
 
     tables = read_corpus(Path(data))
-    name = _match(tables, jurisdiction, str(data))[0] if jurisdiction else None
+    sc = scope(tables, jurisdiction)
     out = Path(reports)
     figures_dir = out / "figures"
-    pack = Pack(name)
-    for fig_name, fig in pack_figures(tables, name).items():
+    pack = Pack(sc.jurisdiction)
+    for fig_name, fig in pack_figures(tables, sc).items():
+        reason = charts.skip_reason(fig)
+        if reason:
+            pack.skipped[fig_name] = reason
+            continue
         paths = charts.save(fig, figures_dir, fig_name)
         pack.figures.append(FigureFile(fig_name, charts.finding(fig), charts.subtitle(fig), charts.source_note(fig),
                                        paths["png"], paths["svg"]))
-    own = select(tables, name)
-    pack.html = write_html(pack, out / "briefing.html", chapters=[s.source_file for s in own.summaries],
-                           others=[s.source_file for s in tables.summaries if s not in own.summaries])
+    _remove_stale(figures_dir, {f.name for f in pack.figures})
+    pack.sentences = finding_sentences(sc)
+    parts = [findings_section(sc, pack), guidelines_section(sc), charts_section(pack)]
+    parts += [s for s in (make(sc, pack) for make in sections or ()) if s is not None]
+    pack.html = write_html(pack, out / "briefing.html", parts,
+                           chapters=[s.source_file for s in sc.own.summaries],
+                           others=[s.source_file for s in sc.compared.summaries
+                                   if s.source_file not in {x.source_file for x in sc.own.summaries}])
     return pack
 
 
+def _remove_stale(folder: Path, written: set[str]) -> None:
+    """Figures of the pack that this run did not draw (skipped, or retired) leave reports/figures/."""
+    for name in (*PACK, *RETIRED):
+        if name not in written:
+            for suffix in (".png", ".svg"):
+                (folder / f"{name}{suffix}").unlink(missing_ok=True)
+
+
 def write_headline(data: str | Path, jurisdiction: str | None, path: str | Path, dpi: int = 100) -> Path:
-    """The pack's first figure as one small PNG (for a README, which cannot show the ignored reports/)."""
+    """The pack's first chart worth showing as one small PNG (for a README, which cannot show reports/)."""
     from policyqa import charts
     from policyqa.api import read_corpus
 
-    fig = next(iter(pack_figures(read_corpus(Path(data)), jurisdiction or None).values()))
+    figs = pack_figures(read_corpus(Path(data)), jurisdiction or None)
+    fig = next((f for f in figs.values() if not charts.skip_reason(f)), next(iter(figs.values())))
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(target, format="png", dpi=dpi, metadata={"Software": "policyqa", "Title": charts.finding(fig)})
     return target
 
 
+# ----------------------------------------------------------------------------- findings in sentences
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _chapters_phrase(own) -> str:
+    parts = []
+    for s in own.summaries:
+        edition = next((c.edition for c in own.chapters if c.source_file == s.source_file and c.edition), None)
+        parts.append(f"{s.source_file}{f', {edition} edition' if edition else ''}")
+    return "; ".join(parts)
+
+
+def finding_sentences(sc: Scope) -> list[str]:
+    """The briefing's findings as plain sentences with their numbers (not the charts' titles again)."""
+    from policyqa import charts
+    from policyqa.charts import _join, _plural
+
+    own, cmp = sc.own, sc.compared
+    g, o = own.guidelines, own.obligations
+    who = f"The {sc.jurisdiction} chapter ({_chapters_phrase(own)})" if sc.jurisdiction else \
+        f"The {_plural(len(own.summaries), 'chapter')} (the newest edition of each jurisdiction)"
+    verb = "names" if sc.jurisdiction or len(own.summaries) == 1 else "name"
+    out = []
+    by_authority = charts.authority_data(g, o)
+    named = by_authority[by_authority["issuing_authority"] != charts.NO_AUTHORITY]
+    n = len(g)
+    if n == 0:
+        out.append(f"{who} {verb} no guideline.")
+    else:
+        text = (f"{who} {verb} {_plural(n, 'guideline')}"
+                f" from {_plural(len(named), 'issuing authority', 'issuing authorities')}")
+        if len(named) > 1:
+            tops, best = charts._top(named.assign(label=named["issuing_authority"]), "label")
+            if best > 1:
+                text += f"; {_join(tops)} issue{'s' if len(tops) == 1 else ''} the most ({best}{' each' if len(tops) > 1 else ''})"
+        unnamed = n - int(named["total"].sum())
+        if unnamed:
+            text += f"; {_plural(unnamed, 'guideline')} name{'s' if unnamed == 1 else ''} no authority"
+        out.append(text + ".")
+        out.append(_binds_sentence(charts.audience_matrix_data(g, o, by="audience" if sc.jurisdiction
+                                                               else "audience_group"), plural=not sc.jurisdiction))
+    if sc.jurisdiction and len(cmp.summaries) > 1:
+        out += _comparison_sentences(sc)
+    elif not sc.jurisdiction and len(cmp.summaries) > 1:
+        data = charts.jurisdiction_data(cmp.guidelines, cmp.obligations, jurisdictions(cmp))
+        tops, best = charts._top(data, "jurisdiction")
+        none = data.loc[data["total"] == 0, "jurisdiction"].astype(str).tolist()
+        if best:
+            text = f"{_join(tops)} name{'s' if len(tops) == 1 else ''} the most guidelines ({best}{' each' if len(tops) > 1 else ''})"
+            text += f"; {_join(none)} name{'s' if len(none) == 1 else ''} none." if none else "."
+            out.append(text)
+    out.append(_stance_sentence(sc))
+    return [s for s in out if s]
+
+
+def _binds_sentence(matrix, plural: bool = False) -> str:
+    from policyqa.charts import NOT_STATED, _join, _plural
+
+    if matrix.empty or int(matrix.to_numpy().sum()) == 0:
+        return ""
+    clauses = []
+    for audience, row in matrix.iterrows():
+        levels = [(lv, int(v)) for lv, v in row.items() if int(v)]
+        if not levels:
+            continue
+        where = "where no audience is named" if audience == NOT_STATED else f"for {audience}"
+        if len(levels) == 1:
+            lv, v = levels[0]
+            clauses.append(f"{'binding status not stated' if lv == NOT_STATED else lv} {where} "
+                           f"({_plural(v, 'guideline')})")
+        else:
+            parts = _join([f"{v} {'not stated' if lv == NOT_STATED else lv}" for lv, v in levels])
+            clauses.append(f"{where}, {parts}")
+    return f"What the chapter{'s say' if plural else ' says'} binds: " + "; ".join(clauses) + "."
+
+
+def _comparison_sentences(sc: Scope) -> list[str]:
+    from policyqa import charts
+    from policyqa.charts import MIN_PAIRS, _join, _plural
+
+    cmp, name = sc.compared, sc.jurisdiction
+    names = jurisdictions(cmp)
+    out = []
+    data = charts.jurisdiction_data(cmp.guidelines, cmp.obligations, names).set_index("jurisdiction")["total"]
+    mine = int(data.get(name, 0))
+    more = data[data > mine]
+    tied = [j for j, v in data.items() if v == mine and j != name]
+    k = len(data)
+    if mine == 0:
+        text = (f"Of the {k} jurisdictions compared ({sc.note}), {name} is "
+                + (f"one of {len(tied) + 1} naming no guideline" if tied else "the only one naming no guideline"))
+    elif more.empty:
+        text = f"Of the {k} jurisdictions compared ({sc.note}), {name} names the most guidelines ({mine})"
+        if tied:
+            text += f", as many as {_join(tied)}"
+    else:
+        top = more[more == more.max()]
+        text = (f"Of the {k} jurisdictions compared ({sc.note}), {name} ranks {_ordinal(len(more) + 1)} by "
+                f"guidelines named ({mine}"
+                + (f", as many as {_join(tied)}" if tied else "")
+                + f"); {_join(list(top.index))} name{'s' if len(top) == 1 else ''} the most ({int(more.max())})")
+    out.append(text + ".")
+    share = charts.share_data(cmp.guidelines, cmp.obligations, names)
+    n_own = int(share.loc[share["jurisdiction"] == name, "pairs"].sum())
+    if n_own:
+        binding = int(share.loc[(share["jurisdiction"] == name) & share["mandatoriness"].isin(charts.BINDING),
+                                "pairs"].sum())
+        saying = share[share["mandatoriness"].isin(charts.BINDING) & (share["pairs"] > 0)]["jurisdiction"].nunique()
+        pairs = _plural(n_own, "guideline-audience pair")
+        text = (f"{binding or 'None'} of its {pairs} (audiences as audience groups) "
+                f"{'is' if (binding or n_own) == 1 else 'are'} mandatory, at least in some cases")
+        text += (f", too few pairs to compare its share with others (under {MIN_PAIRS})" if n_own < MIN_PAIRS
+                 else f" ({round(100 * binding / n_own)}%)")
+        text += f"; {saying} of the {k} chapters say some guideline is."
+        out.append(text)
+    return out
+
+
+def _stance_sentence(sc: Scope) -> str:
+    from policyqa.charts import _join, _plural
+
+    q = sc.own.questions.dropna(subset=["question_no"])
+    if q.empty:
+        return ""
+    if not sc.jurisdiction:
+        counts = q["stance"].astype(str).value_counts()
+        parts = [f"{int(counts[s])} {s}" for s in ("yes", "no", "partly", "descriptive", "unanswered") if s in counts]
+        return f"Of the {_plural(len(q), 'answer')} in these chapters: {_join(parts)}."
+    by = {}
+    for no, stance in zip(q["question_no"], q["stance"].astype(str)):
+        by.setdefault(stance, []).append(int(no))
+    parts = []
+    for stance in ("yes", "no", "partly"):
+        if stance in by:
+            nums = sorted(by[stance])
+            parts.append(f"question{'s' if len(nums) > 1 else ''} {_join([str(x) for x in nums])} {stance}")
+    text = f"The chapter answers {_plural(len(q), 'numbered question')}"
+    text += f": {_join(parts)}" if parts else ", none of them with a yes or a no"
+    if "descriptive" in by:
+        text += f"; {len(by['descriptive'])} descriptively, without a yes or a no"
+    if "unanswered" in by:
+        nums = sorted(by["unanswered"])
+        text += f"; question{'s' if len(nums) > 1 else ''} {_join([str(x) for x in nums])} unanswered"
+    return text + "."
+
+
+# ----------------------------------------------------------------------------- the page
+
+def findings_section(sc: Scope, pack: Pack) -> Section:
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in pack.sentences)
+    return Section("findings", "Findings", f'<ul class="findings">{items}</ul>')
+
+
+def guidelines_section(sc: Scope) -> Section:
+    """The guidelines by issuing authority, with what binds whom and the source line of each."""
+    from policyqa.analysis import guidelines_by_authority
+
+    esc = html.escape
+    table = guidelines_by_authority(sc.own.guidelines, sc.own.obligations)
+    if table.empty:
+        return Section("guidelines", "Guidelines by authority and status",
+                       "<p>The chapter names no guideline.</p>")
+    several = table["jurisdiction"].nunique() > 1
+    rows = []
+    for (jur, authority), group in table.groupby(["jurisdiction", "issuing_authority"], sort=False):
+        label = f"{authority} ({jur})" if several else str(authority)
+        rows.append(f'<tr class="authority"><th colspan="4" scope="colgroup">{esc(label)} · '
+                    f"{len(group)} guideline{'s' if len(group) != 1 else ''}</th></tr>")
+        for r in group.itertuples(index=False):
+            rows.append(f"<tr><td>{esc(str(r.title))}</td><td>{esc(str(r.instrument_type))}</td>"
+                        f"<td>{esc(str(r.binds))}</td><td class=\"src\">{esc(str(r.source))}</td></tr>")
+    body = ('<table class="guidelines"><colgroup><col class="title"><col class="kind"><col class="binds">'
+            '<col class="src"></colgroup><thead><tr><th scope="col">Guideline</th><th scope="col">Kind</th>'
+            '<th scope="col">What the chapter says binds, and whom</th><th scope="col">Source line</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+    return Section("guidelines", "Guidelines by authority and status", body)
+
+
+def charts_section(pack: Pack) -> Section:
+    esc = html.escape
+    parts = []
+    n = 0
+    for name in PACK:
+        f = next((x for x in pack.figures if x.name == name), None)
+        if f is None:
+            if name in pack.skipped:
+                parts.append(f'<p class="skipped" id="{esc(name)}">{esc(pack.skipped[name])}</p>')
+            continue
+        n += 1
+        rel_svg, rel_png = f"figures/{f.svg.name}", f"figures/{f.png.name}"
+        parts += [
+            f'<figure id="{esc(f.name)}">',
+            f'<img src="{esc(rel_svg)}" alt="{esc(f.finding)}">',
+            f'<figcaption>Figure {n} · <a href="{esc(rel_png)}">PNG</a> · <a href="{esc(rel_svg)}">SVG</a>'
+            "</figcaption>",
+            "</figure>",
+        ]
+    return Section("charts", "Charts", "\n".join(parts))
+
+
 _CSS = """
 body { font-family: "DejaVu Sans", Verdana, sans-serif; color: #222; max-width: 62rem; margin: 2rem auto;
        padding: 0 1rem; line-height: 1.45; }
 h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+h2 { font-size: 1.2rem; margin-top: 2.2rem; }
 p.lead { color: #555; margin-top: 0; }
-ol.findings li { margin: .3rem 0; }
+ul.findings li { margin: .35rem 0; }
+table.guidelines { border-collapse: collapse; width: 100%; font-size: .85rem; }
+table.guidelines th, table.guidelines td { text-align: left; vertical-align: top; padding: .25rem .4rem;
+       border-bottom: 1px solid #e4e4e4; }
+table.guidelines tr.authority th { background: #f4f4f4; padding-top: .45rem; }
+table.guidelines td.src { white-space: nowrap; color: #555; }
+table.guidelines col.title { width: 36%; } table.guidelines col.kind { width: 10%; }
+table.guidelines col.binds { width: 38%; } table.guidelines col.src { width: 16%; }
 figure { margin: 2.5rem 0; }
 figure img { width: 100%; height: auto; border: 1px solid #eee; }
-figcaption { font-size: .85rem; color: #555; }
+figcaption { font-size: .8rem; color: #555; }
+p.skipped { color: #555; font-style: italic; }
 footer { font-size: .8rem; color: #777; border-top: 1px solid #ddd; margin-top: 3rem; padding-top: .5rem; }
+@page { size: A4; margin: 14mm 12mm 16mm 12mm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10pt; }
+  figure { break-inside: avoid; margin: 1.2rem 0; }
+  figure img { max-height: 235mm; width: auto; max-width: 100%; border: none; }
+  tr { break-inside: avoid; }
+  h2 { break-after: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
 """
 
 
-def write_html(pack: Pack, path: Path, chapters: list[str], others: list[str]) -> Path:
-    """A self-contained page: the findings as a list, then every figure with its source. No code, no date."""
+def write_html(pack: Pack, path: Path, sections: list[Section], chapters: list[str], others: list[str]) -> Path:
+    """A self-contained page: a heading, then each section in order. No code, no date, no script; every
+    text from a chapter is escaped."""
     from policyqa import __version__
     from policyqa.export import atomic_path
 
     esc = html.escape
-    who = pack.jurisdiction or "all chapters"
+    who = pack.jurisdiction or "every jurisdiction"
     lead = f"From {', '.join(chapters) or 'no chapter'}"
     if pack.jurisdiction and others:
         lead += f", compared with {len(others)} other chapter{'s' if len(others) != 1 else ''}"
@@ -336,20 +471,9 @@ def write_html(pack: Pack, path: Path, chapters: list[str], others: list[str]) -
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Cybersecurity guidance briefing: {esc(who)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
         f"<h1>Cybersecurity guidance briefing: {esc(who)}</h1>", f'<p class="lead">{esc(lead)}.</p>',
-        "<h2>Findings</h2>", '<ol class="findings">',
-        *[f'<li><a href="#{esc(f.name)}">{esc(f.finding)}</a></li>' for f in pack.figures],
-        "</ol>",
     ]
-    for f in pack.figures:
-        rel_svg = f"figures/{f.svg.name}"
-        rel_png = f"figures/{f.png.name}"
-        parts += [
-            f'<figure id="{esc(f.name)}">',
-            f'<img src="{esc(rel_svg)}" alt="{esc(f.finding)}">',
-            f"<figcaption>{esc(f.subtitle)}. {esc(f.source)} "
-            f'<a href="{esc(rel_png)}">PNG</a> · <a href="{esc(rel_svg)}">SVG</a></figcaption>',
-            "</figure>",
-        ]
+    for s in sections:
+        parts += [f'<section id="{esc(s.id)}">', f"<h2>{esc(s.title)}</h2>", s.body, "</section>"]
     parts += [
         f"<footer>Made by policyqa {esc(__version__)} from the chapter files named above. Every count traces back "
         "to a line of a chapter: the notebooks show the rows behind each chart and the source line of each row."
@@ -360,6 +484,83 @@ def write_html(pack: Pack, path: Path, chapters: list[str], others: list[str]) -
     with atomic_path(path) as tmp:
         tmp.write_text("\n".join(parts), encoding="utf-8")
     return path
+
+
+# ----------------------------------------------------------------------------- the PDF
+
+#: Chromium's flags for a headless run as root in a container (what the browser tests use too).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> str | None:
+    """Debian's `chromium`, if installed."""
+    for candidate in (shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def ensure_chromium(say=None) -> str | None:
+    """Debian's chromium, installed with apt-get when missing and this is root on a machine that has apt-get
+    (saying so first: it takes a few minutes). None when it cannot be had."""
+    path = chromium_path()
+    if path is None and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        (say or (lambda m: print(m, file=sys.stderr, flush=True)))(
+            "policyqa: installing Debian's chromium (apt-get install chromium), needed for the PDF and the "
+            "browser tests; this takes a few minutes, once")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update"], env=env, timeout=1200, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "chromium"], env=env, timeout=1200, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        path = chromium_path()
+    return path
+
+
+def write_pdf(page: Path, pdf: Path, chromium: str | None = None) -> Path:
+    """Print the HTML briefing to PDF (A4, page numbers) with headless Chromium, written all or nothing.
+
+        >>> pack = briefing.build_pack("data/raw", None, "reports")
+        >>> briefing.write_pdf(pack.html, Path("reports/briefing.pdf"))
+    """
+    from playwright.sync_api import Error, sync_playwright
+
+    from policyqa.export import atomic_path
+
+    chromium = chromium or chromium_path()
+    if chromium is None:
+        raise PolicyqaError(str(pdf), 1, "cannot print the PDF: Debian's chromium is not installed "
+                                         "(apt-get install chromium)")
+    footer = ('<div style="font-size:7pt;color:#777;width:100%;text-align:center">'
+              '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
+    pdf = Path(pdf)
+
+    def _print() -> None:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+            try:
+                tab = browser.new_page()
+                tab.goto(Path(page).resolve().as_uri(), wait_until="load", timeout=120_000)
+                tab.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=120_000)
+                tab.emulate_media(media="print")
+                pdf.parent.mkdir(parents=True, exist_ok=True)
+                with atomic_path(pdf) as tmp:
+                    tab.pdf(path=str(tmp), prefer_css_page_size=True, print_background=True,
+                            display_header_footer=True, header_template="<span></span>", footer_template=footer)
+            finally:
+                browser.close()
+
+    # in a thread of its own: Playwright's sync API refuses to run where an asyncio loop runs (a Jupyter kernel,
+    # or another Playwright session of the caller's)
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(_print).result()
+    except Error as exc:
+        raise PolicyqaError(str(pdf), 1, f"Chromium could not print the page: {str(exc).splitlines()[0]}") from None
+    return pdf
 
 
 # ----------------------------------------------------------------------------- running the notebooks
@@ -466,24 +667,36 @@ def _run_each(pm, paths, data, reports, executed, jurisdiction, kernel, manager,
     return 0
 
 
-def _report(reports: Path, out=sys.stdout) -> int:
+def _report(reports: Path, pdf: Path | None, out=sys.stdout) -> int:
     figures = reports / "figures"
     html_path = reports / "briefing.html"
     pngs = sorted(figures.glob("*.png")) if figures.is_dir() else []
     svgs = sorted(figures.glob("*.svg")) if figures.is_dir() else []
-    if not html_path.is_file() or not pngs:
-        print(f"policyqa briefing: the notebooks ran but {_show(html_path)} or the figures are missing",
-              file=sys.stderr)
+    if not html_path.is_file():
+        print(f"policyqa briefing: the notebooks ran but {_show(html_path)} is missing", file=sys.stderr)
         return 1
     print(f"figures:  {_show(figures)}/ ({len(pngs)} PNG, {len(svgs)} SVG)", file=out)
+    if pdf is not None:
+        print(f"pdf:      {_show(pdf)}", file=out)
     print(f"briefing: {_show(html_path)}", file=out, flush=True)
     return 0
+
+
+def _print_pdf(reports: Path) -> Path:
+    """reports/briefing.pdf from reports/briefing.html (Chromium installed first when it is missing and can be)."""
+    (reports / "briefing.pdf").unlink(missing_ok=True)  # never an older run's PDF beside this run's page
+    chromium = ensure_chromium()
+    if chromium is None:
+        raise PolicyqaError(str(reports / "briefing.pdf"), 1, "not written: Debian's chromium is not installed "
+                            "and cannot be installed here (apt-get install chromium as root); or pass --no-pdf")
+    return write_pdf(reports / "briefing.html", reports / "briefing.pdf", chromium)
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
         prog="python -m policyqa.briefing",
-        description="Run the notebooks headless and write reports/figures/ and reports/briefing.html.")
+        description="Run the notebooks headless and write reports/figures/, reports/briefing.html and "
+                    "reports/briefing.pdf.")
     p.add_argument("--jurisdiction", default="", help="whose briefing (default: the notebooks' own default); "
                                                       "a jurisdiction name or a chapter file name")
     p.add_argument("--data", default="data/raw", help="folder of chapters (default: data/raw)")
@@ -494,6 +707,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--kernel", default=KERNEL, help=f"Jupyter kernel (default: {KERNEL})")
     p.add_argument("--only", nargs="*", help="run only these notebooks (number or name prefix, e.g. 05)")
     p.add_argument("--pack-only", action="store_true", help="skip the notebooks: draw the pack and the HTML directly")
+    p.add_argument("--no-pdf", action="store_true", help="do not print reports/briefing.pdf (needs Chromium)")
     p.add_argument("--headline", metavar="PNG", help="only write the headline chart, small, to this file "
                                                      "(the README's image) and stop")
     args = p.parse_args(argv)
@@ -516,10 +730,11 @@ def main(argv: list[str] | None = None) -> int:
                                  args.kernel, args.only)
             if code:
                 return code
+        pdf = None if args.no_pdf else _print_pdf(reports)
     except PolicyqaError as exc:
         print(f"policyqa briefing: error: {exc.path}:{exc.line}: {exc.message}", file=sys.stderr)
         return 2
-    return _report(reports)
+    return _report(reports, pdf)
 
 
 if __name__ == "__main__":

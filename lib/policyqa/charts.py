@@ -1,23 +1,40 @@
 """Briefing charts: tidy tables in, a matplotlib Figure out, one look everywhere.
 
+    >>> from policyqa import charts
+    >>> charts.audience_matrix(t.guidelines, t.obligations)    # t = policyqa.read_chapter(...)
+
 Every chart function takes the DataFrames that `read_chapter` / `read_corpus`
 return and gives back a `matplotlib.figure.Figure` (not a pyplot figure, so
 nothing piles up in pyplot's registry) with the same furniture:
 
 * a title that states the finding, computed from the data it plots
-  (`finding(fig)` reads it back);
+  (`finding(fig)` reads it back). Where several share the top, every one is
+  named; no title ranks a share computed from fewer than `MIN_PAIRS` pairs;
 * a subtitle saying what is counted, and axis labels in words;
 * a source line naming the chapter file(s) and question number(s), with
   "examples, not a full list" when any plotted guideline comes from a list the
   chapter calls non-exhaustive (`source_note(fig)` reads it back);
-* the Okabe-Ito colour-blind-safe palette, with one fixed colour and one fixed
-  order per mandatoriness level (strongest first) in every chart. Colour always
-  means mandatoriness (or, in the stance matrix, the answer's stance, which is
-  also written in each cell); audiences are never coloured but always sit on an
-  axis in one fixed order (A to Z, "not stated" last), so an audience is found
-  in the same place in every chart;
+* one palette per family of categories, fixed in every chart and never shared
+  between families (`PALETTES`): mandatoriness levels in vermillion, orange and
+  blue; stances in bluish green, reddish purple and yellow (Okabe-Ito, safe for
+  every common colour-vision deficiency). Grey, which has no hue, always means
+  that nothing is stated: "not stated" (mid grey) and "descriptive", an answer
+  that takes no side (pale grey). Audiences are never coloured but sit on an
+  axis in one fixed order (A to Z, "not stated" last);
+* small numbers look small: a share from fewer than `MIN_PAIRS` pairs is drawn
+  pale and hatched and labelled as too few to compare;
 * direct labels (counts and shares written on the bars and cells) wherever they
   beat a legend.
+
+A chart with too little to show (no guideline; one authority; one chapter to
+compare) still draws, for a notebook, but says so: `skip_reason(fig)` is then
+one sentence the briefing prints instead of the chart.
+
+Charts that compare jurisdictions compare one chapter per jurisdiction (pass
+`analysis.newest_editions(tables)`; two editions of one jurisdiction are an
+error) and its audiences as `audience_group`, the vocabulary that compares across
+chapters; `note=` adds what was chosen ("the newest edition of each
+jurisdiction") to the source line.
 
 `save(fig, folder, name)` writes PNG (300 dpi) and SVG; the SVG is byte-for-byte
 reproducible (fixed hash salt, no date), so a changed figure shows up as a diff.
@@ -40,6 +57,13 @@ import matplotlib.patches
 import pandas as pd
 from matplotlib.figure import Figure
 
+from policyqa.analysis import (  # noqa: F401  (audience_order and the levels tables are used from here too)
+    NO_AUTHORITY,
+    audience_order,
+    guideline_levels,
+    question_labels,
+    strongest_levels,
+)
 from policyqa.schema import MANDATORINESS_LEVELS, NOT_STATED, STANCES
 
 # ----------------------------------------------------------------------------- the look
@@ -56,6 +80,7 @@ OKABE_ITO = {
     "reddish purple": "#CC79A7",
 }
 NEUTRAL = "#BBBBBB"  # grey for "not stated": no hue, so it never reads as a level
+PALE = "#E4E4E4"  # pale grey for "descriptive": an answer that takes no side
 INK = "#222222"
 MUTED = "#555555"
 
@@ -72,12 +97,19 @@ STANCE_COLORS = {
     "yes": OKABE_ITO["bluish green"],
     "no": OKABE_ITO["reddish purple"],
     "partly": OKABE_ITO["yellow"],
-    "descriptive": OKABE_ITO["sky blue"],
+    "descriptive": PALE,
     "unanswered": "#FFFFFF",
 }
+#: One palette per family of categories; no hue appears in two families, so a colour means one thing.
+PALETTES = {"mandatoriness": MANDATORINESS_COLORS, "stance": STANCE_COLORS}
 BINDING = ("mandatory", "mandatory in some cases")
 NOT_EXHAUSTIVE_NOTE = "examples, not a full list"
-NO_AUTHORITY = "authority not named"
+#: The newest-edition note of the comparison charts' source lines.
+NEWEST_NOTE = "the newest edition of each jurisdiction"
+
+#: Fewest guideline-audience pairs a share is computed from before it is ranked in a title; below it the
+#: bar is drawn pale and hatched. With 4 pairs one pair moves the share by 25 points.
+MIN_PAIRS = 5
 
 SVG_HASH_SALT = "policyqa"
 PNG_DPI = 300
@@ -105,6 +137,7 @@ STYLE = {
     "svg.hashsalt": SVG_HASH_SALT,
     "svg.fonttype": "path",
     "path.simplify": True,
+    "hatch.linewidth": 0.8,
 }
 
 
@@ -112,6 +145,11 @@ def _text_color(background: str) -> str:
     """Black or white, whichever reads better on the background colour."""
     r, g, b = matplotlib.colors.to_rgb(background)
     return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.55 else "black"
+
+
+def _pale(colour: str, strength: float = 0.3) -> str:
+    """The colour mixed with white, opaque (so hatching drawn over it in the full colour shows in SVG too)."""
+    return matplotlib.colors.to_hex([strength * c + (1 - strength) for c in matplotlib.colors.to_rgb(colour)])
 
 
 def _wrap(text: str, width: int) -> str:
@@ -141,22 +179,21 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
-# ----------------------------------------------------------------------------- fixed orders
-
-def audience_order(audiences: Iterable[str]) -> list[str]:
-    """The audiences given, in the project's one order: A to Z, "not stated" last.
-
-    Alphabetical rather than the order of data/reference/audiences.csv, which is the order patterns are
-    tried in and changes whenever the vocabulary is tuned; an audience should not move between charts
-    or between runs because a pattern moved.
-    """
-    present = {str(a) for a in audiences if not pd.isna(a)}
-    return sorted(present, key=lambda a: (a == NOT_STATED, a.casefold(), a))
-
-
 def _levels_present(levels: Iterable[str]) -> list[str]:
     present = set(levels)
     return [lv for lv in MANDATORINESS_ORDER if lv in present]
+
+
+def one_chapter_per_jurisdiction(frame: pd.DataFrame, what: str) -> None:
+    """Comparisons across jurisdictions need one chapter each; two editions in one bar would add up."""
+    if not len(frame) or "source_file" not in frame.columns:
+        return
+    files = frame.groupby(frame["jurisdiction"].astype(str))["source_file"].agg(lambda v: sorted(set(map(str, v))))
+    several = {j: f for j, f in files.items() if len(f) > 1}
+    if several:
+        listed = "; ".join(f"{j}: {', '.join(f)}" for j, f in several.items())
+        raise ValueError(f"{what} compares one chapter per jurisdiction, and these have several ({listed}); "
+                         "pass analysis.newest_editions(tables), or analysis.select_files(...) for other editions")
 
 
 # ----------------------------------------------------------------------------- sources
@@ -168,12 +205,17 @@ def _questions_text(numbers: Iterable) -> str:
     return ("question " if len(nums) == 1 else "questions ") + ", ".join(str(n) for n in nums)
 
 
-def source_line(frame: pd.DataFrame, question_col: str = "question_no", files: Iterable[str] | None = None) -> str:
+def source_line(frame: pd.DataFrame, question_col: str = "question_no", files: Iterable[str] | None = None,
+                note: str | None = None) -> str:
     """'Source: chapter.txt, question 13; examples, not a full list' for the rows a chart plots.
+
+        >>> charts.source_line(t.guidelines, files=[s.source_file for s in t.summaries])
+        'Source: chapter.txt, question 13; examples, not a full list.'
 
     `frame` needs source_file and a question-number column; "examples, not a full list" is added
     (naming the chapters when there are several) where a plotted row has not_exhaustive=True.
-    `files` adds chapter files that were read but contributed no row (a chapter naming no guideline).
+    `files` adds chapter files that were read but contributed no row (a chapter naming no guideline);
+    `note` says how the chapters or rows were chosen ("the newest edition of each jurisdiction").
     """
     per_file: dict[str, str] = {}
     rows = frame if len(frame) else pd.DataFrame(columns=["source_file", question_col])
@@ -188,6 +230,8 @@ def source_line(frame: pd.DataFrame, question_col: str = "question_no", files: I
     else:
         qs = _questions_text(rows[question_col]) if len(rows) else ""
         text = f"Sources: {_plural(len(per_file), 'chapter')} ({', '.join(per_file)})" + (f"; {qs}" if qs else "")
+    if note:
+        text += f"; {note}"
     if "not_exhaustive" in rows.columns and len(rows) and bool(rows["not_exhaustive"].fillna(False).any()):
         examples = sorted(set(rows.loc[rows["not_exhaustive"].fillna(False).astype(bool), "source_file"].astype(str)))
         if len(per_file) == 1:
@@ -200,7 +244,13 @@ def source_line(frame: pd.DataFrame, question_col: str = "question_no", files: I
 # ----------------------------------------------------------------------------- figure furniture
 
 class Chart(Figure):
-    """A Figure that shows itself in a notebook as a PNG without pyplot (so no global figure registry)."""
+    """A Figure that shows itself in a notebook as a PNG without pyplot (so no global figure registry).
+
+    `skip` is None, or one sentence saying why the chart has too little to show (the briefing prints the
+    sentence instead of the chart).
+    """
+
+    skip: str | None = None
 
     def _repr_png_(self) -> bytes:
         import io
@@ -239,17 +289,38 @@ def _furnish(fig: Figure, ax, finding_text: str, subtitle: str, source: str) -> 
 
 
 def finding(fig: Figure) -> str:
-    """The finding a chart's title states, as one line."""
+    """The finding a chart's title states, as one line.
+
+        >>> charts.finding(charts.audience_matrix(t.guidelines, t.obligations))
+        'Guidelines are voluntary for private companies and ...'
+    """
     return " ".join((fig.get_suptitle() or "").split())
 
 
+def skip_reason(fig: Figure) -> str | None:
+    """None when the chart is worth showing; else one sentence saying what there is instead.
+
+        >>> fig = charts.authority_bars(t.guidelines, t.obligations)
+        >>> charts.skip_reason(fig)      # e.g. 'All 3 guidelines the chapter names come from X, ...'
+    """
+    return getattr(fig, "skip", None)
+
+
 def subtitle(fig: Figure) -> str:
-    """What the chart counts, as one line."""
+    """What the chart counts, as one line.
+
+        >>> charts.subtitle(charts.audience_matrix(t.guidelines, t.obligations))
+        'Number of guidelines, by audience and by what the chapter says binds'
+    """
     return " ".join((fig.subfigs[0].get_suptitle() if fig.subfigs else "").split())
 
 
 def source_note(fig: Figure) -> str:
-    """The chart's source line, as one line."""
+    """The chart's source line, as one line.
+
+        >>> charts.source_note(charts.audience_matrix(t.guidelines, t.obligations))
+        'Source: chapter.txt, question 13; examples, not a full list.'
+    """
     return " ".join((fig.get_supxlabel() or "").split())
 
 
@@ -273,37 +344,11 @@ def _level_legend(ax, levels: list[str]) -> None:
 
 # ----------------------------------------------------------------------------- tidy data behind the charts
 
-def guideline_levels(guidelines: pd.DataFrame, obligations: pd.DataFrame) -> pd.DataFrame:
-    """The guideline-level table: one row per guideline and audience, with what the chapter says binds.
-
-    A guideline the chapter names without any audience or binding status gets one row with
-    audience and mandatoriness "not stated", so no guideline drops out of a chart.
-    """
-    cols = ["guideline_id", "jurisdiction", "question_no", "title", "issuing_authority", "instrument_type",
-            "not_exhaustive", "source_file", "line"]
-    g = guidelines[cols].rename(columns={"line": "guideline_line"})
-    o = obligations[["guideline_id", "audience", "mandatoriness", "status_line"]].rename(
-        columns={"status_line": "evidence_line"})
-    out = g.merge(o, on="guideline_id", how="left")
-    out["audience"] = out["audience"].astype("string").fillna(NOT_STATED)
-    out["mandatoriness"] = pd.Categorical(out["mandatoriness"].astype("string").fillna(NOT_STATED),
-                                          categories=list(reversed(MANDATORINESS_ORDER)), ordered=True)
-    return out.reset_index(drop=True)
-
-
-def strongest_levels(guidelines: pd.DataFrame, obligations: pd.DataFrame) -> pd.DataFrame:
-    """One row per guideline with the strongest mandatoriness the chapter states for any audience."""
-    gl = guideline_levels(guidelines, obligations)
-    strongest = gl.groupby("guideline_id", observed=True, sort=False)["mandatoriness"].max()
-    out = guidelines.merge(strongest.rename("strongest").reset_index(), on="guideline_id", how="left")
-    out["strongest"] = pd.Categorical(out["strongest"].astype("string").fillna(NOT_STATED),
-                                      categories=list(reversed(MANDATORINESS_ORDER)), ordered=True)
-    out["issuing_authority"] = out["issuing_authority"].astype("string").fillna(NO_AUTHORITY)
-    return out
-
-
 def authority_data(guidelines: pd.DataFrame, obligations: pd.DataFrame) -> pd.DataFrame:
     """Guidelines per issuing authority (and jurisdiction), split by the strongest level stated for them.
+
+        >>> charts.authority_data(t.guidelines, t.obligations)
+        # jurisdiction, issuing_authority, mandatory, ..., not stated, total
 
     Columns: jurisdiction, issuing_authority, one count column per mandatoriness level (strongest
     first), total; sorted by total, largest first.
@@ -319,7 +364,11 @@ def authority_data(guidelines: pd.DataFrame, obligations: pd.DataFrame) -> pd.Da
 
 
 def instrument_data(guidelines: pd.DataFrame, obligations: pd.DataFrame) -> pd.DataFrame:
-    """Guidelines per instrument type (guide, standard, ...), split by the strongest level stated."""
+    """Guidelines per instrument type (guide, standard, ...), split by the strongest level stated.
+
+        >>> charts.instrument_data(t.guidelines, t.obligations)
+        # instrument_type, mandatory, ..., not stated, total
+    """
     s = strongest_levels(guidelines, obligations)
     if s.empty:
         return pd.DataFrame(columns=["instrument_type", *MANDATORINESS_ORDER, "total"])
@@ -330,38 +379,57 @@ def instrument_data(guidelines: pd.DataFrame, obligations: pd.DataFrame) -> pd.D
     return t.reset_index(drop=True)
 
 
-def audience_matrix_data(guidelines: pd.DataFrame, obligations: pd.DataFrame) -> pd.DataFrame:
-    """Number of guidelines by audience (rows, fixed order) and mandatoriness (columns, strongest first)."""
-    gl = guideline_levels(guidelines, obligations)
+def audience_matrix_data(guidelines: pd.DataFrame, obligations: pd.DataFrame, by: str = "audience") -> pd.DataFrame:
+    """Number of guidelines by audience (rows, fixed order) and mandatoriness (columns, strongest first).
+
+        >>> charts.audience_matrix_data(t.guidelines, t.obligations)                      # as the chapter writes
+        >>> charts.audience_matrix_data(t.guidelines, t.obligations, by="audience_group")  # across chapters
+    """
+    gl = guideline_levels(guidelines, obligations, by=by)
     levels = list(MANDATORINESS_ORDER)
     if gl.empty:
-        return pd.DataFrame(columns=levels, index=pd.Index([], name="audience"), dtype="int64")
-    pairs = gl.drop_duplicates(["guideline_id", "audience", "mandatoriness"])
-    t = pd.crosstab(pairs["audience"].astype(str), pairs["mandatoriness"].astype(str))
+        return pd.DataFrame(columns=levels, index=pd.Index([], name=by), dtype="int64")
+    pairs = gl.drop_duplicates(["guideline_id", by, "mandatoriness"])
+    t = pd.crosstab(pairs[by].astype(str), pairs["mandatoriness"].astype(str))
     t = t.reindex(index=audience_order(t.index), columns=levels, fill_value=0)
-    t.index.name, t.columns.name = "audience", "mandatoriness"
+    t.index.name, t.columns.name = by, "mandatoriness"
     return t.astype("int64")
 
 
-def share_data(guidelines: pd.DataFrame, obligations: pd.DataFrame, jurisdictions: Iterable[str] = ()) -> pd.DataFrame:
+def share_data(guidelines: pd.DataFrame, obligations: pd.DataFrame, jurisdictions: Iterable[str] = (),
+               by: str = "audience_group") -> pd.DataFrame:
     """Guideline-audience pairs per jurisdiction by mandatoriness: counts and shares.
 
-    Columns: jurisdiction, mandatoriness, pairs, share (0-1 within the jurisdiction). Jurisdictions
-    given in `jurisdictions` that name no guideline appear with pairs 0 and share 0.
+        >>> a = analysis.newest_editions(policyqa.read_corpus("data/raw"))
+        >>> charts.share_data(a.guidelines, a.obligations, analysis.jurisdictions(a))
+
+    Columns: jurisdiction, mandatoriness, pairs, share (0-1 within the jurisdiction), n (the
+    jurisdiction's pairs) and small (n below MIN_PAIRS: too few for a share to be compared).
+    Audiences are `audience_group`s by default, so chapters that word one audience differently count it
+    alike; a guideline with two audiences of one group at one level is one pair. Jurisdictions given in
+    `jurisdictions` that name no guideline appear with pairs 0 and share 0.
     """
-    gl = guideline_levels(guidelines, obligations)
+    one_chapter_per_jurisdiction(guidelines, "share_data")
+    gl = guideline_levels(guidelines, obligations, by=by)
+    gl = gl.drop_duplicates(["guideline_id", by, "mandatoriness"])
     names = sorted(set(gl["jurisdiction"].astype(str)) | {str(j) for j in jurisdictions})
     idx = pd.MultiIndex.from_product([names, list(MANDATORINESS_ORDER)], names=["jurisdiction", "mandatoriness"])
     counts = gl.groupby([gl["jurisdiction"].astype(str), gl["mandatoriness"].astype(str)]).size()
     counts = counts.reindex(idx, fill_value=0).rename("pairs").reset_index()
     totals = counts.groupby("jurisdiction")["pairs"].transform("sum")
     counts["share"] = (counts["pairs"] / totals.where(totals > 0)).fillna(0.0)
+    counts["n"] = totals.astype(int)
+    counts["small"] = counts["n"] < MIN_PAIRS
     return counts
 
 
 def jurisdiction_data(guidelines: pd.DataFrame, obligations: pd.DataFrame, jurisdictions: Iterable[str] = ()
                       ) -> pd.DataFrame:
-    """Guidelines per jurisdiction, split by the strongest level stated; chapters naming none get 0."""
+    """Guidelines per jurisdiction, split by the strongest level stated; chapters naming none get 0.
+
+        >>> charts.jurisdiction_data(a.guidelines, a.obligations, analysis.jurisdictions(a))
+    """
+    one_chapter_per_jurisdiction(guidelines, "jurisdiction_data")
     s = strongest_levels(guidelines, obligations)
     names = sorted(set(s["jurisdiction"].astype(str)) | {str(j) for j in jurisdictions})
     t = pd.crosstab(s["jurisdiction"].astype(str), s["strongest"].astype(str)) if len(s) else pd.DataFrame()
@@ -373,7 +441,11 @@ def jurisdiction_data(guidelines: pd.DataFrame, obligations: pd.DataFrame, juris
 
 
 def stance_data(questions: pd.DataFrame) -> pd.DataFrame:
-    """Stance per question (rows, by number) and jurisdiction (columns, A-Z); empty where the chapter lacks it."""
+    """Stance per question (rows, by number) and jurisdiction (columns, A-Z); None where the chapter lacks it.
+
+        >>> charts.stance_data(a.questions)
+    """
+    one_chapter_per_jurisdiction(questions, "stance_data")
     q = questions.dropna(subset=["question_no"])
     if q.empty:
         return pd.DataFrame()
@@ -386,12 +458,20 @@ def stance_data(questions: pd.DataFrame) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- findings (titles)
 
+def _tops(values: pd.Series) -> tuple[list[str], int]:
+    """Every label sharing the largest value (ties are all named, never broken), and that value."""
+    if values.empty:
+        return [], 0
+    best = values.max()
+    return [str(k) for k, v in values.items() if v == best], int(best)
+
+
 def _top(data: pd.DataFrame, label: str) -> tuple[list[str], int]:
-    best = int(data["total"].max())
-    return [str(x) for x in data.loc[data["total"] == best, label]], best
+    return _tops(pd.Series(data["total"].to_numpy(), index=data[label].astype(str)))
 
 
 def authority_finding(data: pd.DataFrame) -> str:
+    """The authority chart's title: who issues the most (every tied one named)."""
     n = int(data["total"].sum()) if len(data) else 0
     if n == 0:
         return "The chapter names no guidelines"
@@ -401,52 +481,75 @@ def authority_finding(data: pd.DataFrame) -> str:
     several = named["jurisdiction"].nunique() > 1
     labels = [f"{a} ({j})" if several else str(a) for j, a in zip(named["jurisdiction"], named["issuing_authority"])]
     named = named.assign(label=labels)
+    k = int(named["total"].sum())
+    unnamed = n - k
+    rest = f"; no authority is named for {_plural(unnamed, 'other')}" if unnamed else ""
     tops, best = _top(named, "label")
     if len(named) == 1:
-        return f"{tops[0]} issues {'the only guideline' if n == 1 else 'both guidelines' if n == 2 else f'all {n} guidelines'} named"
+        what = "the only guideline" if k == 1 else "both guidelines" if k == 2 else f"all {k} guidelines"
+        return f"{tops[0]} issues {what} named with an authority{rest}" if unnamed else f"{tops[0]} issues {what} named"
+    if best == 1:
+        return f"Each of the {len(named)} authorities named issues one guideline{rest}"
     if len(tops) == 1:
         return f"{tops[0]} issues the most guidelines: {best} of the {n} named"
     return f"{_join(tops)} issue the most guidelines: {best} each of the {n} named"
 
 
 def instrument_finding(data: pd.DataFrame) -> str:
+    """The instrument chart's title: the commonest kind(s), and which kinds are ever binding."""
     n = int(data["total"].sum()) if len(data) else 0
     if n == 0:
         return "The chapter names no guidelines"
     tops, best = _top(data, "instrument_type")
     if best == n:
-        return f"Every guideline named is a {tops[0]}" if n > 1 else f"The only guideline named is a {tops[0]}"
-    kinds = _join([_plural_noun(t) for t in tops])
-    return f"Most guidelines named are {kinds}: {best}{' each' if len(tops) > 1 else ''} of {n}"
+        lead = f"Every guideline named is a {tops[0]}" if n > 1 else f"The only guideline named is a {tops[0]}"
+    else:
+        kinds = _join([_plural_noun(t) for t in tops])
+        lead = f"{kinds[:1].upper()}{kinds[1:]} make up {best}{' each' if len(tops) > 1 else ''} of the {n} guidelines"
+    binding = data.assign(b=data[BINDING[0]] + data[BINDING[1]])
+    binding = binding[binding["b"] > 0]
+    if binding.empty:
+        return f"{lead}; none is said to be mandatory"
+    if len(data) == 1:
+        return f"{lead}; {int(binding['b'].iloc[0])} of {n} are mandatory, at least in some cases"
+    parts = [f"{int(b)} {_plural_noun(t) if b > 1 else t}" for t, b in zip(binding["instrument_type"], binding["b"])]
+    verb = "is" if len(parts) == 1 and int(binding["b"].iloc[0]) == 1 else "are"
+    return f"{lead}; {_join(parts)} {verb} mandatory, at least in some cases"
 
 
 def matrix_finding(data: pd.DataFrame) -> str:
-    """Per audience, the level most guidelines have (ties go to the stronger level)."""
+    """Per audience, the level most guidelines have; a tie between levels names both."""
     if data.empty or int(data.to_numpy().sum()) == 0:
         return "The chapter names no guidelines, so nothing is said to bind anyone"
     named = [a for a in data.index if a != NOT_STATED and int(data.loc[a].sum())]
     if len(named) > 3:
         pairs = int(data.to_numpy().sum())
-        by_level = data.sum(axis=0)
-        level = str(by_level.idxmax())
-        words = "of unstated binding status" if level == NOT_STATED else level
-        return f"{int(by_level[level])} of {pairs} guideline-audience pairs are {words}, across {len(named)} audiences"
+        levels, best = _tops(data.sum(axis=0))
+        words = _join(["of unstated binding status" if lv == NOT_STATED else lv for lv in levels])
+        each = " each" if len(levels) > 1 else ""
+        return f"{best}{each} of {pairs} guideline-audience pairs are {words}, across {len(named)} audiences"
 
-    def modal(audience: str) -> tuple[str, str]:
+    def modal(audience: str) -> tuple[list[str], str]:
         row = data.loc[audience]
-        level = str(row.idxmax())  # columns are strongest first, so a tie goes to the stronger level
+        levels, best = _tops(row)
         total = int(row.sum())
-        return level, ("" if int(row[level]) == total else f" ({int(row[level])} of {total})")
+        if best == total:
+            return levels, ""
+        return levels, f" ({best}{' each' if len(levels) > 1 else ''} of {total})"
 
     stated, unstated = [], []
     for audience in named:
-        level, part = modal(audience)
-        (unstated.append(f"{audience}{part}") if level == NOT_STATED else stated.append(f"{level} for {audience}{part}"))
+        levels, part = modal(audience)
+        said = [lv for lv in levels if lv != NOT_STATED]
+        if not said:
+            unstated.append(f"{audience}{part}")
+        else:
+            stated.append(f"{_join(levels, 'or')} for {audience}{part}")
     no_audience = int(data.loc[NOT_STATED].sum()) if NOT_STATED in data.index else 0
     if no_audience:
-        level, part = modal(NOT_STATED)
-        if level != NOT_STATED:
-            stated.append(f"{level} where no audience is named{part}")
+        levels, part = modal(NOT_STATED)
+        if NOT_STATED not in levels:
+            stated.append(f"{_join(levels, 'or')} where no audience is named{part}")
             no_audience = 0
     if stated:
         text = "Guidelines are " + _join(stated)
@@ -462,6 +565,8 @@ def matrix_finding(data: pd.DataFrame) -> str:
 
 
 def share_finding(data: pd.DataFrame) -> str:
+    """The share chart's title: how many chapters say something binds, and who most often, among chapters
+    with at least MIN_PAIRS pairs (every tied one named)."""
     totals = data.groupby("jurisdiction")["pairs"].sum()
     if totals.sum() == 0:
         return "No chapter names a guideline, so none is said to bind"
@@ -470,18 +575,27 @@ def share_finding(data: pd.DataFrame) -> str:
     share = (binding / totals.where(totals > 0)).fillna(0)
     if len(totals) == 1:
         j = totals.index[0]
+        few = f"; too few pairs to compare (under {MIN_PAIRS})" if totals[j] < MIN_PAIRS else ""
         return (f"{j}: {round(100 * share[j])}% of guideline-audience pairs are mandatory, at least in some cases "
-                f"({int(binding[j])} of {int(totals[j])})")
+                f"({int(binding[j])} of {int(totals[j])}){few}")
     k = int((binding > 0).sum())
     if k == 0:
         return f"None of the {len(totals)} chapters says any guideline is mandatory, even in some cases"
-    best = share.idxmax()
     lead = f"Only {k} of {len(totals)} chapters" if k < len(totals) else f"All {len(totals)} chapters"
-    return (f"{lead} say some guideline is mandatory, at least in some cases; "
-            f"{best} most often ({round(100 * share[best])}% of its pairs)")
+    lead += f" say{'s' if k == 1 else ''} some guideline is mandatory, at least in some cases"
+    ranked = share[totals >= MIN_PAIRS]  # small n is never ranked
+    if len(ranked) < 2:
+        return lead
+    if ranked.max() == 0:
+        return f"{lead}; none with {MIN_PAIRS} or more pairs does"
+    tops, _ = _tops(ranked.round(6))
+    pct = round(100 * float(ranked[tops[0]]))
+    whose = "its" if len(tops) == 1 else "their"
+    return f"{lead}; {_join(tops)} most often ({pct}% of {whose} pairs)"
 
 
 def jurisdiction_finding(data: pd.DataFrame, highlight: str | None = None) -> str:
+    """The per-jurisdiction chart's title: the highlighted chapter's rank, or who names the most (ties named)."""
     n = int(data["total"].sum()) if len(data) else 0
     k = len(data)
     if k == 1:
@@ -492,32 +606,54 @@ def jurisdiction_finding(data: pd.DataFrame, highlight: str | None = None) -> st
     if highlight and highlight in set(data["jurisdiction"]):
         row = data[data["jurisdiction"] == highlight].iloc[0]
         more = int((data["total"] > row["total"]).sum())
-        rank = "the most" if more == 0 else f"fewer than {_plural(more, 'other chapter')}"
-        return f"{highlight} names {_plural(int(row['total']), 'guideline')}, {rank} among {_plural(k, 'chapter')}"
+        tied = [str(j) for j, t in zip(data["jurisdiction"], data["total"]) if t == row["total"] and j != highlight]
+        count = int(row["total"])
+        if count == 0:
+            return f"{highlight} names no guideline; {k - 1 - len(tied)} of the other {k - 1} chapters name some"
+        if more == 0:
+            return (f"{highlight} names {_plural(count, 'guideline')}, the most among {_plural(k, 'chapter')}"
+                    + (f", as many as {_join(tied)}" if tied else ""))
+        return (f"{highlight} names {_plural(count, 'guideline')}, fewer than {_plural(more, 'other chapter')} "
+                f"among {k}")
     tops, best = _top(data, "jurisdiction")
     none = int((data["total"] == 0).sum())
     tail = f"; {none} name{'s' if none == 1 else ''} none" if none else ""
     verb = "names" if len(tops) == 1 else "name"
-    return f"{_join(tops)} {verb} the most guidelines: {best} of {n} across {_plural(k, 'chapter')}{tail}"
+    each = " each" if len(tops) > 1 else ""
+    return f"{_join(tops)} {verb} the most guidelines: {best}{each} of {n} across {_plural(k, 'chapter')}{tail}"
+
+
+_SAYS = {"yes": "say yes", "no": "say no", "partly": "say partly", "descriptive": "take no side (descriptive)"}
 
 
 def stance_finding(data: pd.DataFrame) -> str:
+    """The stance matrix's title: for one chapter, its stances; for several, the questions most chapters
+    answer and how most of those answers open (ties named)."""
     if data.empty:
         return "No numbered question was found"
-    answered = data.notna().sum(axis=1)
+    answered = data.apply(lambda col: col.map(lambda s: s is not None and s != "unanswered"))
     if data.shape[1] == 1:
         j = data.columns[0]
         counts = data[j].dropna().value_counts()
-        parts = [f"{_plural(int(counts[s]), 'question')} {s}" for s in STANCE_ORDER if s in counts and s != "descriptive"]
+        parts = [f"{_plural(int(counts[s]), 'question')} {s}" for s in STANCE_ORDER
+                 if s in counts and s not in ("descriptive", "unanswered")]
         desc = int(counts.get("descriptive", 0))
-        extra = f"; {desc} described without a yes or no" if desc else ""
+        extra = f"; {desc} descriptive, without a yes or no" if desc else ""
         return f"{j} answers {_join(parts) or 'no question with yes or no'}{extra}"
-    q = int(answered.idxmax())
-    row = data.loc[q].dropna()
-    counts = row.value_counts()
-    top = str(counts.idxmax())
-    return (f"Question {q}, answered in {len(row)} of {data.shape[1]} chapters: "
-            f"{int(counts[top])} say {top!s}" + ("" if top in ("yes", "no", "partly") else " only"))
+    per_question = answered.sum(axis=1)
+    qs, best = _tops(per_question)
+    if best == 0:
+        return f"None of the {data.shape[1]} chapters answers a numbered question"
+    where = f"all {data.shape[1]}" if best == data.shape[1] else f"{best} of {data.shape[1]}"
+    nums = [int(q) for q in qs]
+    head = (f"Question {nums[0]} is" if len(nums) == 1 else
+            f"Questions {_join([str(q) for q in nums])} are") + f" answered in {where} chapters"
+    cells = pd.Series([s for q in nums for s in data.loc[q] if s is not None and s != "unanswered"])
+    stances, top = _tops(cells.value_counts())
+    m = len(cells)
+    if len(stances) == 1:
+        return f"{head}; {top} of the {m} answers {_SAYS[stances[0]]}"
+    return f"{head}; as many answers {_join([_SAYS[s] for s in stances], 'as')} ({top} each of {m})"
 
 
 # ----------------------------------------------------------------------------- charts
@@ -550,9 +686,17 @@ def _stacked_hbars(ax, labels: list[str], data: pd.DataFrame, highlight: Iterabl
             tick.set_fontweight("bold")
 
 
+def _skip(fig: Figure, sentence: str | None) -> Figure:
+    fig.skip = sentence
+    return fig
+
+
 def authority_bars(guidelines: pd.DataFrame, obligations: pd.DataFrame, *, top: int = 15,
-                   files: Iterable[str] = ()) -> Figure:
-    """How many guidelines each authority issues, coloured by the strongest binding status stated for them."""
+                   files: Iterable[str] = (), note: str | None = None) -> Figure:
+    """How many guidelines each authority issues, coloured by the strongest binding status stated for them.
+
+        >>> charts.authority_bars(t.guidelines, t.obligations, files=[s.source_file for s in t.summaries])
+    """
     data = authority_data(guidelines, obligations)
     several = data["jurisdiction"].nunique() > 1 if len(data) else False
     shown = data.head(top)
@@ -571,11 +715,22 @@ def authority_bars(guidelines: pd.DataFrame, obligations: pd.DataFrame, *, top: 
         more = f"; the {top} largest of {len(data)} shown" if len(data) > top else ""
         subtitle = ("Number of guidelines per issuing authority, coloured by the strongest binding status "
                     f"the chapter states for any audience{more}")
-    return _furnish(fig, ax, authority_finding(data), subtitle, source_line(guidelines, files=files))
+    title = authority_finding(data)
+    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note))
+    if len(data) == 0:
+        return _skip(fig, "The chapter names no guideline, so there is no chart of issuing authorities.")
+    if len(data) == 1:
+        return _skip(fig, f"{title}, so there is no chart of issuing authorities.")
+    return _skip(fig, None)
 
 
-def instrument_bars(guidelines: pd.DataFrame, obligations: pd.DataFrame, *, files: Iterable[str] = ()) -> Figure:
-    """What kind of instruments the guidelines are (guide, standard, ...), coloured by strongest binding status."""
+def instrument_bars(guidelines: pd.DataFrame, obligations: pd.DataFrame, *, files: Iterable[str] = (),
+                    note: str | None = None) -> Figure:
+    """What kind of instruments the guidelines are (guide, standard, ...), coloured by strongest binding status;
+    the title says which kind is commonest and which kinds are ever binding.
+
+        >>> charts.instrument_bars(t.guidelines, t.obligations)
+    """
     data = instrument_data(guidelines, obligations)
     fig = _figure(1.9 + 0.42 * max(1, len(data)))
     with matplotlib.rc_context(STYLE):
@@ -589,31 +744,37 @@ def instrument_bars(guidelines: pd.DataFrame, obligations: pd.DataFrame, *, file
             _level_legend(ax, _levels_present(lv for lv in MANDATORINESS_ORDER if data[lv].sum()))
         subtitle = ("Number of guidelines by kind of instrument, coloured by the strongest binding status "
                     "the chapter states for any audience")
-    return _furnish(fig, ax, instrument_finding(data), subtitle, source_line(guidelines, files=files))
+    title = instrument_finding(data)
+    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note))
+    if len(data) < 2:
+        return _skip(fig, f"{title}, so there is no chart of kinds of instrument." if len(data) else
+                     "The chapter names no guideline, so there is no chart of kinds of instrument.")
+    return _skip(fig, None)
 
 
-def audience_matrix(guidelines: pd.DataFrame, obligations: pd.DataFrame, *, files: Iterable[str] = ()) -> Figure:
-    """Audience by mandatoriness: how many guidelines the chapter says bind each audience, and how strongly."""
-    data = audience_matrix_data(guidelines, obligations)
+def audience_matrix(guidelines: pd.DataFrame, obligations: pd.DataFrame, *, files: Iterable[str] = (),
+                    by: str = "audience", note: str | None = None) -> Figure:
+    """Audience by mandatoriness: how many guidelines the chapter says bind each audience, and how strongly.
+
+        >>> charts.audience_matrix(t.guidelines, t.obligations)                      # one chapter's own words
+        >>> charts.audience_matrix(a.guidelines, a.obligations, by="audience_group")  # several chapters
+    """
+    data = audience_matrix_data(guidelines, obligations, by=by)
     fig = _figure(2.2 + 0.5 * max(1, len(data)))
     with matplotlib.rc_context(STYLE):
         ax = _axes(fig)
         if data.empty:
             _empty(ax, "no guideline named")
         else:
-            peak = max(1, int(data.to_numpy().max()))
             for i, audience in enumerate(data.index):
                 for j, level in enumerate(data.columns):
                     v = int(data.loc[audience, level])
                     color = MANDATORINESS_COLORS[level]
-                    if v:
-                        alpha = 0.35 + 0.65 * v / peak
+                    if v:  # the level's own colour whatever the count (a paler vermillion would read as orange)
                         ax.add_patch(matplotlib.patches.Rectangle((j - 0.46, i - 0.42), 0.92, 0.84, facecolor=color,
-                                                                  alpha=alpha, edgecolor="none"))
-                        blended = matplotlib.colors.to_hex(
-                            [alpha * c + (1 - alpha) for c in matplotlib.colors.to_rgb(color)])
+                                                                  edgecolor="none"))
                         ax.text(j, i, str(v), ha="center", va="center", fontsize=11, fontweight="bold",
-                                color=_text_color(blended))
+                                color=_text_color(color))
                     else:
                         ax.add_patch(matplotlib.patches.Rectangle((j - 0.46, i - 0.42), 0.92, 0.84, facecolor="none",
                                                                   edgecolor="#DDDDDD", linewidth=0.8))
@@ -629,21 +790,38 @@ def audience_matrix(guidelines: pd.DataFrame, obligations: pd.DataFrame, *, file
             ax.set_yticks(range(len(data)), [_wrap(a, 32) for a in data.index])
             for side in ("left", "bottom"):
                 ax.spines[side].set_visible(False)
-            ax.set_ylabel("Audience the chapter names")
+            ax.set_ylabel("Audience the chapter names" if by == "audience" else "Audience group")
             ax.set_xlabel("What the chapter says binds that audience")
-        subtitle = "Number of guidelines, by audience and by what the chapter says binds"
-    return _furnish(fig, ax, matrix_finding(data), subtitle, source_line(guidelines, files=files))
+        what = "audience" if by == "audience" else "audience group (the chapters' audiences in one vocabulary)"
+        subtitle = f"Number of guidelines, by {what} and by what the chapter says binds"
+    title = matrix_finding(data)
+    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note))
+    if data.empty or int(data.to_numpy().sum()) == 0:
+        return _skip(fig, "The chapter names no guideline, so there is no chart of audiences and binding status.")
+    if set(data.index) <= {NOT_STATED} and int(data.drop(columns=NOT_STATED).to_numpy().sum()) == 0:
+        n = int(data.to_numpy().sum())
+        return _skip(fig, f"The chapter names {_plural(n, 'guideline')} but states neither an audience nor a binding "
+                          "status for any, so there is no chart of audiences and binding status.")
+    return _skip(fig, None)
 
 
 def mandatoriness_share(guidelines: pd.DataFrame, obligations: pd.DataFrame, jurisdictions: Iterable[str] = (),
-                        *, files: Iterable[str] = ()) -> Figure:
-    """Share of guideline-audience pairs by mandatoriness, one 100% bar per jurisdiction."""
-    data = share_data(guidelines, obligations, jurisdictions)
+                        *, files: Iterable[str] = (), note: str | None = None, by: str = "audience_group") -> Figure:
+    """Share of guideline-audience pairs by mandatoriness, one 100% bar per jurisdiction (one chapter each).
+
+        >>> a = analysis.newest_editions(policyqa.read_corpus("data/raw"))
+        >>> charts.mandatoriness_share(a.guidelines, a.obligations, analysis.jurisdictions(a), note=charts.NEWEST_NOTE)
+
+    A bar from fewer than MIN_PAIRS pairs is pale and hatched and says so; titles never rank it.
+    """
+    data = share_data(guidelines, obligations, jurisdictions, by=by)
     wide = data.pivot(index="jurisdiction", columns="mandatoriness", values="share").reindex(
         columns=list(MANDATORINESS_ORDER), fill_value=0.0)
     pairs = data.groupby("jurisdiction")["pairs"].sum()
-    # most binding first (mandatory at least in some cases, then mandatory, then voluntary); no guideline last
-    order = sorted(wide.index, key=lambda j: (pairs[j] == 0, -(wide.loc[j, BINDING[0]] + wide.loc[j, BINDING[1]]),
+    # enough pairs first; then most binding first (mandatory at least in some cases, then mandatory, then
+    # voluntary); no guideline last
+    order = sorted(wide.index, key=lambda j: (pairs[j] == 0, pairs[j] < MIN_PAIRS,
+                                              -(wide.loc[j, BINDING[0]] + wide.loc[j, BINDING[1]]),
                                               -wide.loc[j, "mandatory"], -wide.loc[j, "voluntary"], j))
     wide = wide.loc[order]
     fig = _figure(1.9 + 0.42 * max(1, len(wide)))
@@ -653,38 +831,63 @@ def mandatoriness_share(guidelines: pd.DataFrame, obligations: pd.DataFrame, jur
             _empty(ax, "no chapter")
         else:
             y = list(range(len(wide)))
+            small = [0 < int(pairs[j]) < MIN_PAIRS for j in wide.index]
             left = [0.0] * len(wide)
             for level in MANDATORINESS_ORDER:
                 vals = [100 * float(v) for v in wide[level]]
                 if not any(vals):
                     continue
                 color = MANDATORINESS_COLORS[level]
-                ax.barh(y, vals, left=left, color=color, edgecolor="white", linewidth=0.8, height=0.68, label=level)
+                full = [v if not s else 0.0 for v, s in zip(vals, small)]
+                few = [v if s else 0.0 for v, s in zip(vals, small)]
+                ax.barh(y, full, left=left, color=color, edgecolor="white", linewidth=0.8, height=0.68, label=level)
+                if any(few):  # small n looks small: pale, hatched, in the level's own colour
+                    ax.barh(y, few, left=left, color=_pale(color), edgecolor=color, hatch="////", linewidth=0,
+                            height=0.68, label=f"_{level}, fewer than {MIN_PAIRS} pairs")
                 for i, v in enumerate(vals):
-                    if v >= 9:
+                    if v >= 9 and not small[i]:
                         ax.text(left[i] + v / 2, i, f"{v:.0f}%", ha="center", va="center", fontsize=8,
                                 color=_text_color(color))
                 left = [a + b for a, b in zip(left, vals)]
             for i, j in enumerate(wide.index):
                 n = int(pairs[j])
-                ax.text(101, i, f"n={n}" if n else "no guideline named", ha="left", va="center", fontsize=8,
-                        color=MUTED)
+                label = (f"n={n}" if n >= MIN_PAIRS else f"n={n}: too few\nto compare" if n else "no guideline named")
+                ax.text(101, i, label, ha="left", va="center", fontsize=7.5 if 0 < n < MIN_PAIRS else 8,
+                        color=MUTED, linespacing=0.95)
             ax.set_yticks(y, list(wide.index))
+            for tick, j in zip(ax.get_yticklabels(), wide.index):
+                if int(pairs[j]) < MIN_PAIRS:
+                    tick.set_color(MUTED)
             ax.invert_yaxis()
-            ax.set_xlim(0, 118)
+            ax.set_xlim(0, 122)
             ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
-            ax.set_xlabel("Share of guideline-audience pairs (n = number of pairs)")
+            ax.set_xlabel(f"Share of guideline-{'audience-group' if by == 'audience_group' else 'audience'} pairs "
+                          "(n = number of pairs)")
             ax.set_ylabel("Jurisdiction")
             _level_legend(ax, _levels_present(data.loc[data["pairs"] > 0, "mandatoriness"]))
-        subtitle = ("For every guideline and every audience the chapter names for it: what the chapter says "
-                    "binds, as a share of that chapter's pairs")
-    return _furnish(fig, ax, share_finding(data), subtitle, source_line(guidelines, files=files))
+        what = "audience group" if by == "audience_group" else "audience"
+        subtitle = (f"For every guideline and every {what} the chapter names for it: what the chapter says binds, "
+                    f"as a share of that chapter's pairs; hatched where fewer than {MIN_PAIRS} pairs")
+    grouped = "audiences as audience groups" if by == "audience_group" else None
+    title = share_finding(data)
+    _furnish(fig, ax, title, subtitle,
+             source_line(guidelines, files=files, note="; ".join(x for x in (note, grouped) if x) or None))
+    enough = [j for j in pairs.index if pairs[j] >= MIN_PAIRS]
+    if len(enough) < 2:
+        who = "No chapter states" if not enough else f"Only {enough[0]} states"
+        return _skip(fig, f"{who} enough binding statuses to compare (at least {MIN_PAIRS} guideline-audience "
+                          "pairs), so there is no chart of shares across jurisdictions.")
+    return _skip(fig, None)
 
 
 def guidelines_per_jurisdiction(guidelines: pd.DataFrame, obligations: pd.DataFrame,
                                 jurisdictions: Iterable[str] = (), *, highlight: str | None = None,
-                                files: Iterable[str] = ()) -> Figure:
-    """Guidelines named per jurisdiction, coloured by strongest binding status; `highlight` in bold."""
+                                files: Iterable[str] = (), note: str | None = None) -> Figure:
+    """Guidelines named per jurisdiction (one chapter each), coloured by strongest binding status; `highlight`
+    in bold.
+
+        >>> charts.guidelines_per_jurisdiction(a.guidelines, a.obligations, analysis.jurisdictions(a))
+    """
     data = jurisdiction_data(guidelines, obligations, jurisdictions)
     fig = _figure(1.9 + 0.42 * max(1, len(data)))
     with matplotlib.rc_context(STYLE):
@@ -698,16 +901,26 @@ def guidelines_per_jurisdiction(guidelines: pd.DataFrame, obligations: pd.DataFr
             _level_legend(ax, _levels_present(lv for lv in MANDATORINESS_ORDER if data[lv].sum()))
         subtitle = ("Number of guidelines each chapter names, coloured by the strongest binding status it states "
                     "for any audience" + (f"; {highlight} in bold" if highlight else ""))
-    return _furnish(fig, ax, jurisdiction_finding(data, highlight), subtitle, source_line(guidelines, files=files))
+    title = jurisdiction_finding(data, highlight)
+    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note))
+    if len(data) < 2:
+        return _skip(fig, "There is only one chapter, so there is no chart comparing jurisdictions.")
+    if int(data["total"].sum()) == 0:
+        return _skip(fig, f"None of the {len(data)} chapters names a guideline, so there is no chart of guidelines "
+                          "per jurisdiction.")
+    return _skip(fig, None)
 
 
-def stance_matrix(questions: pd.DataFrame, *, highlight: str | None = None, label_width: int = 46) -> Figure:
-    """Stance of each chapter's answer, question by jurisdiction; the stance is written in every cell."""
+def stance_matrix(questions: pd.DataFrame, *, highlight: str | None = None, label_width: int = 64,
+                  files: Iterable[str] = (), note: str | None = None) -> Figure:
+    """Stance of each chapter's answer, question by jurisdiction; the stance is written in every cell.
+
+        >>> charts.stance_matrix(a.questions, highlight=analysis.jurisdictions(a)[0])
+    """
     data = stance_data(questions)
-    texts = (questions.dropna(subset=["question_no"]).drop_duplicates("question_no")
-             .set_index("question_no")["question"].astype(str))
+    labels = question_labels(questions, width=label_width)
     ncols = max(1, data.shape[1])
-    fig = _figure(2.3 + 0.36 * max(1, len(data)), width=max(WIDTH, 3.6 + 0.78 * ncols))
+    fig = _figure(2.3 + 0.36 * max(1, len(data)), width=max(WIDTH, 3.9 + 0.8 * ncols))
     with matplotlib.rc_context(STYLE):
         ax = _axes(fig)
         if data.empty:
@@ -723,8 +936,8 @@ def stance_matrix(questions: pd.DataFrame, *, highlight: str | None = None, labe
                     ax.add_patch(matplotlib.patches.Rectangle((j - 0.47, i - 0.42), 0.94, 0.84, facecolor=color,
                                                               edgecolor="#999999" if s == "unanswered" else "none",
                                                               linewidth=0.6))
-                    ax.text(j, i, str(s) if s != "descriptive" else "describes", ha="center", va="center",
-                            fontsize=7.5, color=_text_color(color))
+                    ax.text(j, i, str(s), ha="center", va="center", fontsize=6.8 if len(str(s)) > 8 else 7.5,
+                            color=_text_color(color))
             ax.set_xlim(-0.5, data.shape[1] - 0.5)
             ax.set_ylim(len(data) - 0.5, -0.5)
             ax.set_xticks(range(data.shape[1]), [str(c) for c in data.columns])
@@ -737,16 +950,17 @@ def stance_matrix(questions: pd.DataFrame, *, highlight: str | None = None, labe
             for tick in ax.get_xticklabels():
                 if highlight and tick.get_text() == highlight:
                     tick.set_fontweight("bold")
-            ylabels = [f"Q{q}  " + textwrap.shorten(texts.get(q, ""), width=label_width, placeholder="…")
-                       for q in data.index]
-            ax.set_yticks(range(len(data)), ylabels)
+            ax.set_yticks(range(len(data)), [labels.get(int(q), f"Q{q}") for q in data.index])
             for side in ("left", "bottom"):
                 ax.spines[side].set_visible(False)
             ax.set_ylabel("Question")
             ax.set_xlabel("Jurisdiction (– : the chapter does not have this question)")
-        subtitle = ("How each chapter answers each question: yes, no, partly, describes (an answer without a yes "
-                    "or no) or unanswered")
-    return _furnish(fig, ax, stance_finding(data), subtitle, source_line(questions))
+        subtitle = ("How each chapter answers each question: yes, no, partly, descriptive (an answer that takes no "
+                    "side) or unanswered")
+    _furnish(fig, ax, stance_finding(data), subtitle, source_line(questions, files=files, note=note))
+    if data.empty:
+        return _skip(fig, "No numbered question was found, so there is no chart of answers.")
+    return _skip(fig, None)
 
 
 # ----------------------------------------------------------------------------- saving
@@ -757,12 +971,15 @@ def save(fig: Figure, folder: str | Path, name: str) -> dict[str, Path]:
     The SVG carries no date and uses a fixed hash salt for its element ids, and the finding
     as its title, so `git diff` of a figure shows a changed finding in words.
     """
+    from policyqa.export import atomic_path
+
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"png": out / f"{name}.png", "svg": out / f"{name}.svg"}
     title = finding(fig)
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}):
-        fig.savefig(paths["svg"], format="svg", metadata={"Date": None, "Creator": "policyqa", "Title": title})
-        fig.savefig(paths["png"], format="png", dpi=PNG_DPI,
-                    metadata={"Software": "policyqa", "Title": title})
+        with atomic_path(paths["svg"]) as tmp:
+            fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": "policyqa", "Title": title})
+        with atomic_path(paths["png"]) as tmp:
+            fig.savefig(tmp, format="png", dpi=PNG_DPI, metadata={"Software": "policyqa", "Title": title})
     return paths

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 
 class PolicyqaError(Exception):
-    """Bad input, located at a file and a 1-based line (1 when the whole file is at fault)."""
+    """Bad input, located at a file and a 1-based line (1 when the whole file is at fault).
+
+        >>> try: policyqa.read_chapter("missing.txt")
+        ... except policyqa.PolicyqaError as e: print(e.path, e.line, e.message)   # missing.txt 1 no such file ...
+    """
 
     def __init__(self, path: str, line: int, message: str) -> None:
         super().__init__(f"{path}:{line}: {message}")
