@@ -22,7 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 EXPECTED = ["01-read-a-chapter", "02-guidelines-by-authority", "03-audience-and-mandatoriness",
-            "04-compare-jurisdictions", "05-briefing"]
+            "04-compare-jurisdictions", "05-briefing", "07-what-changed"]
 
 
 def test_the_notebooks_in_reading_order():

@@ -21,7 +21,7 @@ a function that needs them runs.
 """
 
 __version__ = "0.1.0"
-__all__ = ["read_chapter", "read_corpus", "Tables", "analysis", "PolicyqaError", "__version__"]
+__all__ = ["read_chapter", "read_corpus", "Tables", "analysis", "compare_editions", "PolicyqaError", "__version__"]
 
 from policyqa.errors import PolicyqaError
 
@@ -31,7 +31,7 @@ _LAZY = {
     "read_corpus": "policyqa.api",
     "Tables": "policyqa.api",
     "analysis": None,  # a module: policyqa.analysis
-    # The comparison of two editions (compare_editions) is added here, and to __all__, when it lands.
+    "compare_editions": "policyqa.compare",
 }
 
 

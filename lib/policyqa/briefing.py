@@ -47,6 +47,7 @@ from policyqa.analysis import (  # noqa: F401  (kept importable from here: see t
     select,
     select_files,
 )
+from policyqa.compare import SECTION_CSS
 from policyqa.errors import PolicyqaError
 
 _match = match_jurisdiction
@@ -193,12 +194,32 @@ def build_pack(data: str | Path, jurisdiction: str | None = None, reports: str |
     _remove_stale(figures_dir, {f.name for f in pack.figures})
     pack.sentences = finding_sentences(sc)
     parts = [findings_section(sc, pack), guidelines_section(sc), charts_section(pack)]
+    changed = changes_section(tables, sc, figures_dir)
+    if changed is not None:
+        parts.append(changed)
+    else:
+        for suffix in (".png", ".svg"):
+            (figures_dir / f"what-changed{suffix}").unlink(missing_ok=True)
     parts += [s for s in (make(sc, pack) for make in sections or ()) if s is not None]
     pack.html = write_html(pack, out / "briefing.html", parts,
                            chapters=[s.source_file for s in sc.own.summaries],
                            others=[s.source_file for s in sc.compared.summaries
                                    if s.source_file not in {x.source_file for x in sc.own.summaries}])
     return pack
+
+
+def changes_section(tables, sc: Scope, figures_dir: Path) -> Section | None:
+    """"What changed since <edition>": when the briefed jurisdiction has an earlier edition in the data, the
+    changes from it to the edition briefed (policyqa.compare), with its chart."""
+    if not sc.jurisdiction:
+        return None
+    from policyqa import compare
+
+    own = {s.source_file for s in sc.own.summaries}
+    wc = compare.briefing_section(tables, sc.jurisdiction, figures_dir)
+    if wc is None or wc.changes.attrs.get("new_file") not in own:
+        return None  # one edition only, or the briefed chapter is the older one
+    return Section("what-changed", wc.title, wc.html(wrap=False))
 
 
 def _remove_stale(folder: Path, written: set[str]) -> None:
@@ -452,7 +473,7 @@ footer { font-size: .8rem; color: #777; border-top: 1px solid #ddd; margin-top: 
   h2 { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
 }
-"""
+""" + SECTION_CSS
 
 
 def write_html(pack: Pack, path: Path, sections: list[Section], chapters: list[str], others: list[str]) -> Path:

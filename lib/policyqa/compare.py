@@ -898,19 +898,21 @@ class WhatChanged:
         out += ["</tbody>", "</table>"]
         return "\n".join(out)
 
-    def html(self, figures_url: str = "figures") -> str:
-        """The whole section as HTML: heading, findings, chart (when saved) and table."""
+    def html(self, figures_url: str = "figures", wrap: bool = True) -> str:
+        """The whole section as HTML: heading, findings, chart (when saved) and table (`wrap=False`: the body only,
+        for a page that writes its own section heading)."""
         esc = html.escape
         a = self.changes.attrs
         lead = f"{a.get('old_file')} compared with {a.get('new_file')}, {_questions_span(a.get('questions'))}."
-        parts = ['<section id="what-changed">', f"<h2>{esc(self.title)}</h2>", f'<p class="lead">{esc(lead)}</p>',
-                 '<ul class="findings">', *[f"<li>{esc(s)}</li>" for s in self.findings], "</ul>"]
+        parts = (['<section id="what-changed">', f"<h2>{esc(self.title)}</h2>"] if wrap else []) + [
+            f'<p class="lead">{esc(lead)}</p>', '<ul class="findings">', *[f"<li>{esc(s)}</li>" for s in self.findings],
+            "</ul>"]
         if self.figure:
             svg, png = f"{figures_url}/{self.figure['svg'].name}", f"{figures_url}/{self.figure['png'].name}"
             parts += ['<figure id="what-changed-chart">', f'<img src="{esc(svg)}" alt="{esc(self.chart_finding)}">',
                       f"<figcaption>{esc(chart_source(self.changes))} "
                       f'<a href="{esc(png)}">PNG</a> \u00b7 <a href="{esc(svg)}">SVG</a></figcaption>', "</figure>"]
-        parts += [self.table_html(), "</section>"]
+        parts += [self.table_html()] + (["</section>"] if wrap else [])
         return "\n".join(parts)
 
     @property

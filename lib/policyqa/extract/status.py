@@ -261,8 +261,6 @@ def scope_named(ctx: Context) -> None:
         if not hits:
             continue
         names = {cid: _names(ctx, ctx.candidates[cid]) for cid in hits}
-        spans = {cid: [(c.start, c.end) for c in ctx.candidates if c.id == cid or c.merged_into == cid]
-                 for cid in hits}
         current: list[int] = []
         for n, clause in enumerate(st.clauses):
             words = st.text[clause.start: clause.end]
@@ -730,7 +728,7 @@ def assign(ctx: Context) -> None:
             for aud in c.audience_hint or [NOT_STATED]:
                 if aud.lower() not in found:
                     found[aud.lower()] = (rank, aud, level, st)
-        for rank, aud, level, st in found.values():
+        for _rank, aud, level, st in found.values():
             out.append((aud, level, st))
         if not out:
             out = [(aud, NOT_STATED, None) for aud in (c.audience_hint or [NOT_STATED])]

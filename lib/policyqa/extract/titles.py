@@ -82,10 +82,8 @@ def not_guidance(ref: Reference, title: str) -> str | None:
     front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+", bare, maxsplit=1)[0]
     for phrase in {" ".join(front.split()[-3:])}:  # the head is the name's last noun before "for/of/on ..."
         for pattern, what in ref.not_guidance:
-            m = None
-            for m in pattern.finditer(phrase):
-                pass
-            if m is not None and m.end() >= len(phrase) - 1:
+            ends = [m.end() for m in pattern.finditer(phrase)]
+            if ends and ends[-1] >= len(phrase) - 1:
                 return what
     return None
 
@@ -657,7 +655,6 @@ def mentions(ctx: Context) -> None:
     for c in alive:
         names[c.id] = sorted({c.title, re.sub(r"\s*\([^()]*\)", "", c.title).strip()} | c.aliases, key=len,
                              reverse=True)
-        words = re.sub(r"\s*\([^()]*\)", "", c.title).split()
         heads[c.id] = head_noun(ctx, c.title)
     found: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
     plural = {w for w in ctx.ref.words["generic_document"] if w.endswith("s")}
