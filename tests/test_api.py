@@ -17,7 +17,7 @@ from policyqa import analysis
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
-PUBLIC = ["read_chapter", "read_corpus", "Tables", "analysis", "PolicyqaError"]
+PUBLIC = ["read_chapter", "read_corpus", "Tables", "analysis", "compare_editions", "PolicyqaError"]
 
 
 @pytest.fixture(scope="module")

@@ -513,6 +513,10 @@ def _str(v) -> str | None:
 def compare_editions(old, new, *, questions=None, settings: Settings | None = None):
     """The `changes` table between two editions of one jurisdiction's chapter.
 
+        >>> changes = policyqa.compare_editions(policyqa.read_chapter("data/raw/denmark.txt"),
+        ...                                     policyqa.read_chapter("data/raw/denmark-2024.txt"))
+        >>> changes[["kind", "subject", "old_value", "new_value"]]
+
     `old` and `new` are the tables of one chapter each (`policyqa.read_chapter`), or an `Edition`.
     Only the questionnaire sections both editions cover are compared, unless `questions` lists the
     question numbers to compare. Two chapters of different jurisdictions raise PolicyqaError: their

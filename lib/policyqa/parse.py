@@ -339,7 +339,7 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None
             continue
         lineno = i + 1
         raw_clean = clean(src.lines[i])
-        header = current is not None and raw_clean in ref.jurisdiction_alias  # a running header: "Norway"
+        header = current is not None and raw_clean in ref.jurisdiction_alias  # a running header: the bare name of a jurisdiction
         if c.kind not in ("question", "glued") and (furniture_re.search(raw_clean) or header) and (
                 not started or current is None or c.kind != "bullet"):
             if not started or len(raw_clean) < 120:
