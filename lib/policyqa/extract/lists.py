@@ -112,7 +112,9 @@ def _label(ctx: Context, text: str, level: int, has_children: bool, block: int) 
     m = ctx.ref.phrases["list_label"].match(stripped)
     orgs = lex.find(stripped)
     if m and len(stripped.split()) <= 30:
-        org = orgs[0].org if orgs else lex.org(m.group("authority").split(" for ")[0].strip(" ;:.,"))
+        named = m.group("authority").split(" for ")[0].strip(" ;:.,")
+        named = re.sub(r"\s*\([^()]*\)$", "", named)  # "Taiwan Stock Exchange (TWSE)"
+        org = orgs[0].org if orgs else lex.org(named)
         return Label(block, level, org, _label_audience(stripped, orgs), stripped)
     ends = stripped.endswith((":", ";")) or stripped.endswith(":")
     if orgs and ends and len(stripped) - (orgs[-1].end - orgs[0].start) <= 40 and orgs[0].start <= 8 and \
@@ -123,7 +125,8 @@ def _label(ctx: Context, text: str, level: int, has_children: bool, block: int) 
     if stripped.endswith(":") and has_children:
         owner, title, _ = split_item(stripped, ctx.ref.phrases)
         raw = re.sub(r"^(?:the|a|an)\s+", "", title)
-        if raw[:1].isupper() and not owner and not ctx.orgs.find(raw[:40]):
+        caps = [w for w in raw.split()[1:] if w[:1].isupper()]
+        if raw[:1].isupper() and not owner and not ctx.orgs.find(raw[:40]) and len(caps) >= 2:
             return None  # "the Strategies to Mitigate X, eight of which make up the Y:": a guideline with its parts
         org = orgs[0].org if orgs else None
         return Label(block, level, org, _label_audience(stripped, orgs), stripped)

@@ -130,8 +130,8 @@ class Lexicon:
             w = words[k]
             if self.is_org_word(w) and (k == end or in_tail):
                 end = k + 1
-            elif w.lower() in self.tail and k == end and not in_tail:
-                in_tail = True  # one "of/for X" tail: "Council of Ministers", not "... on the National Framework"
+            elif w.lower() in self.tail and k == end and (not in_tail or w.lower() == "of"):
+                in_tail = True  # "Council of Ministers", "Association of the Republic of China", not "... on the X"
             elif in_tail and w.lower() == "the" and words[k - 1].lower() in self.tail:
                 pass
             elif in_tail and w[0].isupper():

@@ -105,6 +105,9 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
     stop = ctx.ref.phrases["audience_stop"]
     out: list[str] = []
     pointed = []
+    names = ctx.memo.get(("status", "names"))
+    if names is None:
+        names = ctx.memo[("status", "names")] = [n for c in ctx.alive() for n in c.aliases if len(n) >= 3]
 
     def take(raw: str) -> None:
         if ctx.ref.phrases["audience_anaphoric"].search(raw[:60]):
@@ -114,6 +117,8 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
         raw = raw[: m.start()] if m else raw
         raw = clean_audience(ctx, raw)
         words = raw.split()
+        if "_" in raw or "#" in raw or any(re.search(rf"(?<![\w\-]){re.escape(n)}(?![\w\-])", raw) for n in names):
+            return  # a title (masked, or named again: "only the GCB") or a body is no audience
         if 1 <= len(words) <= 16 and is_audience(ctx, raw):
             for part in split_audience(ctx, raw):
                 if part not in out:
@@ -422,36 +427,62 @@ def scope_position(ctx: Context) -> None:
 
 @rule("status.scope_description")
 def scope_description(ctx: Context) -> None:
-    """A guideline described in lower case ("only the guidelines on personal data held by public institutions
-    are binding"): the one whose title shares the most content words with the description."""
+    """Guidelines described in lower case ("only the guidelines on personal data held by public institutions are
+    binding", "the banking standards bind ...; the insurance rules bind ..."), clause by clause: the one whose
+    title shares the most words with the description, or every item under a list label it repeats ("The
+    self-regulatory rules are binding ...")."""
     stop = ctx.ref.words["connector"] | ctx.ref.words["determiner"] | ctx.ref.words["function"]
+    after_noun = re.compile(r"\bthe\s+(?P<noun>[a-z]+)\s+(?:on|for|about|concerning|regarding|of|held)\s+"
+                            r"(?P<what>[^,;:]+)")
+    before_noun = re.compile(r"(?=\b[Tt]he\s+(?P<what>[a-z][a-z\-]+(?:\s+[a-z][a-z\-]+)??)\s+(?P<noun>[a-z]+)\b)")
+
+    def words_of(text: str) -> set[str]:
+        return {w[:6] for w in re.findall(r"[a-z]+", text.lower()) if w not in stop and len(w) > 3}
+
     for st in _pending(ctx):
-        m = re.search(r"\bthe\s+(?P<noun>[a-z]+)\s+(?:on|for|about|concerning|regarding|of|held)\s+(?P<what>[^,;:]+)",
-                      st.text)
-        if not m or not instrument_of(ctx.ref, m.group("noun")):
+        alive = [c for c in ctx.alive() if c.answer == st.answer]
+        found: dict[int, list] = {}
+        for clause in st.clauses:
+            picked: list[int] = []
+            for m in before_noun.finditer(clause.text):
+                noun = m.group("noun")
+                if not instrument_of(ctx.ref, noun) or m.group("what").split()[0] in stop:
+                    continue
+                phrase = f"{m.group('what')} {noun}"
+                labelled = [c.id for c in alive if c.label is not None and
+                            re.match(rf"(?i)(?:the\s+)?{re.escape(phrase)}\b", c.label.text)]
+                if labelled:
+                    picked += labelled
+                    continue
+                what = words_of(m.group("what"))
+                fits = [c for c in alive if what and what <= words_of(c.title) and noun[:5].lower() in c.title.lower()]
+                if len(fits) == 1:
+                    picked.append(fits[0].id)
+            for m in after_noun.finditer(clause.text):
+                if not instrument_of(ctx.ref, m.group("noun")):
+                    continue
+                what = words_of(m.group("what"))
+                best, score = None, 0
+                for c in alive:
+                    common = len(what & words_of(c.title))
+                    if common > score:
+                        best, score = c, common
+                if best is not None and score >= 2:
+                    picked.append(best.id)
+            for cid in dict.fromkeys(picked):
+                found.setdefault(cid, []).append(clause)
+        if not found:
             continue
-        what = {w for w in re.findall(r"[a-z]+", m.group("what").lower()) if w not in stop and len(w) > 3}
-        best, score = None, 0
-        for c in ctx.alive():
-            if c.answer != st.answer:
-                continue
-            title = {w for w in re.findall(r"[a-z]+", c.title.lower()) if w not in stop and len(w) > 3}
-            common = len(what & {w[:6] for w in title} | {w for w in what if w[:6] in {t[:6] for t in title}})
-            if common > score:
-                best, score = c, common
-        if best is not None and score >= 2:
-            _target(st, [best.id], "own", "status.scope_description")
-            # "... are binding ...; the other two are guidance": the rest of its group
-            group = [c.id for c in ctx.alive() if c.answer == st.answer and c.org == best.org and c.id != best.id
-                     and c.lst is best.lst]
-            for clause in st.clauses:
-                if re.search(r"\bthe\s+other\s+(?:two|three|four|ones|documents|\w+s)\b", clause.text) and group:
-                    st.targets += group
-                    for cid in group:
-                        st.per_target.setdefault(cid, []).append(clause)
-            if group and st.per_target:
-                st.per_target.setdefault(best.id, []).extend(
-                    c for c in st.clauses if not re.search(r"\bthe\s+other\b", c.text))
+        st.per_target = found
+        _target(st, list(found), "own", "status.scope_description")
+        # "... are binding ...; the other two are guidance": the rest of its group
+        first = ctx.candidates[next(iter(found))]
+        group = [c.id for c in alive if c.org == first.org and c.id not in found and c.lst is first.lst]
+        for clause in st.clauses:
+            if re.search(r"\bthe\s+other\s+(?:two|three|four|ones|documents|\w+s)\b", clause.text) and group:
+                st.targets += group
+                for cid in group:
+                    st.per_target.setdefault(cid, []).append(clause)
 
 
 @rule("status.scope_anaphora")

@@ -57,6 +57,8 @@ def is_law_title(ref: Reference, title: str) -> bool:
     if head and head[1] == "strong" and not re.search(r"\b(?:Rules|Directions?)\s*(?:,?\s*\d{4})?\)?\s*$", t):
         return False
     front = re.split(r"\s+(?:on|of|for|concerning|regarding|relating to|about)\s+", t, maxsplit=1)[0]
+    if ref.phrases["self_regulatory"].match(t):
+        return False  # "Self-Regulatory Rules on X": an industry's own code, not a law
     if front != t and len(front.split()) <= 4:
         at = len(front) - len(front.split()[-1])
         for p, _ in ref.laws:  # matched in place, so "Code of Practice" is no code of law
@@ -71,8 +73,10 @@ def is_law_title(ref: Reference, title: str) -> bool:
         if pattern.fullmatch(last) or pattern.fullmatch(" ".join(tail.split()[-2:])):
             return True
         m = pattern.match(t)
-        if m and re.match(r"\s*(?:\(|No\.?\s*\d|\d|of\b|on\b|-Law\b)", t[m.end():]):
-            return True
+        if m and re.match(r"\s*(?:\(|No\.?\s*\d|\d|of\b|on\b|-Law\b|governing\b|concerning\b|regarding\b|"
+                          r"relating\b|implementing\b|amending\b|for\s+the\s+(?:implementation|protection)\b)",
+                          t[m.end():], re.IGNORECASE):
+            return True  # "Royal Decree 311/2022", "Regulations Governing Internal Operating Systems ..."
     return False
 
 
@@ -169,8 +173,8 @@ class Finder:
             if start < s.offset + len(text) and end > s.offset:
                 taken.append((max(0, start - s.offset), end - s.offset))
         out: list[dict] = []
-        for finder in (self.identifiers, self.quoted, self.named_after_noun, self.published_phrase, self.capitalised,
-                       self.abbreviation_with_noun):
+        for finder in (self.identifiers, self.national_adoption, self.quoted, self.named_after_noun,
+                       self.published_phrase, self.capitalised, self.abbreviation_with_noun):
             out += finder(text, taken)
         return out
 
@@ -192,6 +196,20 @@ class Finder:
             body = self.lex.prefix_body.get(m.group("prefix"), "")
             out.append(dict(title=clean_title(text[s:e]), start=s, end=e, instrument="standard", strength="strong",
                             rule="titles.standard_identifier", prefix_body=body))
+            taken.append((s, e))
+        return out
+
+    def national_adoption(self, text: str, taken) -> list[dict]:
+        """"has adopted ISO/IEC 27001 as CNS 27001", "... as the Chilean standard NCh-ISO 27001": the national
+        standard's own identifier."""
+        out = []
+        for m in self.phrases["national_adoption"].finditer(text):
+            s, e = m.start("t"), m.end("t")
+            if not _free(taken, s, e):
+                continue
+            out.append(dict(title=clean_title(m.group("t")), start=s, end=e, rule="titles.national_adoption",
+                            instrument="standard", strength="strong", prefix_body="",
+                            aliases={clean_title(m.group("intl"))}))
             taken.append((s, e))
         return out
 
@@ -603,6 +621,19 @@ def merge(ctx: Context) -> None:
     for c in sorted(alive, key=lambda c: (c.answer, c.block, c.sentence if c.sentence is not None else -1, c.start)):
         key = title_key(ctx, c.title)
         hit = by_key.get(key)
+        if hit is None:
+            for key_, other in list(by_key.items()):  # "ISO/IEC 27001 as CNS 27001": the national one stands
+                if c.rule == "titles.national_adoption" and title_key(ctx, other.title) in {
+                        title_key(ctx, x) for x in c.aliases}:
+                    c.mentions += other.mentions
+                    c.aliases |= other.aliases | {other.title}
+                    other.merged_into = c.id
+                    by_key[key_] = c
+                    hit = c
+                    break
+            if hit is c:
+                by_key[key] = c
+                continue
         if hit is None:
             for other in by_key.values():  # "the Patch Framework" after "Patch Framework for Small Firms"
                 if norm(c.title) in {norm(x) for x in other.aliases} or (
