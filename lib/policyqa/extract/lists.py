@@ -30,6 +30,9 @@ _CUTS = (
 )
 
 
+_DESCRIBING = re.compile(r",\s+(?=(?:the|a|an|which|who|whose|its|their|now|first|with|as)\s)")
+
+
 def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
     """(owner, title part, description) of a list item: "the KNF's Communication on X, of January 2020" gives
     ("KNF", "Communication on X", ", of January 2020")."""
@@ -66,7 +69,9 @@ def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
             continue
         cut = m.start()
         break
-    for pattern in _CUTS if not (agent_cut and cut == agent.start()) else ():  # "X for A, B and C issued by Y"
+    # with an agent ("X for A, B and C issued by Y") only a comma that opens a description cuts before it
+    cuts = _CUTS if not (agent_cut and cut == agent.start()) else (_DESCRIBING,)
+    for pattern in cuts:
         m = pattern.search(body[:cut])
         if m and not _inside_brackets(body, m.start()) and m.start() > 0:
             cut = m.start()
@@ -241,6 +246,21 @@ def kind(ctx: Context) -> None:
                 lst.kind = "guidance"
 
 
+def _described_as_guidance(ctx: Context, lst: ListBlock, title: str) -> bool:
+    """"UAE Information Assurance Regulation (IAR), the TDRA's set of management and technical controls": an item of
+    a list of guidance whose description says it is controls or a standard is one, whatever its name."""
+    if lst.kind != "guidance":
+        return False
+    for k in lst.items:
+        text = ctx.answers[lst.answer].blocks[k].text
+        if title.split()[0] in text:
+            _, _, description = split_item(text, ctx.ref.phrases)
+            head = re.match(r"[\s,;:–—-]*(?:(?:the|a|an|its|their)\s+)?(?:[\w’'\-]+\s+){0,5}?(?P<noun>[\w\-]+)\b",
+                            description)
+            return bool(head) and (instrument_of(ctx.ref, head.group(0)) or ("", ""))[1] == "strong"
+    return False
+
+
 def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, raw: str) -> tuple[bool, str]:
     """Whether an item's title names a guideline, and the rule that says so (`raw`: the title as written, before
     its first letter was made upper-case)."""
@@ -250,7 +270,8 @@ def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, ra
     kind = instrument_of(ctx.ref, title)
     first = instrument_of(ctx.ref, re.sub(r"(\w)\1+", r"\1", words[0].lower()))
     title_like = raw[:1].isupper() or raw[:1].isdigit() or raw[:1] in "‘“\""
-    if is_law_title(ctx.ref, title) and not (first and first[1] == "strong"):
+    if is_law_title(ctx.ref, title) and not (first and first[1] == "strong") and not _described_as_guidance(ctx, lst,
+                                                                                                            title):
         return False, ""
     what = not_guidance(ctx.ref, title)
     if what and not (kind and kind[1] == "strong") and not (lst.kind == "guidance" and what in ("strategy", "plan")):

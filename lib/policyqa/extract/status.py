@@ -124,9 +124,13 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
                 if part not in out:
                     out.append(part)
 
+    fronted = _fronted_for(text)
+    if fronted:
+        take(fronted)
     for pattern in ctx.ref.phrase_rows["audience_object"]:
         for m in pattern.finditer(text):
-            take(m.group("aud"))
+            if not (fronted and m.start() == 0):
+                take(m.group("aud"))
     plain = re.sub(r",\s+(?:such as|including|for example|e\.g\.)[^;]*?,\s+(?=(?:must|shall|are|is|were|was|may|can|"
                    r"should|have|has|need)\b)", " ", text)  # "X, such as A, B and C, must ..." -> "X must ..."
     for m in [ctx.ref.phrases["audience_subject"].match(plain)]:
@@ -149,6 +153,22 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
         for phrase in vocabulary_audiences(ctx, text):
             take(phrase)
     return out
+
+
+def _fronted_for(text: str) -> str:
+    """"For municipalities, regions and private companies the two standards are not mandatory": the group a
+    clause opens on, a list of groups included; up to its first comma when that is all it names."""
+    m = re.match(r"\W*(?:for|to)\s+(?P<rest>.+)$", text, re.IGNORECASE)
+    if not m:
+        return ""
+    rest = m.group("rest")
+    comma = rest.split(", ", 1)[0] if ", " in rest else ""
+    bounded = re.match(r"(?P<a>.+?)(?:,\s+|\s+)(?=(?:the|these|this|it|they|its|their|such|certification|compliance|"
+                       r"use|adoption|application|implementation|following)\b)", rest, re.IGNORECASE)
+    b = bounded.group("a") if bounded else ""
+    if b and "," in b and " the " not in b:
+        return b
+    return comma
 
 
 def names_audience(ctx: Context, text: str) -> bool:

@@ -83,7 +83,7 @@ def is_law_title(ref: Reference, title: str) -> bool:
 def not_guidance(ref: Reference, title: str) -> str | None:
     """What a named thing is when its head noun says it is no guidance (strategy, programme, platform ...)."""
     bare = re.sub(r"\([^()]*\)", "", title).strip()
-    front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+", bare, maxsplit=1)[0]
+    front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+|\s+[–—-]\s+", bare, maxsplit=1)[0]
     for phrase in {" ".join(front.split()[-3:])}:  # the head is the name's last noun before "for/of/on ..."
         for pattern, what in ref.not_guidance:
             ends = [m.end() for m in pattern.finditer(phrase)]
@@ -351,6 +351,12 @@ class Finder:
             if kind is None and (len(words) >= 2 or re.search(r"[a-z][A-Z]", words[0])) and not org_positions and \
                     self.phrases["appositive"].match(text[e:]):
                 kind = ("guide", "strong")  # "Five Habits of Safe Email, guidance aimed at ..."
+            rule_name = "titles.capitalised"
+            if kind is None and owner and len(words) >= 2 and not org_positions and nxt is not None and \
+                    (owner in ("its", "their") or self.lex.find(owner) or self.lex.is_org_abbreviation(owner)) and \
+                    self._speaks_of_publications():
+                kind = ("guide", "strong")  # "MSB's advisory publications ... is its Method Support for X"
+                rule_name = "titles.owned_name"
             if kind is None or all(instrument_of(self.ref, w) or w.lower() in self.determiners for w in words):
                 continue  # "Guides" alone names no instrument
             if all(self.lex.is_org_abbreviation(w) or w.lower() in self.connectors for w in words):
@@ -373,7 +379,7 @@ class Finder:
             if kind[1] == "weak" and not (owner and owner not in ("its", "their") and self.lex.find(owner)) and \
                     not self._speaks_of_guidance(text, s, e):
                 continue  # a weak noun ("Advisory", "Policy") is a title only as a body's or where guidance is spoken of
-            out.append(dict(title=clean_title(title_text), start=s, end=s + len(title_text), rule="titles.capitalised",
+            out.append(dict(title=clean_title(title_text), start=s, end=s + len(title_text), rule=rule_name,
                             instrument=kind[0], strength=kind[1], owner=owner))
             taken.append((s, s + len(title_text)))
         return out
@@ -417,6 +423,11 @@ class Finder:
                                 strength="strong"))
                 taken.append((s, e))
         return out
+
+    def _speaks_of_publications(self) -> bool:
+        generic = self.ref.words["generic_document"]
+        return bool(self.phrases["guidance_noun"].search(self.block)) or any(
+            re.search(rf"\b{re.escape(w)}\b", self.block) for w in generic if len(w) > 5)
 
     def _trim_date(self, title: str) -> str:
         months = "|".join(sorted(self.months))
@@ -490,7 +501,7 @@ def veto_not_guidance(ctx: Context) -> None:
             continue  # "Strategies to Mitigate Cyber Security Incidents" in a list of guidance
         if c.rule == "titles.named_after_noun":
             continue  # "its guide Organising a cyber crisis management exercise": the noun says what it is
-        front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+", c.title, maxsplit=1)[0]
+        front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+|\s+[–—-]\s+", c.title, maxsplit=1)[0]
         head = instrument_of(ctx.ref, " ".join(front.split()[-2:])) if front.split() else None
         if head and head[1] == "strong" and what != "follows":
             continue
