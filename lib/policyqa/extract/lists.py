@@ -274,7 +274,8 @@ def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, ra
                                                                                                             title):
         return False, ""
     what = not_guidance(ctx.ref, title)
-    if what and not (kind and kind[1] == "strong") and not (lst.kind == "guidance" and what in ("strategy", "plan")):
+    if what and not (kind and kind[1] == "strong") and not (lst.kind == "guidance" and what in ("strategy", "plan",
+                                                                                             "report", "tool")):
         return False, ""
     if labelled:
         return True, "lists.label_item"

@@ -441,6 +441,20 @@ def authority_description(ctx: Context) -> None:
             _set(c, _resolve(ctx, orgs[0]), "description", "organisations.authority_description")
 
 
+@rule("organisations.authority_administers")
+def authority_administers(ctx: Context) -> None:
+    """"MISS, the Cabinet-approved standard that the State Security Agency administers": the body the
+    description says runs it."""
+    verbs = ctx.ref.phrases["administers"]
+    for c in _pending(ctx):
+        text = c.description[:200] if c.sentence is None else _text_around(ctx, c)[0][c.end: c.end + 200]
+        for o in ctx.orgs.find(text):
+            if re.search(r"\b(?:that|which|whom)\s+(?:the\s+)?$", text[max(0, o.start - 12): o.start]) and \
+                    verbs.match(text[o.end:]):
+                _set(c, _resolve(ctx, o), "description", "organisations.authority_administers")
+                break
+
+
 @rule("organisations.authority_subject")
 def authority_subject(ctx: Context) -> None:
     """The body the sentence is about, before the title ("the PDPC has published the X Guide"); a body after

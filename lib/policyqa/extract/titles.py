@@ -497,8 +497,9 @@ def veto_not_guidance(ctx: Context) -> None:
             what = "follows"  # "the Kit Digital programme": the noun after the name says what it is
         if not what:
             continue
-        if c.sentence is None and c.lst is not None and c.lst.kind == "guidance" and what in ("strategy", "plan"):
-            continue  # "Strategies to Mitigate Cyber Security Incidents" in a list of guidance
+        if c.sentence is None and c.lst is not None and c.lst.kind == "guidance" and what in ("strategy", "plan",
+                                                                                              "report", "tool"):
+            continue  # "Strategies to Mitigate Cyber Security Incidents", "King IV Report" in a list of guidance
         if c.rule == "titles.named_after_noun":
             continue  # "its guide Organising a cyber crisis management exercise": the noun says what it is
         front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+|\s+[–—-]\s+", c.title, maxsplit=1)[0]
@@ -714,8 +715,9 @@ def mentions(ctx: Context) -> None:
                             hits.append((c.id, "name"))  # ("the CCN-STIC guides" names a group, not one)
                             break
                     else:
-                        if any(re.search(rf"\b[Tt]he\s+{re.escape(x)}(?!\s+[A-Z\d])(?![\w\-])", s.text)
-                               for x in c.prefixes):
+                        if any(re.search(rf"\b[Tt]he\s+{re.escape(x)}(?!\s+[A-Z\d])(?![\w\-])", s.text) or
+                               re.search(rf"(?<![\w\-]){re.escape(x)}(?=\s+(?:is|are|was|were|binds?|applies|remains|"
+                                         rf"has|covers|requires)\b)", s.text) for x in c.prefixes):
                             hits.append((c.id, "prefix"))
                             continue
                         h = heads[c.id]
