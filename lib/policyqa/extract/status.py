@@ -334,7 +334,7 @@ def _names(ctx: Context, c: Candidate) -> list[str]:
     from policyqa.extract.titles import head_noun
 
     head = head_noun(ctx, c.title)
-    out = [c.title, re.sub(r"\s*\([^()]*\)", "", c.title)] + sorted(c.aliases, key=len, reverse=True)
+    out = [c.title, re.sub(r"\s*\([^()]*\)", "", c.title)] + sorted(c.aliases | c.prefixes, key=len, reverse=True)
     if head:
         out.append(head)
     return [n for n in out if n]

@@ -69,8 +69,11 @@ def is_law_title(ref: Reference, title: str) -> bool:
     tail = re.sub(r"[\s,]+(?:No\.?\s*)?\d[\d/.:\-]*(?:\s+of\s+\d{1,2}\s+\w+(?:\s+\d{4})?)?$", "", tail)
     tail = re.sub(r"\s+(?:of\s+)?(?:19|20)\d\d$", "", tail)
     last = tail.split()[-1] if tail.split() else ""
+    # "A guide to X in accordance with the Privacy Act 1988": a law the title only refers to
+    referred = re.search(r"\b(?:under|pursuant to|in accordance with|according to|implementing|in line with)\s+(?:the\s+)?"
+                         r"(?:[A-Z][\w()’'\-]*\s+){0,6}\S+$", tail)
     for pattern, _ in ref.laws:
-        if pattern.fullmatch(last) or pattern.fullmatch(" ".join(tail.split()[-2:])):
+        if (pattern.fullmatch(last) or pattern.fullmatch(" ".join(tail.split()[-2:]))) and not referred:
             return True
         m = pattern.match(t)
         if m and re.match(r"\s*(?:\(|No\.?\s*\d|\d|of\b|on\b|-Law\b|governing\b|concerning\b|regarding\b|"
@@ -194,8 +197,14 @@ class Finder:
                         runs[0][1] - runs[0][0] >= 1:
                     e = e + tail.end() + toks[runs[0][1]].end
             body = self.lex.prefix_body.get(m.group("prefix"), "")
-            out.append(dict(title=clean_title(text[s:e]), start=s, end=e, instrument="standard", strength="strong",
-                            rule="titles.standard_identifier", prefix_body=body))
+            found = dict(title=clean_title(text[s:e]), start=s, end=e, instrument="standard", strength="strong",
+                         rule="titles.standard_identifier", prefix_body=body)
+            if out and re.fullmatch(r"\s+as\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,3}?", text[out[-1]["end"]: s]) and \
+                    re.search(r"\b(?:adopt|publish|issu|releas|implement)\w*\s+(?:the\s+)?$",
+                              text[max(0, out[-1]["start"] - 30): out[-1]["start"]]):
+                # "has adopted ISO/IEC 27001 as SANS 27001": the national standard stands for the international one
+                found.update(rule="titles.national_adoption", aliases={out[-1]["title"]}, prefix_body="")
+            out.append(found)
             taken.append((s, e))
         return out
 
@@ -662,7 +671,8 @@ def merge(ctx: Context) -> None:
             hit.merged_into = c.id
             by_key[key] = c
             continue
-        if len(c.title) > len(hit.title) and key.count(":") and hit.rule == c.rule:
+        if len(c.title) > len(hit.title) and key.count(":") and (hit.rule == c.rule or {hit.rule, c.rule} <= {
+                "titles.standard_identifier", "titles.national_adoption"}):
             # "NEN-ISO/IEC 27001" is the standard this chapter means by "ISO/IEC 27001": the national adoption
             # (its title, issuer and line) stands for both
             c.mentions += hit.mentions
