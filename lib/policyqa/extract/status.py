@@ -276,45 +276,17 @@ def _alive_ids(ctx: Context) -> set[int]:
     return {c.id for c in ctx.alive()}
 
 
-@rule("status.scope_named")
-def scope_named(ctx: Context) -> None:
-    """A sentence that names guidelines speaks of them, clause by clause: "The NZISM is mandatory for X, and the
-    PSR is mandatory for Y; both are recommended to Z"."""
-    alive = _alive_ids(ctx)
-    for st in _pending(ctx):
-        hits = [cid for cid, _ in _mentioned(ctx, st) if cid in alive]
-        if not hits:
-            continue
-        names = {cid: _names(ctx, ctx.candidates[cid]) for cid in hits}
-        current: list[int] = []
-        for n, clause in enumerate(st.clauses):
-            words = st.text[clause.start: clause.end]
-            inside = [cid for cid in hits if any(_has(words, x) for x in names[cid]) or (
-                st.sentence is not None and _span_in(ctx, st, cid, clause))]
-            if ctx.ref.phrases["both"].search(words) or (not inside and re.match(
-                    r"\W*(?:and\s+)?(?:both|all|each|they|these|neither|none)\b", words, re.I)):
-                inside = hits
-            if inside:
-                current = inside
-            elif n == 0:
-                current = []  # a clause before the guideline is named ("Under the Act, X must notify ...; the Y
-                # Guideline explains how") speaks of something else
-            elif ctx.ref.phrases["continues_subject"].search(words) or not _new_subject(ctx, words):
-                current = current or hits  # "..., which must ...", "and is binding on them", "making X is voluntary"
-            else:
-                current = []  # a clause about something else ("the OPC recommends that every agency ...")
-            for cid in current:
-                st.per_target.setdefault(cid, []).append(clause)
-        for cid in hits:
-            st.per_target.setdefault(cid, [])
-        _target(st, hits, "own", "status.scope_named")
-
-
 def _new_subject(ctx: Context, words: str) -> bool:
-    """A clause that opens on a body ("and the OPC recommends ...") speaks of what that body does."""
+    """A clause that opens on a body ("and the OPC recommends ...") or on other documents ("the three sets of
+    recommendations are ...") speaks of them."""
     body = re.sub(r"^\W*(?:(?:and|but|while|whereas|although|though|so|or)\s+)?(?:the\s+)?", "", words)
     orgs = ctx.orgs.find(body[:80])
-    return bool(orgs) and orgs[0].start == 0
+    if orgs and orgs[0].start == 0:
+        return True
+    head = re.match(r"(?:(?:these|those|all|other|remaining|\w+)\s+){0,3}?(?P<noun>[a-z]+s)\s+(?:are|were|remain)\b",
+                    body)  # plural: "the three sets of recommendations are"; "the standard is" points back
+    return bool(head) and (head.group("noun") in ctx.ref.words["generic_document"] or
+                           bool(instrument_of(ctx.ref, head.group("noun"))))
 
 
 def _has(text: str, name: str) -> bool:
@@ -338,53 +310,6 @@ def _names(ctx: Context, c: Candidate) -> list[str]:
     if head:
         out.append(head)
     return [n for n in out if n]
-
-
-@rule("status.scope_group")
-def scope_group(ctx: Context) -> None:
-    """A statement about a group: a body's documents ("the OGCIO documents", "None of the KNF's recommendations
-    and guidelines"), or titles that begin alike ("The CCN-STIC guides", "the HKMA's Supervisory Policy Manual
-    modules")."""
-    generic = ctx.ref.words["generic_document"]
-    alive = ctx.alive()
-
-    def members(text: str, answer: int) -> list[tuple[int, int]]:
-        """(candidate id, where the group is named) for every group the text names."""
-        found: list[tuple[int, int]] = []
-        for o in ctx.orgs.find(text):
-            after = text[o.end: o.end + 60]
-            m = re.match(r"[’']?s?\s+(?:[\w\-]+\s+){0,4}?(?P<noun>[a-z]+)\b", after)
-            if not m or m.group("noun") not in generic:
-                continue
-            org = o.org
-            found += [(c.id, o.start) for c in alive if c.answer == answer and c.org is not None and (
-                c.org.name == org.name or (org.abbreviation and c.org.abbreviation == org.abbreviation))]
-        for c in alive:  # "The CCN-STIC guides", "Supervisory Policy Manual modules"
-            if c.answer != answer:
-                continue
-            words = c.title.split()
-            for n in (3, 2, 1):
-                if len(words) > n:
-                    prefix = " ".join(words[:n])
-                    m = re.search(rf"\b{re.escape(prefix)}\s+[a-z]+s\b", text)
-                    if len(prefix) >= 4 and m and (n > 1 or re.search(r"[A-Z]{2,}", prefix)):
-                        found.append((c.id, m.start()))
-                        break
-        return found
-
-    for st in _pending(ctx):
-        found = members(st.text, st.answer)
-        if not found:
-            continue
-        ids = list(dict.fromkeys(cid for cid, _ in found))
-        if len(st.clauses) > 1:  # "The OSFI guidance applies to X and the IIROC guides to Y": clause by clause
-            current: list[int] = []
-            for clause in st.clauses:
-                inside = [cid for cid, at in found if clause.start <= at < clause.end]
-                current = list(dict.fromkeys(inside)) or current
-                for cid in current:
-                    st.per_target.setdefault(cid, []).append(clause)
-        _target(st, ids, "list", "status.scope_group")
 
 
 def number_of(ctx: Context, word: str) -> int | None:
@@ -445,64 +370,160 @@ def scope_position(ctx: Context) -> None:
             _target(st, list(st.per_target), "own", "status.scope_position")
 
 
-@rule("status.scope_description")
-def scope_description(ctx: Context) -> None:
-    """Guidelines described in lower case ("only the guidelines on personal data held by public institutions are
-    binding", "the banking standards bind ...; the insurance rules bind ..."), clause by clause: the one whose
-    title shares the most words with the description, or every item under a list label it repeats ("The
-    self-regulatory rules are binding ...")."""
-    stop = ctx.ref.words["connector"] | ctx.ref.words["determiner"] | ctx.ref.words["function"]
-    after_noun = re.compile(r"\bthe\s+(?P<noun>[a-z]+)\s+(?:on|for|about|concerning|regarding|of|held)\s+"
-                            r"(?P<what>[^,;:]+)")
-    before_noun = re.compile(r"(?=\b[Tt]he\s+(?P<what>[a-z][a-z\-]+(?:\s+[a-z][a-z\-]+)??)\s+(?P<noun>[a-z]+)\b)")
+# ----------------------------------------------------------------------------- what a clause speaks of
+#
+# A clause names guidelines in three ways, tried together so that one sentence can name a guideline, a group and
+# a description in turn ("The NZISM is mandatory ...; the three sets of recommendations are voluntary ..."):
+# by name (title, abbreviation, short form, code), as a group (a body's documents, titles that begin alike),
+# or by description (words of its title in lower case, "the other two", "the three sets of recommendations").
 
-    def words_of(text: str) -> set[str]:
-        return {w[:6] for w in re.findall(r"[a-z]+", text.lower()) if w not in stop and len(w) > 3}
 
-    for st in _pending(ctx):
-        alive = [c for c in ctx.alive() if c.answer == st.answer]
-        found: dict[int, list] = {}
-        for clause in st.clauses:
-            picked: list[int] = []
-            for m in before_noun.finditer(clause.text):
-                noun = m.group("noun")
-                if not instrument_of(ctx.ref, noun) or m.group("what").split()[0] in stop:
-                    continue
-                phrase = f"{m.group('what')} {noun}"
-                labelled = [c.id for c in alive if c.label is not None and
-                            re.match(rf"(?i)(?:the\s+)?{re.escape(phrase)}\b", c.label.text)]
-                if labelled:
-                    picked += labelled
-                    continue
-                what = words_of(m.group("what"))
-                fits = [c for c in alive if what and what <= words_of(c.title) and noun[:5].lower() in c.title.lower()]
-                if len(fits) == 1:
-                    picked.append(fits[0].id)
-            for m in after_noun.finditer(clause.text):
-                if not instrument_of(ctx.ref, m.group("noun")):
-                    continue
-                what = words_of(m.group("what"))
-                best, score = None, 0
-                for c in alive:
-                    common = len(what & words_of(c.title))
-                    if common > score:
-                        best, score = c, common
-                if best is not None and score >= 2:
-                    picked.append(best.id)
-            for cid in dict.fromkeys(picked):
-                found.setdefault(cid, []).append(clause)
-        if not found:
+def named_in(ctx: Context, st: Statement, clause: Clause, hits: list[int]) -> list[int]:
+    """Guidelines the clause names by title, abbreviation, short form or code."""
+    words = st.text[clause.start: clause.end]
+    return [cid for cid in hits if any(_has(words, x) for x in _names(ctx, ctx.candidates[cid])) or (
+        st.sentence is not None and _span_in(ctx, st, cid, clause))]
+
+
+def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
+    """(guideline, where) for every group the text names: a body's documents ("the OGCIO documents", "None of the
+    KNF's recommendations"), titles that begin alike ("The CCN-STIC guides", "the Joint Standards")."""
+    generic = ctx.ref.words["generic_document"]
+    alive = [c for c in ctx.alive() if c.answer == answer]
+    found: list[tuple[int, int]] = []
+    for o in ctx.orgs.find(text):
+        after = re.match(r"[’']?s?\s+((?:[\w\-]+\s+){0,4}?)(?P<noun>[a-z]+)\b", text[o.end: o.end + 60])
+        if not after:
             continue
-        st.per_target = found
-        _target(st, list(found), "own", "status.scope_description")
-        # "... are binding ...; the other two are guidance": the rest of its group
-        first = ctx.candidates[next(iter(found))]
-        group = [c.id for c in alive if c.org == first.org and c.id not in found and c.lst is first.lst]
-        for clause in st.clauses:
-            if re.search(r"\bthe\s+other\s+(?:two|three|four|ones|documents|\w+s)\b", clause.text) and group:
-                st.targets += group
-                for cid in group:
-                    st.per_target.setdefault(cid, []).append(clause)
+        nouns = re.findall(r"[a-z]+", after.group(0))[:5]
+        if not any(n in generic for n in nouns):
+            continue
+        org = o.org
+        members = [c for c in alive if c.org is not None and (
+            c.org.name == org.name or (org.abbreviation and c.org.abbreviation == org.abbreviation))]
+        # "the KNF's recommendations and guidelines": its recommendations and guidelines, not its Communication
+        kinds = [n[:6] for n in nouns if n in generic and n not in ctx.ref.words["broad_document"]]
+        if kinds:
+            members = [c for c in members if any(k in c.title.lower() for k in kinds)] or members
+        found += [(c.id, o.start) for c in members]
+    for c in alive:
+        words = c.title.split()
+        for n in (3, 2, 1):
+            if len(words) > n:
+                prefix = " ".join(words[:n])
+                m = re.search(rf"\b{re.escape(prefix)}(?:\s+[a-z]+s|s)\b", text)
+                if len(prefix) >= 4 and m and (n > 1 or re.search(r"[A-Z]{2,}", prefix)):
+                    found.append((c.id, m.start()))
+                    break
+    return found
+
+
+def described_in(ctx: Context, text: str, answer: int) -> list[int]:
+    """Guidelines a clause describes in lower case: "only the guidelines on personal data held by public
+    institutions", "the banking standards", "the three sets of recommendations", or a list label's words ("The
+    self-regulatory rules" for the items under "Self-regulatory rules adopted by ...")."""
+    stop = ctx.ref.words["connector"] | ctx.ref.words["determiner"] | ctx.ref.words["function"]
+    alive = [c for c in ctx.alive() if c.answer == answer]
+
+    def words_of(t: str) -> set[str]:
+        return {w[:6] for w in re.findall(r"[a-z]+", t.lower()) if w not in stop and len(w) > 3}
+
+    picked: list[int] = []
+    for m in ctx.ref.phrases["counted_reference"].finditer(text):
+        n = number_of(ctx, m.group("n"))
+        stem = m.group("noun")[:6].lower()
+        same = [c.id for c in alive if any(w.lower().startswith(stem) for w in c.title.split()[:3] if w[:1].isupper())]
+        if n and len(same) == n:
+            picked += same
+    for m in ctx.ref.phrases["described_before"].finditer(text):
+        noun = m.group("noun")
+        if not instrument_of(ctx.ref, noun) or m.group("what").split()[0] in stop:
+            continue
+        phrase = f"{m.group('what')} {noun}"
+        labelled = [c.id for c in alive if c.label is not None and
+                    re.match(rf"(?i)(?:the\s+)?{re.escape(phrase)}\b", c.label.text)]
+        if labelled:
+            picked += labelled
+            continue
+        what = words_of(m.group("what"))
+        fits = [c for c in alive if what and what <= words_of(c.title) and noun[:5].lower() in c.title.lower()]
+        if len(fits) == 1:
+            picked.append(fits[0].id)
+    for m in ctx.ref.phrases["described_after"].finditer(text):
+        if not instrument_of(ctx.ref, m.group("noun")):
+            continue
+        what = words_of(m.group("what"))
+        best, score = None, 0
+        for c in alive:
+            common = len(what & words_of(c.title))
+            if common > score:
+                best, score = c, common
+        if best is not None and score >= 2:
+            picked.append(best.id)
+    return list(dict.fromkeys(picked))
+
+
+@rule("status.scope_references")
+def scope_references(ctx: Context) -> None:
+    """Clause by clause, what a statement speaks of: the guidelines a clause names, groups or describes; a clause
+    that goes on about the same thing ("..., which must ...", "; both are ...", "and is binding on them") keeps
+    the guidelines before it; a clause that opens on a body or on other documents speaks of those. The
+    statement's rule says which kind of reference it rests on (named, group or description)."""
+    alive = _alive_ids(ctx)
+    for st in _pending(ctx):
+        hits = [cid for cid, _ in _mentioned(ctx, st) if cid in alive]
+        groups = grouped_in(ctx, st.text, st.answer)
+        if not hits and not groups and not ctx.ref.phrases["described_before"].search(st.text) and not \
+                ctx.ref.phrases["described_after"].search(st.text) and not \
+                ctx.ref.phrases["counted_reference"].search(st.text):
+            continue
+        kinds: set[str] = set()
+        current: list[int] = []
+        per: dict[int, list[Clause]] = {}
+        for n, clause in enumerate(st.clauses):
+            words = st.text[clause.start: clause.end]
+            inside = named_in(ctx, st, clause, hits)
+            if inside:
+                kinds.add("named")
+            if not inside:
+                described = described_in(ctx, words, st.answer)
+                if described:
+                    kinds.add("description")
+                    inside = described
+            grouped = list(dict.fromkeys(cid for cid, at in groups if clause.start <= at < clause.end))
+            if grouped and not inside:
+                kinds.add("group")
+                inside = grouped
+            if ctx.ref.phrases["both"].search(words) or (not inside and re.match(
+                    r"\W*(?:and\s+)?(?:both|all|each|they|these|neither|none)\b", words, re.I)):
+                inside = hits or current
+            if inside:
+                current = inside
+            elif n == 0:
+                current = []  # a clause before the guideline is named speaks of something else
+            elif ctx.ref.phrases["continues_subject"].search(words) or not _new_subject(ctx, words):
+                pass  # "..., which must ...", "and is binding on them", "making the declaration is voluntary"
+            else:
+                current = []  # a clause about something else ("the OPC recommends that every agency ...")
+            for cid in current:
+                per.setdefault(cid, []).append(clause)
+        if not per:
+            continue
+        if "description" in kinds:  # "only the guidelines on X are binding ...; the other two are guidance"
+            first = ctx.candidates[next(iter(per))]
+            rest = [c.id for c in ctx.alive() if c.answer == st.answer and c.org == first.org and c.lst is first.lst
+                    and c.id not in per]
+            for clause in st.clauses:
+                if rest and ctx.ref.phrases["rest_of_group"].search(clause.text):
+                    for cid in rest:
+                        per.setdefault(cid, []).append(clause)
+                    for cid in [x for x in per if x not in rest]:
+                        per[cid] = [c for c in per[cid] if c is not clause]
+        st.per_target = per
+        if "named" in kinds or "description" in kinds:
+            _target(st, list(per), "own", "status.scope_named" if "named" in kinds else "status.scope_description")
+        else:
+            _target(st, list(per), "list", "status.scope_group")
 
 
 @rule("status.scope_anaphora")

@@ -116,7 +116,7 @@ def identifier_pattern(ctx: Context) -> re.Pattern:
     if key not in ctx.memo:
         prefixes = sorted(ctx.orgs.prefix_body, key=len, reverse=True)
         alt = "|".join(re.escape(p) for p in prefixes) or "(?!x)x"
-        national = rf"(?:(?!(?:{alt})\b)[A-ZÀ-Þ][A-Za-zÀ-ÿ]{{0,3}}(?:[\s\-/]|(?=ISO)))"
+        national = rf"(?:(?!(?:{alt})\b)[A-ZÀ-ÞĀ-ſ][A-Za-zÀ-ÿĀ-ſ]{{0,3}}(?:[\s\-/]|(?=ISO)))"
         ctx.memo[key] = re.compile(
             rf"(?<![\w/\-])(?P<id>{national}{{0,3}}(?P<prefix>{alt})(?:[\s\-]+(?:{alt})){{0,3}}"
             rf"(?:[ \-]|(?=[A-Z]{{0,3}}\d))(?:[A-Z]{{1,3}}[ \-]?)?\d+(?:[.:\-/]\d+)*(?:\s+standard\.\s+\d[\d.:\-]*)?)")
@@ -366,20 +366,25 @@ class Finder:
                     self._speaks_of_publications():
                 kind = ("guide", "strong")  # "MSB's advisory publications ... is its Method Support for X"
                 rule_name = "titles.owned_name"
-            if kind is None or all(instrument_of(self.ref, w) or w.lower() in self.determiners for w in words):
-                continue  # "Guides" alone names no instrument
+            if kind is None:
+                continue
             if all(self.lex.is_org_abbreviation(w) or w.lower() in self.connectors for w in words):
                 continue  # "the NCSC and ICO guidance" names bodies, not a title
+            run_on_from = e
             if (kind[1] == "weak") and owner and nxt is not None:
                 # "its Review of Cyber Hygiene practices": a publication's title may end in lower case
                 low_tail = re.match(r"((?:\s+[a-z][\w\-]*){1,2})(?=\s*[.;,)]|\s*$)", text[e:])
                 if low_tail and self.phrases["guidance_noun"].search(self.block):
                     e += low_tail.end()
-            if nxt is not None and nxt.is_word and not nxt.is_cap and instrument_of(self.ref, words[0]) and \
-                    kind[1] == "strong":  # "Guide on the management of ...", not "X Regulatory Framework on Y"
+            indefinite = bool(re.search(r"\b(?:a|an)\s+$", text[max(0, s - 4): s]))
+            if nxt is not None and nxt.is_word and not nxt.is_cap and kind[1] == "strong" and (
+                    instrument_of(self.ref, words[0]) or (indefinite and instrument_of(self.ref, words[-1]))):
+                # "Guide on the management of ...", "an Official Communication on X" (not "its X Framework on Y")
                 tail = self.phrases["title_run_on"].match(text[e:])
                 if tail and tail.group(0).strip() and len(tail.group(0).split()) <= 14:
                     e += len(tail.group(0).rstrip())
+            if e == run_on_from and all(instrument_of(self.ref, w) or w.lower() in self.determiners for w in words):
+                continue  # "Guides" alone names no instrument
             sub = re.match(r"\s+[–—]\s+(?P<sub>(?:[A-Z0-9][\w’'\-]*|a|an|the|of|and|for|to|on|in)(?:\s+(?:[A-Z0-9][\w’'\-]*|"
                            r"a|an|the|of|and|for|to|on|in))*)", text[e:])
             if sub and kind[1] == "strong" and len(sub.group("sub").split()) >= 2 and sub.group("sub")[0].isupper():
