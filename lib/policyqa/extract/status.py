@@ -158,7 +158,7 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
 def _fronted_for(text: str) -> str:
     """"For municipalities, regions and private companies the two standards are not mandatory": the group a
     clause opens on, a list of groups included; up to its first comma when that is all it names."""
-    m = re.match(r"\W*(?:for|to)\s+(?P<rest>.+)$", text, re.IGNORECASE)
+    m = re.match(r"\W*(?:(?:and|but|while|whereas|although)\s+)?(?:for|to)\s+(?P<rest>.+)$", text, re.IGNORECASE)
     if not m:
         return ""
     rest = m.group("rest")
@@ -403,7 +403,7 @@ def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
             c.org.name == org.name or (org.abbreviation and c.org.abbreviation == org.abbreviation))]
         # "the KNF's recommendations and guidelines": its recommendations and guidelines, not its Communication
         kinds = [n[:6] for n in nouns if n in generic and n not in ctx.ref.words["broad_document"]]
-        if kinds:
+        if len(kinds) >= 2:  # an enumeration of kinds is specific; one noun ("the AgID guidelines") is all of them
             members = [c for c in members if any(k in c.title.lower() for k in kinds)] or members
         found += [(c.id, o.start) for c in members]
     for c in alive:
@@ -708,11 +708,12 @@ def _own_clause(ctx: Context, c: Candidate) -> str:
 def vocabulary_audiences(ctx: Context, text: str) -> list[str]:
     """Audience phrases of the vocabulary (audiences.csv) in a text, as written, longest first where they
     overlap."""
+    matches = sorted(((m.start(), m.end()) for pattern, _label in ctx.ref.audiences for m in pattern.finditer(text)),
+                     key=lambda x: x[0] - x[1])  # the longest first
     spans: list[tuple[int, int]] = []
-    for pattern, _label in ctx.ref.audiences:
-        for m in pattern.finditer(text):
-            if all(m.end() <= a or m.start() >= b for a, b in spans):
-                spans.append((m.start(), m.end()))
+    for a, b in matches:
+        if all(b <= x or a >= y for x, y in spans):
+            spans.append((a, b))
     return [clean_audience(ctx, text[a:b]) for a, b in sorted(spans)]
 
 
