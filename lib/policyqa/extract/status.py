@@ -720,7 +720,7 @@ def vocabulary_audiences(ctx: Context, text: str) -> list[str]:
 # ----------------------------------------------------------------------------- rows
 
 
-def _pairs_for(st: Statement, cid: int, gloss) -> tuple[list[tuple[str, str]], list[str]]:
+def _pairs_for(st: Statement, cid: int, gloss, parts) -> tuple[list[tuple[str, str]], list[str]]:
     """(audience, level) pairs the statement gives one target, and its levels stated for no audience."""
     clauses = st.per_target[cid] if cid in st.per_target else st.clauses
     pairs: list[tuple[str, str]] = []
@@ -739,6 +739,15 @@ def _pairs_for(st: Statement, cid: int, gloss) -> tuple[list[tuple[str, str]], l
     if loose_levels and loose_auds:
         pairs += [(a, x) for a in loose_auds for x in loose_levels[:1]]
         loose_levels = []
+    # "its regulations are binding on X, whereas its guidelines are only recommendations": binding in part
+    parted = [c for c in clauses if c.levels and parts.match(c.text)]
+    if len(parted) >= 2 and {"mandatory", "voluntary"} <= {c.levels[0] for c in parted}:
+        auds = [a for c in parted for a in c.audiences] or ["not stated"]
+        some = [(a, "mandatory in some cases") for a in auds]
+        pairs = [p for p in pairs if p[0] not in auds] + some
+        loose_levels = [] if auds != ["not stated"] else ["mandatory in some cases"]
+        if loose_levels:
+            pairs = [p for p in pairs if p[0] != "not stated"]
     return list(dict.fromkeys(pairs)), loose_levels
 
 
@@ -774,7 +783,7 @@ def assign(ctx: Context) -> None:
         found: dict[str, tuple] = {}  # audience (lower case) -> (rank, audience, level, st)
         loose: list[tuple] = []
         for st in sorted(by_target.get(c.id, []), key=lambda s: RANK[s.scope]):
-            pairs, levels = _pairs_for(st, c.id, ctx.ref.phrases["gloss_clause"])
+            pairs, levels = _pairs_for(st, c.id, ctx.ref.phrases["gloss_clause"], ctx.ref.phrases["parts_differ"])
             rank = RANK[st.scope]
             if st.scope == "list" and len({a for a, _ in pairs}) > 1 and len({x for _, x in pairs}) == 1 and \
                     c.hint_source in ("title", "label"):

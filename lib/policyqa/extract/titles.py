@@ -59,6 +59,10 @@ def is_law_title(ref: Reference, title: str) -> bool:
     front = re.split(r"\s+(?:on|of|for|concerning|regarding|relating to|about)\s+", t, maxsplit=1)[0]
     if ref.phrases["self_regulatory"].match(t):
         return False  # "Self-Regulatory Rules on X": an industry's own code, not a law
+    for p, _ in ref.laws:  # "Traficom Regulation M 67 on ...": a law noun with its number
+        m = p.search(front)
+        if m and re.match(r"\s+(?:No\.?\s*)?(?:[A-Z]{1,3}\s*)?\d", front[m.end():]):
+            return True
     if front != t and len(front.split()) <= 4:
         at = len(front) - len(front.split()[-1])
         for p, _ in ref.laws:  # matched in place, so "Code of Practice" is no code of law
@@ -377,7 +381,8 @@ class Finder:
                 if low_tail and self.phrases["guidance_noun"].search(self.block):
                     e += low_tail.end()
             indefinite = bool(re.search(r"\b(?:a|an)\s+$", text[max(0, s - 4): s]))
-            if nxt is not None and nxt.is_word and not nxt.is_cap and kind[1] == "strong" and (
+            opening = i <= first_word and len(words) == 1  # "Certification against it is voluntary": no title
+            if nxt is not None and nxt.is_word and not nxt.is_cap and kind[1] == "strong" and not opening and (
                     instrument_of(self.ref, words[0]) or (indefinite and instrument_of(self.ref, words[-1]))):
                 # "Guide on the management of ...", "an Official Communication on X" (not "its X Framework on Y")
                 tail = self.phrases["title_run_on"].match(text[e:])
