@@ -61,7 +61,9 @@ def is_law_title(ref: Reference, title: str) -> bool:
         return False  # "Self-Regulatory Rules on X": an industry's own code, not a law
     for p, _ in ref.laws:  # "Traficom Regulation M 67 on ...": a law noun with its number
         m = p.search(front)
-        if m and re.match(r"\s+(?:No\.?\s*)?(?:[A-Z]{1,3}\s*)?\d", front[m.end():]):
+        if m and re.match(r"\s+(?:No\.?\s*)?(?:[A-Z]{1,3}\s*)?\d", front[m.end():]) and not re.search(
+                r"\b(?:under|pursuant to|in accordance with|according to|implementing|in line with|with)\s+(?:the\s+)?"
+                r"(?:[A-Z][\w()’'\-]*\s+){0,6}$", front[: m.start()]):
             return True
     if front != t and len(front.split()) <= 4:
         at = len(front) - len(front.split()[-1])
