@@ -25,6 +25,7 @@ _DASH = re.compile(r"\s+[–—-]\s+|\s+[–—](?=\S)|(?<=\S)[–—]\s+")
 _CUTS = (
     re.compile(r":\s+(?=[a-z])(?!(?:the|a|an)\s+[A-Z])"),  # "label: description"
     re.compile(r",\s+(?=[a-z])"),  # ", which ...", ", of January 2020", ", on categorising systems"
+    re.compile(r",\s+(?=[A-Z][\w\-]*[’']s\s)"),  # ", DESC's control standard for the emirate"
     re.compile(r"\s+\((?=the\s|[a-z])"),  # "(the ...)", "(available ...)"
     re.compile(r";\s+(?=[a-z])"),  # "...; mandatory for ..."
 )
@@ -255,9 +256,8 @@ def _described_as_guidance(ctx: Context, lst: ListBlock, title: str) -> bool:
         text = ctx.answers[lst.answer].blocks[k].text
         if title.split()[0] in text:
             _, _, description = split_item(text, ctx.ref.phrases)
-            head = re.match(r"[\s,;:–—-]*(?:(?:the|a|an|its|their)\s+)?(?:[\w’'\-]+\s+){0,5}?(?P<noun>[\w\-]+)\b",
-                            description)
-            return bool(head) and (instrument_of(ctx.ref, head.group(0)) or ("", ""))[1] == "strong"
+            head = " ".join(re.split(r"[,;(]", description.lstrip(" ,;:–—-"), maxsplit=1)[0].split()[:8])
+            return (instrument_of(ctx.ref, head) or ("", ""))[1] == "strong"
     return False
 
 

@@ -72,6 +72,7 @@ def clean_audience(ctx: Context, phrase: str) -> str:
     phrase = re.sub(r"^(?:(?:and|or|but|to|for|on|upon|by|with|at)\s+)+", "", phrase)
     phrase = re.sub(r"\s+(?:alike|as well|too|also|in themselves|themselves|as a reference|as good practice|"
                     r"in practice|generally|only)$", "", phrase)
+    phrase = re.sub(r"(?:\s+(?:of|for|to|and|or|the|a|an|with|by|in|on))+$", "", phrase)  # "the member banks of the"
     return phrase.strip(" ,;:.")
 
 
@@ -168,6 +169,10 @@ def _fronted_for(text: str) -> str:
     b = bounded.group("a") if bounded else ""
     if b and "," in b and " the " not in b:
         return b
+    used = re.match(r"(?P<a>.+?)\s+(?=(?:certification|compliance|use|adoption|application|implementation|following|"
+                    r"applying|using)\b)", rest, re.IGNORECASE)
+    if used and (not comma or len(used.group("a")) < len(comma)):
+        return used.group("a")  # "for private companies certification is voluntary"
     return comma
 
 
@@ -436,16 +441,19 @@ def described_in(ctx: Context, text: str, answer: int) -> list[int]:
         if n and len(same) == n:
             picked += same
     for m in ctx.ref.phrases["described_before"].finditer(text):
-        noun = m.group("noun")
-        if not instrument_of(ctx.ref, noun) or m.group("what").split()[0] in stop:
-            continue
-        phrase = f"{m.group('what')} {noun}"
+        words = m.group("words").split()
+        at = next((k for k in range(1, len(words)) if instrument_of(ctx.ref, words[k]) or
+                   words[k] in ctx.ref.words["generic_document"]), None)
+        if at is None or words[0] in stop:
+            continue  # "the enabling technologies guidelines": the words before the first document noun
+        noun, what_words = words[at], words[:at]
+        phrase = f"{' '.join(what_words)} {noun}"
         labelled = [c.id for c in alive if c.label is not None and
                     re.match(rf"(?i)(?:the\s+)?{re.escape(phrase)}\b", c.label.text)]
         if labelled:
             picked += labelled
             continue
-        what = words_of(m.group("what"))
+        what = words_of(" ".join(what_words))
         fits = [c for c in alive if what and what <= words_of(c.title) and noun[:5].lower() in c.title.lower()]
         if len(fits) == 1:
             picked.append(fits[0].id)
@@ -812,7 +820,7 @@ def assign(ctx: Context) -> None:
                     found[aud.lower()] = (rank, aud, level, st)
         for _rank, aud, level, st in found.values():
             out.append((aud, level, st))
-        if not out:
+        if not out:  # nothing says how binding it is: 'not stated' for the audience it names for itself
             out = [(aud, NOT_STATED, None) for aud in (c.audience_hint or [NOT_STATED])]
         rows[c.id] = out
     ctx.memo[("status", "rows")] = rows

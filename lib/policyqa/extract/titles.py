@@ -53,9 +53,6 @@ def is_law_title(ref: Reference, title: str) -> bool:
     a guideline: its head is "Guidelines"."""
     t = re.sub(r"\s*\[\d+\]", "", title).strip(" ;,.")
     t = re.sub(r"^(?:the|The)\s+", "", t)
-    head = instrument_of(ref, " ".join(t.split()[:1]))
-    if head and head[1] == "strong" and not re.search(r"\b(?:Rules|Directions?)\s*(?:,?\s*\d{4})?\)?\s*$", t):
-        return False
     front = re.split(r"\s+(?:on|of|for|concerning|regarding|relating to|about)\s+", t, maxsplit=1)[0]
     if ref.phrases["self_regulatory"].match(t):
         return False  # "Self-Regulatory Rules on X": an industry's own code, not a law
@@ -71,6 +68,9 @@ def is_law_title(ref: Reference, title: str) -> bool:
             m = p.match(t, at)
             if m and m.end() == len(front):
                 return True  # "Framework Law on Cybersecurity": its head is "Law"
+    head = instrument_of(ref, " ".join(t.split()[:1]))
+    if head and head[1] == "strong" and not re.search(r"\b(?:Rules|Directions?)\s*(?:,?\s*\d{4})?\)?\s*$", t):
+        return False  # "Guidelines on ... under Regulation 2016/679": its head is "Guidelines"
     tail = re.sub(r"(?:\s*\([^()]*\))+\s*$", "", t)
     tail = re.sub(r"[\s,]+(?:No\.?\s*)?\d[\d/.:\-]*(?:\s+of\s+\d{1,2}\s+\w+(?:\s+\d{4})?)?$", "", tail)
     tail = re.sub(r"\s+(?:of\s+)?(?:19|20)\d\d$", "", tail)
@@ -683,8 +683,8 @@ def merge(ctx: Context) -> None:
             hit.merged_into = c.id
             by_key[key] = c
             continue
-        if len(c.title) > len(hit.title) and key.count(":") and (hit.rule == c.rule or {hit.rule, c.rule} <= {
-                "titles.standard_identifier", "titles.national_adoption"}):
+        if (len(c.title) > len(hit.title) or c.rule == "titles.national_adoption") and key.count(":") and (
+                hit.rule == c.rule or {hit.rule, c.rule} <= {"titles.standard_identifier", "titles.national_adoption"}):
             # "NEN-ISO/IEC 27001" is the standard this chapter means by "ISO/IEC 27001": the national adoption
             # (its title, issuer and line) stands for both
             c.mentions += hit.mentions
