@@ -270,8 +270,9 @@ def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, ra
     kind = instrument_of(ctx.ref, title)
     first = instrument_of(ctx.ref, re.sub(r"(\w)\1+", r"\1", words[0].lower()))
     title_like = raw[:1].isupper() or raw[:1].isdigit() or raw[:1] in "‘“\""
-    if is_law_title(ctx.ref, title) and not (first and first[1] == "strong") and not _described_as_guidance(ctx, lst,
-                                                                                                            title):
+    if is_law_title(ctx.ref, title) and not (first and first[1] == "strong"):
+        if _described_as_guidance(ctx, lst, title):
+            return True, "lists.described_item"  # "X Regulation, the TDRA's set of ... controls": a guideline
         return False, ""
     what = not_guidance(ctx.ref, title)
     if what and not (kind and kind[1] == "strong") and not (lst.kind == "guidance" and what in ("strategy", "plan",

@@ -495,6 +495,8 @@ def veto_law(ctx: Context) -> None:
     """A law is never a guideline: an act, law, code, decree, regulation, directive, ordinance, binding rules or
     directions, even when called "Guidelines ... Rules 2021"."""
     for c in ctx.alive():
+        if c.rule == "lists.described_item":
+            continue  # its list and description call it controls or a standard, whatever its name says
         if is_law_title(ctx.ref, c.title):
             _veto(c, "titles.veto_law")
         elif c.sentence is not None:
