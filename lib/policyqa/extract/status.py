@@ -481,7 +481,8 @@ def scope_references(ctx: Context) -> None:
     for st in _pending(ctx):
         hits = [cid for cid, _ in _mentioned(ctx, st) if cid in alive]
         groups = grouped_in(ctx, st.text, st.answer)
-        if not hits and not groups and not ctx.ref.phrases["described_before"].search(st.text) and not \
+        if not hits and not groups and not ctx.ref.phrases["either_one"].search(st.text) and \
+                not ctx.ref.phrases["described_before"].search(st.text) and not \
                 ctx.ref.phrases["described_after"].search(st.text) and not \
                 ctx.ref.phrases["counted_reference"].search(st.text):
             continue
@@ -502,6 +503,12 @@ def scope_references(ctx: Context) -> None:
             if grouped and not inside:
                 kinds.add("group")
                 inside = grouped
+            if not inside and ctx.ref.phrases["either_one"].search(words) and st.sentence:
+                # "applying either standard is voluntary": the two the sentence before named
+                inside = [cid for cid, _ in ctx.memo.get(("titles", "mentions"), {}).get(
+                    (st.answer, st.block, st.sentence - 1), []) if cid in alive]
+                if inside:
+                    kinds.add("named")
             if ctx.ref.phrases["both"].search(words) or (not inside and re.match(
                     r"\W*(?:and\s+)?(?:both|all|each|they|these|neither|none)\b", words, re.I)):
                 inside = hits or current

@@ -384,12 +384,15 @@ class Finder:
                     e += low_tail.end()
             indefinite = bool(re.search(r"\b(?:a|an)\s+$", text[max(0, s - 4): s]))
             opening = i <= first_word and len(words) == 1  # "Certification against it is voluntary": no title
-            if nxt is not None and nxt.is_word and not nxt.is_cap and kind[1] == "strong" and not opening and (
-                    instrument_of(self.ref, words[0]) or (indefinite and instrument_of(self.ref, words[-1]))):
+            if nxt is not None and nxt.is_word and not nxt.is_cap and not opening and (
+                    (kind[1] == "strong" and instrument_of(self.ref, words[0])) or (
+                    indefinite and len(words) >= 2 and instrument_of(self.ref, words[-1]))):
                 # "Guide on the management of ...", "an Official Communication on X" (not "its X Framework on Y")
                 tail = self.phrases["title_run_on"].match(text[e:])
                 if tail and tail.group(0).strip() and len(tail.group(0).split()) <= 14:
                     e += len(tail.group(0).rstrip())
+                    if indefinite:
+                        kind = (kind[0], "strong")  # a named document, run on in sentence case
             if e == run_on_from and all(instrument_of(self.ref, w) or w.lower() in self.determiners for w in words):
                 continue  # "Guides" alone names no instrument
             sub = re.match(r"\s+[–—]\s+(?P<sub>(?:[A-Z0-9][\w’'\-]*|a|an|the|of|and|for|to|on|in)(?:\s+(?:[A-Z0-9][\w’'\-]*|"
