@@ -308,12 +308,7 @@ def _span_in(ctx: Context, st: Statement, cid: int, clause) -> bool:
 
 
 def _names(ctx: Context, c: Candidate) -> list[str]:
-    from policyqa.extract.titles import head_noun
-
-    head = head_noun(ctx, c.title)
     out = [c.title, re.sub(r"\s*\([^()]*\)", "", c.title)] + sorted(c.aliases | c.prefixes, key=len, reverse=True)
-    if head:
-        out.append(head)
     return [n for n in out if n]
 
 
@@ -384,10 +379,20 @@ def scope_position(ctx: Context) -> None:
 
 
 def named_in(ctx: Context, st: Statement, clause: Clause, hits: list[int]) -> list[int]:
-    """Guidelines the clause names by title, abbreviation, short form or code."""
+    """Guidelines the clause names by title, abbreviation, short form or code, or as "the <head noun>" ("the
+    Policy", "the Communication")."""
+    from policyqa.extract.titles import head_noun
+
     words = st.text[clause.start: clause.end]
-    return [cid for cid in hits if any(_has(words, x) for x in _names(ctx, ctx.candidates[cid])) or (
-        st.sentence is not None and _span_in(ctx, st, cid, clause))]
+    out = []
+    for cid in hits:
+        c = ctx.candidates[cid]
+        head = head_noun(ctx, c.title)
+        if any(_has(words, x) for x in _names(ctx, c)) or (
+                head and re.search(rf"\b[Tt]he\s+{re.escape(head)}\b(?!\s+(?:on|for|of|to)\b)", words)) or (
+                st.sentence is not None and _span_in(ctx, st, cid, clause)):
+            out.append(cid)
+    return out
 
 
 def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
