@@ -185,6 +185,7 @@ def clauses_of(ctx: Context, text: str) -> list[Clause]:
     …"), each clause with its levels and audiences."""
     cuts = [0] + [m.start() for m in ctx.ref.phrases["clause_break"].finditer(text) if m.start() > 0] + [len(text)]
     out = []
+    earlier = ""  # the group a clause before named ("for essential entities ...: for those entities, X is ...")
     for start, end in zip(cuts, cuts[1:]):
         p = text[start:end]
         if not p.strip(" ;:,."):
@@ -193,8 +194,15 @@ def clauses_of(ctx: Context, text: str) -> list[Clause]:
         cues = level_spans(ctx, body)
         levels = list(dict.fromkeys(label for _, _, label in cues))
         auds = audiences_in(ctx, body, cues) if cues or names_audience(ctx, body) else []
+        if levels and not auds and earlier and ctx.ref.phrases["points_back"].search(body):
+            auds = split_audience(ctx, earlier)
         pairs = [(a, levels[0]) for a in auds] if levels and auds else []
         out.append(Clause(p, levels, auds, pairs, start, end))
+        named = re.search(r"\bfor\s+(?P<aud>(?:[\w’'\-]+\s+){0,6}?[\w’'\-]+)(?=\s+(?:within|in|under|that|who|which|"
+                          r"covered|subject)\b|\s*[,;:(]|\s*$)", body)
+        if named and is_audience(ctx, named.group("aud")) and not ctx.ref.phrases["audience_anaphoric"].search(
+                named.group("aud")):
+            earlier = clean_audience(ctx, named.group("aud"))
     return out
 
 
