@@ -117,6 +117,9 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
         m = stop.search(raw)
         raw = raw[: m.start()] if m else raw
         raw = clean_audience(ctx, raw)
+        nobody = ctx.ref.phrases["audience_nobody"].search(text)
+        if raw and nobody and nobody.group(0).lower().endswith(raw.lower()):
+            return  # "do not bind anyone": a level for no group in particular
         words = raw.split()
         if "_" in raw or "#" in raw or any(re.search(rf"(?<![\w\-]){re.escape(n)}(?![\w\-])", raw) for n in names):
             return  # a title (masked, or named again: "only the GCB") or a body is no audience
@@ -410,10 +413,10 @@ def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
     alive = [c for c in ctx.alive() if c.answer == answer]
     found: list[tuple[int, int]] = []
     for o in ctx.orgs.find(text):
-        after = re.match(r"[’']?s?\s+((?:[\w\-]+\s+){0,4}?)(?P<noun>[a-z]+)\b", text[o.end: o.end + 60])
+        after = re.match(r"[’']?s?\s+(?P<words>(?:[\w\-]+\s*){1,6})", text[o.end: o.end + 80])
         if not after:
             continue
-        nouns = re.findall(r"[a-z]+", after.group(0))[:5]
+        nouns = re.findall(r"[a-z]+", after.group("words"))[:5]
         if not any(n in generic for n in nouns):
             continue
         org = o.org
@@ -661,8 +664,9 @@ def audience_hints(ctx: Context) -> None:
             source = "label"
         title_hints = [h for h in vocabulary_audiences(ctx, c.title)]  # "Security policies for SMEs"
         lower = re.search(r"\bfor\s+(?P<aud>[a-z][\w\- ]{2,60})$", re.sub(r"\s*\([^()]*\)$", "", c.title))
-        if not title_hints and lower and is_audience(ctx, lower.group("aud")):
-            title_hints = [lower.group("aud")]  # "Guidance on cyber risk management for portfolio managers"
+        if lower and is_audience(ctx, lower.group("aud")) and (not title_hints or all(
+                h in lower.group("aud") for h in title_hints)):
+            title_hints = [lower.group("aud")]  # "... for portfolio managers", "... for insurance undertakings"
         if title_hints:
             hints += title_hints
             source = source or "title"
