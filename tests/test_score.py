@@ -1,7 +1,12 @@
-"""Score every chapter in data/raw against its gold file, the way chapters nobody here has seen are scored.
+"""Score chapters against gold readings with score.py, the way chapters nobody here has seen are scored.
 
-The project carries its own copy of the gold files and of score.py (tests/data/); the table printed here is
-the one in the README.
+The project carries its own copy of the gold files and of score.py (tests/data/); the tables printed here
+are the ones in the README. Four sets, from the most to the least tuned-to:
+
+- the corpus (data/raw, gold in tests/data/gold): the chapters the rules were written on;
+- tests/data/heldout, heldout2, blind3: chapters written by developers who never read lib/, each scored
+  once before any rule was changed for it (the README keeps that first run). Their bars sit just under
+  today's means: a guard against rules that only fit the chapters they were written on.
 """
 
 from __future__ import annotations
@@ -19,18 +24,37 @@ GOLD = sorted((ROOT / "tests" / "data" / "gold").glob("*.json"))
 MEASURES = ("guidelines", "listed", "obligations", "questions", "xrefs")
 
 
-def score(gold: Path, out: Path, folder: Path = ROOT / "data" / "raw") -> dict[str, float]:
+def score(gold: Path, out: Path, folder: Path = ROOT / "data" / "raw") -> dict[str, float | None]:
+    """One chapter's F1 per measure; None where the chapter has nothing to score ('listed' without a list)."""
     chapter = folder / json.loads(gold.read_text(encoding="utf-8"))["file"]
     assert cli(["tables", str(chapter), "--out", str(out), "--quiet"]) == 0
     done = subprocess.run([sys.executable, str(ROOT / "tests" / "data" / "score.py"), str(gold), str(out)],
                           capture_output=True, text=True, check=False)
     last = done.stdout.strip().splitlines()[-1]
     assert last.startswith("F1 "), done.stdout + done.stderr
-    return {k: float(v) for k, v in (part.split("=") for part in last[3:].split())}
+    return {k: None if v == "n/a" else float(v) for k, v in (part.split("=") for part in last[3:].split())}
+
+
+def means(scores: dict[str, dict[str, float | None]]) -> dict[str, float]:
+    out = {}
+    for m in MEASURES:
+        values = [s[m] for s in scores.values() if s[m] is not None]
+        out[m] = sum(values) / len(values) if values else 1.0
+    return out
+
+
+def table(scores: dict[str, dict[str, float | None]]) -> str:
+    cell = lambda v: "n/a" if v is None else f"{v:.2f}"  # noqa: E731
+    rows = ["| chapter | " + " | ".join(MEASURES) + " |", "|---" * (len(MEASURES) + 1) + "|"]
+    for name, s in scores.items():
+        rows.append(f"| {name} | " + " | ".join(cell(s[m]) for m in MEASURES) + " |")
+    mean = means(scores)
+    rows.append("| **mean** | " + " | ".join(f"{mean[m]:.2f}" for m in MEASURES) + " |")
+    return "\n".join(rows)
 
 
 @pytest.fixture(scope="module")
-def scores(tmp_path_factory) -> dict[str, dict[str, float]]:
+def scores(tmp_path_factory) -> dict[str, dict[str, float | None]]:
     base = tmp_path_factory.mktemp("score")
     return {g.stem: score(g, base / g.stem) for g in GOLD}
 
@@ -42,45 +66,33 @@ def test_gold_files_and_chapters_are_carried_by_the_project():
 
 
 def test_scores(scores, capsys):
-    rows = ["| chapter | " + " | ".join(MEASURES) + " |", "|---" * (len(MEASURES) + 1) + "|"]
-    for name, s in scores.items():
-        rows.append(f"| {name} | " + " | ".join(f"{s[m]:.2f}" for m in MEASURES) + " |")
-    mean = {m: sum(s[m] for s in scores.values()) / len(scores) for m in MEASURES}
-    rows.append("| **mean** | " + " | ".join(f"{mean[m]:.2f}" for m in MEASURES) + " |")
+    """The development chapters: Denmark, the original, exactly; every chapter at least 0.75 on each
+    measure and the means near 1 (a change that fixes one chapter by breaking another shows here)."""
     with capsys.disabled():
-        print("\n\nF1 against tests/data/gold (score.py):\n" + "\n".join(rows))
-    assert all(v == 1.0 for v in scores["denmark"].values()), scores["denmark"]
+        print("\n\nF1 against tests/data/gold (score.py):\n" + table(scores))
+    assert all(v in (1.0, None) for v in scores["denmark"].values()), scores["denmark"]
     for name, s in scores.items():
-        for m in ("listed", "obligations", "questions", "xrefs"):
-            assert s[m] >= 0.9, (name, m, s[m])
-    assert mean["guidelines"] >= 0.7
-
-
-def table(scores: dict[str, dict[str, float]]) -> str:
-    rows = ["| chapter | " + " | ".join(MEASURES) + " |", "|---" * (len(MEASURES) + 1) + "|"]
-    for name, s in scores.items():
-        rows.append(f"| {name} | " + " | ".join(f"{s[m]:.2f}" for m in MEASURES) + " |")
-    mean = {m: sum(s[m] for s in scores.values()) / len(scores) for m in MEASURES}
-    rows.append("| **mean** | " + " | ".join(f"{mean[m]:.2f}" for m in MEASURES) + " |")
-    return "\n".join(rows)
+        for m in MEASURES:
+            assert s[m] is None or s[m] >= 0.75, (name, m, s[m])
+    mean = means(scores)
+    assert min(mean.values()) >= 0.95, mean
 
 
 @pytest.mark.parametrize("folder, bars", [
-    ("heldout", {"questions": 1.0, "xrefs": 1.0, "guidelines": 0.85, "listed": 0.85, "obligations": 0.8}),
-    ("heldout2", {"questions": 1.0, "xrefs": 0.95, "guidelines": 0.75, "listed": 0.6, "obligations": 0.6}),
+    ("heldout", {"questions": 1.0, "xrefs": 0.95, "guidelines": 0.93, "listed": 0.92, "obligations": 0.92}),
+    ("heldout2", {"questions": 0.98, "xrefs": 0.95, "guidelines": 0.82, "listed": 0.77, "obligations": 0.74}),
+    ("blind3", {"questions": 0.98, "xrefs": 0.95, "guidelines": 0.92, "listed": 0.93, "obligations": 0.79}),
 ])
 def test_held_out_chapters(tmp_path, capsys, folder, bars):
-    """Chapters written for evaluation by developers who never read lib/, with their own gold readings
-    (tests/data/heldout: made to be hard; tests/data/heldout2: paraphrases of published chapters of eight
-    more jurisdictions): a guard against rules that only fit the development chapters. The bars sit just
-    under today's means (see the README), lower than for the corpus: some gold readings are debatable
-    and these chapters were not used to build the rules until they were scored."""
+    """Chapters written by developers who never read lib/, with their own gold readings (heldout: made to
+    be hard; heldout2: paraphrases of published chapters of eight more jurisdictions; blind3: six more,
+    written after the rule registry replaced the first extractor)."""
     base = ROOT / "tests" / "data" / folder
     golds = sorted((base / "gold").glob("*.json"))
     assert len(golds) >= 6
     scores = {g.stem: score(g, tmp_path / g.stem, base) for g in golds}
     with capsys.disabled():
         print(f"\n\nF1 on held-out chapters (tests/data/{folder}):\n" + table(scores))
-    mean = {m: sum(s[m] for s in scores.values()) / len(scores) for m in MEASURES}
+    mean = means(scores)
     for measure, bar in bars.items():
         assert mean[measure] >= bar, (measure, mean[measure])
