@@ -88,7 +88,7 @@ def extract(chapter: Chapter, ref: Reference) -> Extraction:
     ctx = run(chapter, ref)
     rows = ctx.memo.get(("status", "rows"), {})
     guidelines = []
-    for c in sorted(ctx.alive(), key=lambda c: (c.answer, c.line, c.start)):
+    for c in sorted(ctx.alive(), key=lambda c: (c.answer, c.block, -1 if c.sentence is None else c.sentence, c.start)):
         a = ctx.answers[c.answer]
         org = c.org
         obligations = []

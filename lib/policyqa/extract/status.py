@@ -117,6 +117,9 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
         m = stop.search(raw)
         raw = raw[: m.start()] if m else raw
         raw = clean_audience(ctx, raw)
+        help_ = ctx.ref.phrases["audience_helped"].match(raw)
+        if help_:  # "aimed at helping organisations manage cyber risk"
+            raw = helped(ctx, raw[help_.end():])
         nobody = ctx.ref.phrases["audience_nobody"].search(text)
         if raw and nobody and nobody.group(0).lower().endswith(raw.lower()):
             return  # "do not bind anyone": a level for no group in particular
@@ -674,6 +677,8 @@ def audience_hints(ctx: Context) -> None:
                            if not title_hints else ()):
             for m in pattern.finditer(text):
                 aud = clean_audience(ctx, re.split(ctx.ref.phrases["audience_stop"], m.group("aud"))[0])
+                if m.group("help"):
+                    aud = helped(ctx, aud)
                 if aud and is_audience(ctx, aud) and len(aud.split()) <= 12:
                     hints += split_audience(ctx, aud)
                     source = source or name
@@ -690,6 +695,19 @@ def audience_hints(ctx: Context) -> None:
             source = "sentence" if hints else ""
         c.audience_hint = list(dict.fromkeys(h for h in hints if h))
         c.hint_source = source
+
+
+def helped(ctx: Context, phrase: str) -> str:
+    """"(to help) small businesses protect themselves": whom a guide helps ends where what they do begins, at
+    the first lower-case word after an audience noun that does not carry the group on ("of", "and", ...)."""
+    nouns = _audience_words(ctx)
+    carry = ctx.ref.words.get("connector", set()) | ctx.ref.words.get("function", set())
+    words = phrase.split()
+    for i in range(1, len(words)):
+        prev = words[i - 1].lower().strip(",")
+        if (prev in nouns or prev.rstrip("s") in nouns) and words[i].islower() and words[i] not in carry:
+            return " ".join(words[:i])
+    return phrase
 
 
 def _stems(text: str) -> set[str]:
