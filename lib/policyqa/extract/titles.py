@@ -301,6 +301,24 @@ class Finder:
             taken.append((s, e))
         return out
 
+    def _two_documents(self, text: str, toks, runs) -> list[tuple[int, int]]:
+        """"replaced its Basic Security Guide with the Essential Controls Framework": a run whose words before
+        "with the" end in an instrument noun names two documents ("Guidelines on Compliance with the Act" has
+        no instrument noun before "with" and stays one)."""
+        out = []
+        for i, j in runs:
+            k = i + 1
+            while k < j:
+                if toks[k].text.lower() == "with" and toks[k + 1].text.lower() in self.determiners and \
+                        instrument_of(self.ref, toks[k - 1].text) and k + 2 <= j:
+                    out.append((i, k - 1))
+                    i = k + 2
+                    k = i + 1
+                    continue
+                k += 1
+            out.append((i, j))
+        return out
+
     def capitalised(self, text: str, taken) -> list[dict]:
         """A capitalised name holding an instrument noun, run on in sentence case where a title continues in lower
         case ("Guide on the management and notification of personal data breaches")."""
@@ -308,7 +326,7 @@ class Finder:
         toks = self.tools.tokens(text)
         orgs = self.lex.find(text)
         first_word = next((k for k, t in enumerate(toks) if t.is_word), 0)
-        for i, j in self.tools.runs_of(text, True, True, False, True):
+        for i, j in self._two_documents(text, toks, self.tools.runs_of(text, True, True, False, True)):
             while i <= j and toks[i].text.lower() in self.determiners | self.connectors:
                 i += 1
             if i > j:
