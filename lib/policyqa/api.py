@@ -74,6 +74,7 @@ class Tables:
     diagnostics: object
     summaries: list[FileSummary] = field(default_factory=list)
     chapters: list = field(default_factory=list)
+    corrections: object = None  # what became of each row of data/corrections.csv (policyqa.corrections)
 
     # ------------------------------------------------------------------------- tables by name
 
@@ -303,7 +304,7 @@ def _expand(inputs) -> tuple[list[tuple[Path, dict[str, str]]], list[Diagnostic]
 
 
 def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path | None = None,
-                validate: bool = True, cache: bool = True) -> Tables:
+                validate: bool = True, cache: bool = True, corrections: str | Path | None = None) -> Tables:
     """Stack every chapter in the given files and folders into one set of tables.
 
         >>> corpus = policyqa.read_corpus("data/raw")          # a folder (its manifest.csv), files, or both
@@ -312,11 +313,18 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
     A file named on its own must be a chapter (else PolicyqaError); a folder may
     hold other things too (a .DS_Store, images, an empty draft), which are skipped
     and listed in `diagnostics` rather than stopping the run.
+
+    `corrections` is a corrections file, or "none"; by default `corrections.csv` in the folder above the
+    chapters' (data/raw -> data/corrections.csv; policyqa.corrections), applied to each chapter after extraction.
+    `t.corrections` says what became of each of its rows.
     """
+    from policyqa import corrections as fixes
     from policyqa.tables import Records, concat_frames, to_frames
 
     ref = load_reference(reference)
     files, diags = _expand(inputs)
+    wanted = fixes.load(fixes.resolve(corrections, inputs))  # a malformed row stops the run before any parsing
+    outcomes: list = []
     explicit = {Path(i) for i in ([inputs] if isinstance(inputs, (str, Path)) else inputs)}
     total = Records(diagnostics=list(diags))
     parts: list[dict] = []  # frames of each batch of chapters
@@ -342,6 +350,8 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
             total.diagnostics.append(Diagnostic(path.name, exc.line, "warning", f"skipped: {exc.message}"))
             continue
         _unique_ids(records, path, used_prefixes)
+        records, applied = fixes.apply(records, chapter, wanted, ref)
+        outcomes += applied
         key = (chapter.jurisdiction, chapter.edition or "")
         if key in seen:
             total.diagnostics.append(Diagnostic(chapter.source_file, 1, "warning",
@@ -366,7 +376,8 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
         from policyqa.validate import validate as check
 
         frames = check(frames)
-    return Tables(**frames, summaries=summaries, chapters=chapters)
+    outcomes += fixes.not_read(wanted, {s.source_file for s in summaries})
+    return Tables(**frames, summaries=summaries, chapters=chapters, corrections=fixes.outcomes_frame(outcomes))
 
 
 BATCH = 256  # chapters whose rows are turned into frames together
@@ -391,12 +402,13 @@ def _unique_ids(records, path: Path, used: dict[str, int]) -> None:
 
 
 def read_chapter(path: str | Path, jurisdiction: str | None = None, reference: str | Path | None = None,
-                 cache: bool = True) -> Tables:
+                 cache: bool = True, corrections: str | Path | None = None) -> Tables:
     """One chapter's tables.
 
         >>> t = policyqa.read_chapter("data/raw/denmark.txt")
         >>> t.guidelines[["title", "issuing_authority"]]
 
     The jurisdiction comes from the argument, else the folder's manifest.csv, else the text itself
-    (the chapter naming its country most), else the file name."""
-    return read_corpus([Path(path)], jurisdiction=jurisdiction, reference=reference, cache=cache)
+    (the chapter naming its country most), else the file name. Corrections as in `read_corpus`."""
+    return read_corpus([Path(path)], jurisdiction=jurisdiction, reference=reference, cache=cache,
+                       corrections=corrections)

@@ -206,7 +206,7 @@ def _questions_text(numbers: Iterable) -> str:
 
 
 def source_line(frame: pd.DataFrame, question_col: str = "question_no", files: Iterable[str] | None = None,
-                note: str | None = None) -> str:
+                note: str | None = None, obligations: pd.DataFrame | None = None) -> str:
     """'Source: chapter.txt, question 13; examples, not a full list' for the rows a chart plots.
 
         >>> charts.source_line(t.guidelines, files=[s.source_file for s in t.summaries])
@@ -216,6 +216,8 @@ def source_line(frame: pd.DataFrame, question_col: str = "question_no", files: I
     (naming the chapters when there are several) where a plotted row has not_exhaustive=True.
     `files` adds chapter files that were read but contributed no row (a chapter naming no guideline);
     `note` says how the chapters or rows were chosen ("the newest edition of each jurisdiction").
+    With the guidelines' `obligations`, a second sentence says how sure the rows are: how many guidelines
+    were corrected by hand (data/corrections.csv) and how many are low confidence and unchecked.
     """
     per_file: dict[str, str] = {}
     rows = frame if len(frame) else pd.DataFrame(columns=["source_file", question_col])
@@ -238,7 +240,12 @@ def source_line(frame: pd.DataFrame, question_col: str = "question_no", files: I
             text += f"; {NOT_EXHAUSTIVE_NOTE}"
         else:
             text += f". Lists are {NOT_EXHAUSTIVE_NOTE} in {', '.join(examples)}"
-    return text + "."
+    sure = ""
+    if obligations is not None and len(rows) and "confidence" in rows.columns:
+        from policyqa.analysis import certainty_note
+
+        sure = " " + certainty_note(rows, obligations)
+    return text + "." + sure.rstrip()
 
 
 # ----------------------------------------------------------------------------- figure furniture
@@ -716,7 +723,7 @@ def authority_bars(guidelines: pd.DataFrame, obligations: pd.DataFrame, *, top: 
         subtitle = ("Number of guidelines per issuing authority, coloured by the strongest binding status "
                     f"the chapter states for any audience{more}")
     title = authority_finding(data)
-    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note))
+    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note, obligations=obligations))
     if len(data) == 0:
         return _skip(fig, "The chapter names no guideline, so there is no chart of issuing authorities.")
     if len(data) == 1:
@@ -745,7 +752,7 @@ def instrument_bars(guidelines: pd.DataFrame, obligations: pd.DataFrame, *, file
         subtitle = ("Number of guidelines by kind of instrument, coloured by the strongest binding status "
                     "the chapter states for any audience")
     title = instrument_finding(data)
-    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note))
+    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note, obligations=obligations))
     if len(data) < 2:
         return _skip(fig, f"{title}, so there is no chart of kinds of instrument." if len(data) else
                      "The chapter names no guideline, so there is no chart of kinds of instrument.")
@@ -795,7 +802,7 @@ def audience_matrix(guidelines: pd.DataFrame, obligations: pd.DataFrame, *, file
         what = "audience" if by == "audience" else "audience group (the chapters' audiences in one vocabulary)"
         subtitle = f"Number of guidelines, by {what} and by what the chapter says binds"
     title = matrix_finding(data)
-    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note))
+    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note, obligations=obligations))
     if data.empty or int(data.to_numpy().sum()) == 0:
         return _skip(fig, "The chapter names no guideline, so there is no chart of audiences and binding status.")
     if set(data.index) <= {NOT_STATED} and int(data.drop(columns=NOT_STATED).to_numpy().sum()) == 0:
@@ -871,7 +878,8 @@ def mandatoriness_share(guidelines: pd.DataFrame, obligations: pd.DataFrame, jur
     grouped = "audiences as audience groups" if by == "audience_group" else None
     title = share_finding(data)
     _furnish(fig, ax, title, subtitle,
-             source_line(guidelines, files=files, note="; ".join(x for x in (note, grouped) if x) or None))
+             source_line(guidelines, files=files, note="; ".join(x for x in (note, grouped) if x) or None,
+                         obligations=obligations))
     enough = [j for j in pairs.index if pairs[j] >= MIN_PAIRS]
     if len(enough) < 2:
         who = "No chapter states" if not enough else f"Only {enough[0]} states"
@@ -902,7 +910,7 @@ def guidelines_per_jurisdiction(guidelines: pd.DataFrame, obligations: pd.DataFr
         subtitle = ("Number of guidelines each chapter names, coloured by the strongest binding status it states "
                     "for any audience" + (f"; {highlight} in bold" if highlight else ""))
     title = jurisdiction_finding(data, highlight)
-    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note))
+    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note, obligations=obligations))
     if len(data) < 2:
         return _skip(fig, "There is only one chapter, so there is no chart comparing jurisdictions.")
     if int(data["total"].sum()) == 0:
