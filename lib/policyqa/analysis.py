@@ -511,8 +511,12 @@ def row_certainty(guidelines, obligations):
 
 
 def certainty_note(guidelines, obligations) -> str:
-    """One sentence for a chart's source line: '2 of 14 guidelines corrected by hand; 3 unchecked at low
-    confidence.'"""
+    """One sentence for a chart's source line: how many guidelines were corrected by hand and how many are
+    low confidence and unchecked.
+
+        >>> analysis.certainty_note(t.guidelines, t.obligations)
+        '2 of 14 guidelines corrected by hand; 3 unchecked at low confidence.'
+    """
     from policyqa.charts import _plural
 
     if guidelines is None or not len(guidelines) or "confidence" not in guidelines.columns:

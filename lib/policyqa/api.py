@@ -136,7 +136,15 @@ class Tables:
         levels = self._diagnostic_levels()
         diag = f"{len(self.diagnostics)} diagnostics" + (
             f" ({', '.join(f'{v} {k}' for k, v in levels.items())})" if levels else "")
-        return f"<Tables: {n} chapter{'s' if n != 1 else ''} ({shown})\n  {counts}\n  {diag}>"
+        return f"<Tables: {n} chapter{'s' if n != 1 else ''} ({shown})\n  {counts}\n  {diag}{self._fixes()}>"
+
+    def _fixes(self) -> str:
+        """'; corrections: 7 applied, 1 stale' when data/corrections.csv had rows for these chapters."""
+        log = self.corrections
+        if log is None or not len(log):
+            return ""
+        n = log["status"].value_counts()
+        return "; corrections: " + ", ".join(f"{int(n[k])} {k}" for k in ("applied", "stale", "not read") if k in n)
 
     def _repr_html_(self) -> str:
         """A small summary for notebooks; every name from a chapter is escaped."""
@@ -154,7 +162,7 @@ class Tables:
                 f"{chapters or 'none'}</p>"
                 "<table><thead><tr><th style='text-align:left'>table</th><th>rows</th></tr></thead>"
                 f"<tbody>{rows}</tbody></table>"
-                f"<p>Diagnostics: {diag}. Each table is an attribute (<code>t.guidelines</code>); "
+                f"<p>Diagnostics: {diag}{escape(self._fixes())}. Each table is an attribute (<code>t.guidelines</code>); "
                 "<code>t.provenance(table, row)</code> gives a row's source line.</p></div>")
 
     # ------------------------------------------------------------------------- joins

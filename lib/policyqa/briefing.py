@@ -822,9 +822,12 @@ EARLIER_PDF = "briefing.earlier-run.pdf"
 _BANNER = re.compile(r"<!-- policyqa:earlier-run -->.*?<!-- /policyqa:earlier-run -->\n?", re.S)
 
 
-def publish(stage: Path, reports: Path) -> None:
+def publish(stage: Path, reports: Path) -> bool:
     """Move one run's outputs from its staging folder into reports/, all of them, once the run has succeeded:
-    the figures first, then the PDF, the page last; figures and a PDF this run did not write leave."""
+    the figures first, then the PDF, the page last; figures and a PDF this run did not write leave. A run that
+    wrote no page (`--only` without 05-briefing) publishes nothing and leaves reports/ as it was: False."""
+    if not (stage / "briefing.html").is_file():
+        return False
     figures, staged = reports / "figures", stage / "figures"
     figures.mkdir(parents=True, exist_ok=True)
     written = {p.name for p in staged.iterdir() if p.is_file()} if staged.is_dir() else set()
@@ -840,6 +843,7 @@ def publish(stage: Path, reports: Path) -> None:
         else:
             (reports / name).unlink(missing_ok=True)
     (reports / EARLIER_PDF).unlink(missing_ok=True)
+    return True
 
 
 def mark_earlier_run(reports: Path, why: str) -> list[Path]:
@@ -892,9 +896,19 @@ def run_notes(tables, jurisdiction: str | None, data: Path) -> list[str]:
                 what = f'"{r.title}"' if isinstance(r.title, str) and r.title else f"line {r.line}"
                 out.append(_safe(f"  warning: {file}:{r.row}: stale correction ({r.action} {what}): {r.message}; "
                                  "update or remove the row"))
-    sc = scope(tables, jurisdiction)
+    try:
+        sc = scope(tables, jurisdiction)
+    except PolicyqaError:  # a default no chapter here has: the notebooks will say so
+        return out
     rows = certainty_rows(sc)
-    for r in rows[rows["briefed"]].itertuples(index=False):
+    briefed = rows[rows["briefed"]]
+    if len(briefed) > 3:  # every jurisdiction briefed together: one line
+        low = briefed[briefed["low"] > 0]
+        out.append(f"how sure: {len(briefed)} chapters briefed, {int(briefed['corrected'].sum())} guidelines "
+                   f"corrected by hand; {len(low)} chapters with unchecked low-confidence rows (see the page's "
+                   "'How sure these tables are')")
+        return out
+    for r in briefed.itertuples(index=False):
         path = next((s.path for s in tables.summaries if s.source_file == r.source_file), r.source_file)
         text = f"how sure: {r.source_file}: {r.guidelines} guidelines, {r.corrected} corrected by hand, {r.low} " \
                "low confidence and unchecked"
@@ -904,6 +918,22 @@ def run_notes(tables, jurisdiction: str | None, data: Path) -> list[str]:
         out.append(f"how sure: {len(others)} compared chapter{'s' if len(others) != 1 else ''} with unchecked "
                    "low-confidence rows (see the page's 'How sure these tables are')")
     return out
+
+
+def _default_jurisdiction(notebooks: Path) -> str | None:
+    """The JURISDICTION the briefing notebook briefs when none is given: its parameters cell's default."""
+    import ast
+
+    import papermill as pm
+
+    found = [p for p in notebooks_in(notebooks) if "briefing" in p.stem]
+    if not found:
+        return None
+    try:
+        value = pm.inspect_notebook(str(found[-1])).get("JURISDICTION", {}).get("default")
+        return ast.literal_eval(value) or None if value else None
+    except (ValueError, SyntaxError, OSError, KeyError):
+        return None
 
 
 def _safe(text: str) -> str:
@@ -951,7 +981,8 @@ def main(argv: list[str] | None = None) -> int:
         tables = read_corpus(data, validate=False)
         if args.jurisdiction:
             _match(tables, args.jurisdiction, str(data))
-        notes = run_notes(tables, args.jurisdiction or None, data)
+        notes = run_notes(tables, args.jurisdiction or (None if args.pack_only else
+                                                        _default_jurisdiction(Path(args.notebooks))), data)
         reports.mkdir(parents=True, exist_ok=True)
         with _staging(reports) as stage:  # this run's outputs, moved into reports/ together when all are written
             if args.pack_only:
@@ -963,8 +994,10 @@ def main(argv: list[str] | None = None) -> int:
                 if code:
                     _failed(reports, failed[0] if failed else "a notebook failed")
                     return code
-            pdf = None if args.no_pdf else _print_pdf(stage)
-            publish(stage, reports)
+            wrote = (stage / "briefing.html").is_file()
+            pdf = None if args.no_pdf or not wrote else _print_pdf(stage)
+            if not publish(stage, reports):
+                notes.append("note: no notebook wrote the page (05-briefing did not run): reports/ is as it was")
             pdf = None if pdf is None else reports / pdf.name
     except PolicyqaError as exc:
         print(f"policyqa briefing: error: {exc.path}:{exc.line}: {exc.message}", file=sys.stderr)

@@ -976,18 +976,21 @@ def stance_matrix(questions: pd.DataFrame, *, highlight: str | None = None, labe
 def save(fig: Figure, folder: str | Path, name: str) -> dict[str, Path]:
     """Write `name`.png (300 dpi) and `name`.svg into `folder`; same input, same bytes.
 
-    The SVG carries no date and uses a fixed hash salt for its element ids, and the finding
-    as its title, so `git diff` of a figure shows a changed finding in words.
+    The SVG carries no date and uses a fixed hash salt for its element ids, the finding as its title and the
+    source line as its description, so `git diff` of a figure shows a changed finding, or a changed count of
+    rows corrected by hand, in words.
     """
     from policyqa.export import atomic_path
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"png": out / f"{name}.png", "svg": out / f"{name}.svg"}
-    title = finding(fig)
+    title, source = finding(fig), source_note(fig)
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}):
         with atomic_path(paths["svg"]) as tmp:
-            fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": "policyqa", "Title": title})
+            fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": "policyqa", "Title": title,
+                                                     "Description": source})
         with atomic_path(paths["png"]) as tmp:
-            fig.savefig(tmp, format="png", dpi=PNG_DPI, metadata={"Software": "policyqa", "Title": title})
+            fig.savefig(tmp, format="png", dpi=PNG_DPI, metadata={"Software": "policyqa", "Title": title,
+                                                                  "Description": source})
     return paths

@@ -76,8 +76,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("action", "category", "what to do (the actions below)", values=tuple(ACTIONS)),
     Column("title", _T, "the guideline's title as extracted, which the row targets (any case and spacing); for "
            "`add`, the title of the guideline to add", nullable=True),
-    Column("line", "count", "the chapter's line: where the targeted guideline is (tells apart two of one title, "
-           "or targets without a title); for `add`, the line that names the guideline", nullable=True, minimum=1),
+    Column("line", "count", "the chapter's line: where the targeted guideline is (tells apart two of one title); "
+           "alone, without a title, every guideline named on that line, or if none is, every guideline whose "
+           "binding status was read from it (a statement about a whole list); for `add`, the line that names "
+           "the guideline", nullable=True, minimum=1),
     Column("new_title", _T, "the right title", nullable=True),
     Column("issuing_authority", _T, "the body that issues the guideline, in full", nullable=True),
     Column("authority_abbreviation", _T, "its abbreviation", nullable=True),
@@ -447,12 +449,12 @@ def apply(records, chapter, corrections: list[Correction], ref) -> tuple[object,
         c = mine[i]
         if c.action == "add":
             continue
-        found = _targets(guidelines, c) or _targets(renamed, c)
+        found = _targets(guidelines, c, obligations) or _targets(renamed, c)
         if c.action == "title":
             renamed += [replace(g, title=c.new_title) for g in guidelines if g.guideline_id in found]
         if not found:
             what = f'no guideline titled "{c.title}"' if c.title else "no guideline"
-            at = f" on line {c.line}" if c.line is not None and not c.title else ""
+            at = f" on line {c.line}, nor any whose status was read there" if not c.title else ""
             stale(c, f"{what}{at} in {chapter.source_file} as extracted now")
             continue
         targets[i] = found
@@ -495,17 +497,21 @@ def apply(records, chapter, corrections: list[Correction], ref) -> tuple[object,
     return out, outcomes
 
 
-def _targets(guidelines, c: Correction) -> list[str]:
+def _targets(guidelines, c: Correction, obligations=()) -> list[str]:
     """The ids of the guidelines a row targets: by title (the one on `line` when several share it, if
-    `line` says which), else every guideline on `line`."""
+    `line` says which); else every guideline on `line`, or, when none is named there, every guideline whose
+    binding status was read from `line` (a statement about a whole list: one pair of rows fixes them all)."""
     if c.title:
         found = [g for g in guidelines if _norm(g.title) == _norm(c.title)]
         if c.line is not None and len(found) > 1:
             on_line = [g for g in found if g.line == c.line]
             found = on_line or found
-    else:
-        found = [g for g in guidelines if g.line == c.line]
-    return [g.guideline_id for g in found]
+        return [g.guideline_id for g in found]
+    found = [g.guideline_id for g in guidelines if g.line == c.line]
+    if not found:
+        stated = {o.guideline_id for o in obligations if o.status_line == c.line}
+        found = [g.guideline_id for g in guidelines if g.guideline_id in stated]
+    return found
 
 
 def not_read(corrections: list[Correction], read: set[str]) -> list[Outcome]:

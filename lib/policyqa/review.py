@@ -118,7 +118,9 @@ def suggestions(g, obligations, levels: list[str], no_authority: bool, no_status
     """Rows for data/corrections.csv that fix or confirm a guideline, to paste and edit: `checked` when the
     rules were unsure (confirms the row as it is), `authority` with the cell to fill when none was found, its
     status rows as extracted when the status is in doubt (edit the level or the audience; together they
-    replace the guideline's obligation rows), or one with empty cells when no status was found."""
+    replace the guideline's obligation rows), or one with empty cells when no status was found. A status read
+    from another line (a statement about a whole list) gets rows keyed on that line, with no title: pasted
+    once, they correct every guideline that statement covers."""
     key = _key(g)
     rows = []
     if levels:
@@ -128,6 +130,9 @@ def suggestions(g, obligations, levels: list[str], no_authority: bool, no_status
     if no_status:
         rows.append(row_csv(action="status", **key))
     elif any(v in ("low", "medium") for v in obligations["status_confidence"].astype(str)):
+        lines = {int(x) for x in obligations["status_line"].dropna()}
+        if len(lines) == 1 and lines != {key["line"]}:  # a statement about the whole list: fix it once, for all
+            key = {**key, "title": None, "line": lines.pop()}
         for audience, level in zip(obligations["audience"], obligations["mandatoriness"].astype(str)):
             rows.append(row_csv(action="status", audience=audience, mandatoriness=level, **key))
     return rows
@@ -272,6 +277,8 @@ guidelines with no authority or no binding status. Each item has its
 source line and rows for data/corrections.csv to paste and edit:
   checked    the row is right as it is (it leaves the list)
   status     one row per audience, replacing the guideline's obligations
+             (keyed on the line of a statement about a whole list when the
+             status was read there: then they fix every item it covers)
   authority  fill in issuing_authority
   add        an unplaced line that names a guideline
 Then rerun: every command applies data/corrections.csv.
@@ -307,8 +314,8 @@ def guidelines_table(tables):
     from policyqa.analysis import binds
 
     g, o = tables.guidelines, tables.obligations
-    cols = ["question_no", "line", "title", "issuing_authority", "binds", "confidence", "status_confidence", "rule",
-            "status_rule", "source_text", "guideline_id", "source_file"]
+    cols = ["title", "issuing_authority", "binds", "confidence", "status_confidence", "question_no", "line",
+            "source_text", "rule", "status_rule", "guideline_id", "source_file"]
     if g.empty:
         return pd.DataFrame(columns=cols)
     lines = _lines(tables)
@@ -357,8 +364,10 @@ def side_by_side(tables, table=None):
 
     table = guidelines_table(tables) if table is None else table
     grid = to_html_datatable(table, connected=False, display_logo_when_loading=False, column_filters="footer",
-                             classes="display compact", paging=False, scrollY="32rem", scrollCollapse=True,
-                             layout={"topStart": "search", "topEnd": "info"}, showIndex=False, allow_html=False)
+                             classes="display compact", paging=False, scrollY="32rem", scrollX=True,
+                             scrollCollapse=True, showIndex=False, allow_html=False,
+                             layout={"topStart": "search", "topEnd": "info", "bottomStart": None, "bottomEnd": None},
+                             columnDefs=[{"className": "dt-left", "targets": "_all"}])
     return HTML('<div class="policyqa-review" style="display:flex;gap:1.2rem;align-items:flex-start">'
                 f'<div style="flex:3;min-width:0">{grid}</div>'
                 f'<div style="flex:2;max-height:36rem;overflow:auto;border-left:1px solid #ddd;padding-left:.8rem">'
