@@ -532,7 +532,7 @@ def matrix_finding(data: pd.DataFrame) -> str:
     if len(named) > 3:
         pairs = int(data.to_numpy().sum())
         levels, best = _tops(data.sum(axis=0))
-        words = _join(["of unstated binding status" if lv == NOT_STATED else lv for lv in levels])
+        words = _join(["of binding status not stated" if lv == NOT_STATED else lv for lv in levels])
         each = " each" if len(levels) > 1 else ""
         return f"{best}{each} of {pairs} guideline-audience pairs are {words}, across {len(named)} audiences"
 

@@ -22,6 +22,8 @@ tables written: questions, guidelines, obligations, cross_references,
 authorities, diagnostics. Every row carries source_file and line.
 A folder may hold other files (images, .DS_Store): they are skipped and
 listed in diagnostics. A file named on the command line must be a chapter.
+The analyst's corrections (data/corrections.csv: corrections.csv in the
+folder above the chapters') are applied; `policyqa review` says what to fix.
 """
 
 EPILOG_OUTLINE = """\
