@@ -226,8 +226,13 @@ def _lines(text: str) -> list[str]:
 def parse(text: str, name: str) -> list[Correction]:
     """The rows of a corrections file (its text; `name` for messages), checked. A malformed row is a
     PolicyqaError at its line: an unknown column or action, a missing value the action needs, a value the
-    action does not take, a line that is no number, a level or group that does not exist, a repeated row."""
-    reader = csv.reader(io.StringIO("".join(_lines(text)), newline=""))
+    action does not take, a line that is no number, a level or group that does not exist, a repeated row.
+    Cells are separated by commas, or by semicolons when the header has more of them (as a spreadsheet in a
+    European locale saves CSV)."""
+    lines = _lines(text)
+    first = next((ln for ln in lines if ln.strip()), "")
+    delimiter = ";" if first.count(";") > first.count(",") else ","  # a spreadsheet saving CSV in a European locale
+    reader = csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delimiter)
     header: list[str] | None = None
     out: list[Correction] = []
     seen: dict[tuple, int] = {}
