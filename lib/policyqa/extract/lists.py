@@ -25,9 +25,13 @@ _DASH = re.compile(r"\s+[–—-]\s+|\s+[–—](?=\S)|(?<=\S)[–—]\s+")
 _CUTS = (
     re.compile(r":\s+(?=[a-z])(?!(?:the|a|an)\s+[A-Z])"),  # "label: description"
     re.compile(r",\s+(?=[a-z])"),  # ", which ...", ", of January 2020", ", on categorising systems"
+    re.compile(r",\s+(?=[A-Z][\w\-]*[’']s\s)"),  # ", DESC's control standard for the emirate"
     re.compile(r"\s+\((?=the\s|[a-z])"),  # "(the ...)", "(available ...)"
     re.compile(r";\s+(?=[a-z])"),  # "...; mandatory for ..."
 )
+
+
+_DESCRIBING = re.compile(r",\s+(?=(?:the|a|an|which|who|whose|its|their|now|first|with|as)\s)")
 
 
 def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
@@ -66,7 +70,9 @@ def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
             continue
         cut = m.start()
         break
-    for pattern in _CUTS if not (agent_cut and cut == agent.start()) else ():  # "X for A, B and C issued by Y"
+    # with an agent ("X for A, B and C issued by Y") only a comma that opens a description cuts before it
+    cuts = _CUTS if not (agent_cut and cut == agent.start()) else (_DESCRIBING,)
+    for pattern in cuts:
         m = pattern.search(body[:cut])
         if m and not _inside_brackets(body, m.start()) and m.start() > 0:
             cut = m.start()
@@ -112,7 +118,9 @@ def _label(ctx: Context, text: str, level: int, has_children: bool, block: int) 
     m = ctx.ref.phrases["list_label"].match(stripped)
     orgs = lex.find(stripped)
     if m and len(stripped.split()) <= 30:
-        org = orgs[0].org if orgs else lex.org(m.group("authority").split(" for ")[0].strip(" ;:.,"))
+        named = m.group("authority").split(" for ")[0].strip(" ;:.,")
+        named = re.sub(r"\s*\([^()]*\)$", "", named)  # "Taiwan Stock Exchange (TWSE)"
+        org = orgs[0].org if orgs else lex.org(named)
         return Label(block, level, org, _label_audience(stripped, orgs), stripped)
     ends = stripped.endswith((":", ";")) or stripped.endswith(":")
     if orgs and ends and len(stripped) - (orgs[-1].end - orgs[0].start) <= 40 and orgs[0].start <= 8 and \
@@ -123,7 +131,8 @@ def _label(ctx: Context, text: str, level: int, has_children: bool, block: int) 
     if stripped.endswith(":") and has_children:
         owner, title, _ = split_item(stripped, ctx.ref.phrases)
         raw = re.sub(r"^(?:the|a|an)\s+", "", title)
-        if raw[:1].isupper() and not owner and not ctx.orgs.find(raw[:40]):
+        caps = [w for w in raw.split()[1:] if w[:1].isupper()]
+        if raw[:1].isupper() and not owner and not ctx.orgs.find(raw[:40]) and len(caps) >= 2:
             return None  # "the Strategies to Mitigate X, eight of which make up the Y:": a guideline with its parts
         org = orgs[0].org if orgs else None
         return Label(block, level, org, _label_audience(stripped, orgs), stripped)
@@ -238,6 +247,20 @@ def kind(ctx: Context) -> None:
                 lst.kind = "guidance"
 
 
+def _described_as_guidance(ctx: Context, lst: ListBlock, title: str) -> bool:
+    """"UAE Information Assurance Regulation (IAR), the TDRA's set of management and technical controls": an item of
+    a list of guidance whose description says it is controls or a standard is one, whatever its name."""
+    if lst.kind != "guidance":
+        return False
+    for k in lst.items:
+        text = ctx.answers[lst.answer].blocks[k].text
+        if title.split()[0] in text:
+            _, _, description = split_item(text, ctx.ref.phrases)
+            head = " ".join(re.split(r"[,;(]", description.lstrip(" ,;:–—-"), maxsplit=1)[0].split()[:8])
+            return (instrument_of(ctx.ref, head) or ("", ""))[1] == "strong"
+    return False
+
+
 def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, raw: str) -> tuple[bool, str]:
     """Whether an item's title names a guideline, and the rule that says so (`raw`: the title as written, before
     its first letter was made upper-case)."""
@@ -248,9 +271,12 @@ def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, ra
     first = instrument_of(ctx.ref, re.sub(r"(\w)\1+", r"\1", words[0].lower()))
     title_like = raw[:1].isupper() or raw[:1].isdigit() or raw[:1] in "‘“\""
     if is_law_title(ctx.ref, title) and not (first and first[1] == "strong"):
+        if _described_as_guidance(ctx, lst, title):
+            return True, "lists.described_item"  # "X Regulation, the TDRA's set of ... controls": a guideline
         return False, ""
     what = not_guidance(ctx.ref, title)
-    if what and not (kind and kind[1] == "strong") and not (lst.kind == "guidance" and what in ("strategy", "plan")):
+    if what and not (kind and kind[1] == "strong") and not (lst.kind == "guidance" and what in ("strategy", "plan",
+                                                                                             "report", "tool")):
         return False, ""
     if labelled:
         return True, "lists.label_item"

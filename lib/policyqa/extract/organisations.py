@@ -130,8 +130,8 @@ class Lexicon:
             w = words[k]
             if self.is_org_word(w) and (k == end or in_tail):
                 end = k + 1
-            elif w.lower() in self.tail and k == end and not in_tail:
-                in_tail = True  # one "of/for X" tail: "Council of Ministers", not "... on the National Framework"
+            elif w.lower() in self.tail and k == end and (not in_tail or w.lower() == "of"):
+                in_tail = True  # "Council of Ministers", "Association of the Republic of China", not "... on the X"
             elif in_tail and w.lower() == "the" and words[k - 1].lower() in self.tail:
                 pass
             elif in_tail and w[0].isupper():
@@ -192,9 +192,11 @@ class Lexicon:
                 while end > 1 and words[end - 1] in (",", "&", "and", "of", "for"):
                     end -= 1
                 first = next(n for n, w in enumerate(words) if self.is_org_word(w))
-                if any(self._strong(w) for w in words[:first]):
+                if any(self._strong(w) for w in words[:first]) or (
+                        end < len(words) and words[end][:1].isupper() and not span[end - 1].possessive and
+                        not words[end - 1].endswith(("’s", "'s", "’")) and any(self._strong(w) for w in words[end:])):
                     i += end
-                    continue  # "Guide on Cloud Service Security": a title, not a body
+                    continue  # "Guide on Cloud Service Security", "Cloud Service Provider Security Standard": titles
                 begin = max([n + 1 for n in range(first) if words[n].lower() in ("the", "of")
                              or (words[n].lower() == "and" and self.is_org_name(words[:n]))], default=0)
                 if end - begin == 1 and not (i + begin > 0 and toks[i + begin - 1].text.lower() == "the"):
@@ -437,6 +439,20 @@ def authority_description(ctx: Context) -> None:
         if orgs and orgs[0].start <= 40 and re.match(r"^[\W]*(?:(?:the|an?|its)\s+)?(?:\w+\s+){0,3}$",
                                                       head[: orgs[0].start]):
             _set(c, _resolve(ctx, orgs[0]), "description", "organisations.authority_description")
+
+
+@rule("organisations.authority_administers")
+def authority_administers(ctx: Context) -> None:
+    """"MISS, the Cabinet-approved standard that the State Security Agency administers": the body the
+    description says runs it."""
+    verbs = ctx.ref.phrases["administers"]
+    for c in _pending(ctx):
+        text = c.description[:200] if c.sentence is None else _text_around(ctx, c)[0][c.end: c.end + 200]
+        for o in ctx.orgs.find(text):
+            if re.search(r"\b(?:that|which|whom)\s+(?:the\s+)?$", text[max(0, o.start - 12): o.start]) and \
+                    verbs.match(text[o.end:]):
+                _set(c, _resolve(ctx, o), "description", "organisations.authority_administers")
+                break
 
 
 @rule("organisations.authority_subject")

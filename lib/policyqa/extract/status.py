@@ -72,6 +72,7 @@ def clean_audience(ctx: Context, phrase: str) -> str:
     phrase = re.sub(r"^(?:(?:and|or|but|to|for|on|upon|by|with|at)\s+)+", "", phrase)
     phrase = re.sub(r"\s+(?:alike|as well|too|also|in themselves|themselves|as a reference|as good practice|"
                     r"in practice|generally|only)$", "", phrase)
+    phrase = re.sub(r"(?:\s+(?:of|for|to|and|or|the|a|an|with|by|in|on))+$", "", phrase)  # "the member banks of the"
     return phrase.strip(" ,;:.")
 
 
@@ -105,6 +106,9 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
     stop = ctx.ref.phrases["audience_stop"]
     out: list[str] = []
     pointed = []
+    names = ctx.memo.get(("status", "names"))
+    if names is None:
+        names = ctx.memo[("status", "names")] = [n for c in ctx.alive() for n in c.aliases if len(n) >= 3]
 
     def take(raw: str) -> None:
         if ctx.ref.phrases["audience_anaphoric"].search(raw[:60]):
@@ -113,15 +117,24 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
         m = stop.search(raw)
         raw = raw[: m.start()] if m else raw
         raw = clean_audience(ctx, raw)
+        nobody = ctx.ref.phrases["audience_nobody"].search(text)
+        if raw and nobody and nobody.group(0).lower().endswith(raw.lower()):
+            return  # "do not bind anyone": a level for no group in particular
         words = raw.split()
+        if "_" in raw or "#" in raw or any(re.search(rf"(?<![\w\-]){re.escape(n)}(?![\w\-])", raw) for n in names):
+            return  # a title (masked, or named again: "only the GCB") or a body is no audience
         if 1 <= len(words) <= 16 and is_audience(ctx, raw):
             for part in split_audience(ctx, raw):
                 if part not in out:
                     out.append(part)
 
+    fronted = _fronted_for(text)
+    if fronted:
+        take(fronted)
     for pattern in ctx.ref.phrase_rows["audience_object"]:
         for m in pattern.finditer(text):
-            take(m.group("aud"))
+            if not (fronted and m.start() == 0):
+                take(m.group("aud"))
     plain = re.sub(r",\s+(?:such as|including|for example|e\.g\.)[^;]*?,\s+(?=(?:must|shall|are|is|were|was|may|can|"
                    r"should|have|has|need)\b)", " ", text)  # "X, such as A, B and C, must ..." -> "X must ..."
     for m in [ctx.ref.phrases["audience_subject"].match(plain)]:
@@ -146,6 +159,26 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
     return out
 
 
+def _fronted_for(text: str) -> str:
+    """"For municipalities, regions and private companies the two standards are not mandatory": the group a
+    clause opens on, a list of groups included; up to its first comma when that is all it names."""
+    m = re.match(r"\W*(?:(?:and|but|while|whereas|although)\s+)?(?:for|to)\s+(?P<rest>.+)$", text, re.IGNORECASE)
+    if not m:
+        return ""
+    rest = m.group("rest")
+    comma = rest.split(", ", 1)[0] if ", " in rest else ""
+    bounded = re.match(r"(?P<a>.+?)(?:,\s+|\s+)(?=(?:the|these|this|it|they|its|their|such|certification|compliance|"
+                       r"use|adoption|application|implementation|following)\b)", rest, re.IGNORECASE)
+    b = bounded.group("a") if bounded else ""
+    if b and "," in b and " the " not in b:
+        return b
+    used = re.match(r"(?P<a>.+?)\s+(?=(?:certification|compliance|use|adoption|application|implementation|following|"
+                    r"applying|using)\b)", rest, re.IGNORECASE)
+    if used and (not comma or len(used.group("a")) < len(comma)):
+        return used.group("a")  # "for private companies certification is voluntary"
+    return comma
+
+
 def names_audience(ctx: Context, text: str) -> bool:
     return any(p.search(text) for p in ctx.ref.phrase_rows["audience_object"])
 
@@ -155,6 +188,7 @@ def clauses_of(ctx: Context, text: str) -> list[Clause]:
     …"), each clause with its levels and audiences."""
     cuts = [0] + [m.start() for m in ctx.ref.phrases["clause_break"].finditer(text) if m.start() > 0] + [len(text)]
     out = []
+    earlier = ""  # the group a clause before named ("for essential entities ...: for those entities, X is ...")
     for start, end in zip(cuts, cuts[1:]):
         p = text[start:end]
         if not p.strip(" ;:,."):
@@ -163,8 +197,15 @@ def clauses_of(ctx: Context, text: str) -> list[Clause]:
         cues = level_spans(ctx, body)
         levels = list(dict.fromkeys(label for _, _, label in cues))
         auds = audiences_in(ctx, body, cues) if cues or names_audience(ctx, body) else []
+        if levels and not auds and earlier and ctx.ref.phrases["points_back"].search(body):
+            auds = split_audience(ctx, earlier)
         pairs = [(a, levels[0]) for a in auds] if levels and auds else []
         out.append(Clause(p, levels, auds, pairs, start, end))
+        named = re.search(r"\bfor\s+(?P<aud>(?:[\w’'\-]+\s+){0,6}?[\w’'\-]+)(?=\s+(?:within|in|under|that|who|which|"
+                          r"covered|subject)\b|\s*[,;:(]|\s*$)", body)
+        if named and is_audience(ctx, named.group("aud")) and not ctx.ref.phrases["audience_anaphoric"].search(
+                named.group("aud")):
+            earlier = clean_audience(ctx, named.group("aud"))
     return out
 
 
@@ -251,45 +292,17 @@ def _alive_ids(ctx: Context) -> set[int]:
     return {c.id for c in ctx.alive()}
 
 
-@rule("status.scope_named")
-def scope_named(ctx: Context) -> None:
-    """A sentence that names guidelines speaks of them, clause by clause: "The NZISM is mandatory for X, and the
-    PSR is mandatory for Y; both are recommended to Z"."""
-    alive = _alive_ids(ctx)
-    for st in _pending(ctx):
-        hits = [cid for cid, _ in _mentioned(ctx, st) if cid in alive]
-        if not hits:
-            continue
-        names = {cid: _names(ctx, ctx.candidates[cid]) for cid in hits}
-        current: list[int] = []
-        for n, clause in enumerate(st.clauses):
-            words = st.text[clause.start: clause.end]
-            inside = [cid for cid in hits if any(_has(words, x) for x in names[cid]) or (
-                st.sentence is not None and _span_in(ctx, st, cid, clause))]
-            if ctx.ref.phrases["both"].search(words) or (not inside and re.match(
-                    r"\W*(?:and\s+)?(?:both|all|each|they|these|neither|none)\b", words, re.I)):
-                inside = hits
-            if inside:
-                current = inside
-            elif n == 0:
-                current = []  # a clause before the guideline is named ("Under the Act, X must notify ...; the Y
-                # Guideline explains how") speaks of something else
-            elif ctx.ref.phrases["continues_subject"].search(words) or not _new_subject(ctx, words):
-                current = current or hits  # "..., which must ...", "and is binding on them", "making X is voluntary"
-            else:
-                current = []  # a clause about something else ("the OPC recommends that every agency ...")
-            for cid in current:
-                st.per_target.setdefault(cid, []).append(clause)
-        for cid in hits:
-            st.per_target.setdefault(cid, [])
-        _target(st, hits, "own", "status.scope_named")
-
-
 def _new_subject(ctx: Context, words: str) -> bool:
-    """A clause that opens on a body ("and the OPC recommends ...") speaks of what that body does."""
+    """A clause that opens on a body ("and the OPC recommends ...") or on other documents ("the three sets of
+    recommendations are ...") speaks of them."""
     body = re.sub(r"^\W*(?:(?:and|but|while|whereas|although|though|so|or)\s+)?(?:the\s+)?", "", words)
     orgs = ctx.orgs.find(body[:80])
-    return bool(orgs) and orgs[0].start == 0
+    if orgs and orgs[0].start == 0:
+        return True
+    head = re.match(r"(?:(?:these|those|all|other|remaining|\w+)\s+){0,3}?(?P<noun>[a-z]+s)\s+(?:are|were|remain)\b",
+                    body)  # plural: "the three sets of recommendations are"; "the standard is" points back
+    return bool(head) and (head.group("noun") in ctx.ref.words["generic_document"] or
+                           bool(instrument_of(ctx.ref, head.group("noun"))))
 
 
 def _has(text: str, name: str) -> bool:
@@ -306,60 +319,8 @@ def _span_in(ctx: Context, st: Statement, cid: int, clause) -> bool:
 
 
 def _names(ctx: Context, c: Candidate) -> list[str]:
-    from policyqa.extract.titles import head_noun
-
-    head = head_noun(ctx, c.title)
-    out = [c.title, re.sub(r"\s*\([^()]*\)", "", c.title)] + sorted(c.aliases, key=len, reverse=True)
-    if head:
-        out.append(head)
+    out = [c.title, re.sub(r"\s*\([^()]*\)", "", c.title)] + sorted(c.aliases | c.prefixes, key=len, reverse=True)
     return [n for n in out if n]
-
-
-@rule("status.scope_group")
-def scope_group(ctx: Context) -> None:
-    """A statement about a group: a body's documents ("the OGCIO documents", "None of the KNF's recommendations
-    and guidelines"), or titles that begin alike ("The CCN-STIC guides", "the HKMA's Supervisory Policy Manual
-    modules")."""
-    generic = ctx.ref.words["generic_document"]
-    alive = ctx.alive()
-
-    def members(text: str, answer: int) -> list[tuple[int, int]]:
-        """(candidate id, where the group is named) for every group the text names."""
-        found: list[tuple[int, int]] = []
-        for o in ctx.orgs.find(text):
-            after = text[o.end: o.end + 60]
-            m = re.match(r"[’']?s?\s+(?:[\w\-]+\s+){0,4}?(?P<noun>[a-z]+)\b", after)
-            if not m or m.group("noun") not in generic:
-                continue
-            org = o.org
-            found += [(c.id, o.start) for c in alive if c.answer == answer and c.org is not None and (
-                c.org.name == org.name or (org.abbreviation and c.org.abbreviation == org.abbreviation))]
-        for c in alive:  # "The CCN-STIC guides", "Supervisory Policy Manual modules"
-            if c.answer != answer:
-                continue
-            words = c.title.split()
-            for n in (3, 2, 1):
-                if len(words) > n:
-                    prefix = " ".join(words[:n])
-                    m = re.search(rf"\b{re.escape(prefix)}\s+[a-z]+s\b", text)
-                    if len(prefix) >= 4 and m and (n > 1 or re.search(r"[A-Z]{2,}", prefix)):
-                        found.append((c.id, m.start()))
-                        break
-        return found
-
-    for st in _pending(ctx):
-        found = members(st.text, st.answer)
-        if not found:
-            continue
-        ids = list(dict.fromkeys(cid for cid, _ in found))
-        if len(st.clauses) > 1:  # "The OSFI guidance applies to X and the IIROC guides to Y": clause by clause
-            current: list[int] = []
-            for clause in st.clauses:
-                inside = [cid for cid, at in found if clause.start <= at < clause.end]
-                current = list(dict.fromkeys(inside)) or current
-                for cid in current:
-                    st.per_target.setdefault(cid, []).append(clause)
-        _target(st, ids, "list", "status.scope_group")
 
 
 def number_of(ctx: Context, word: str) -> int | None:
@@ -420,38 +381,180 @@ def scope_position(ctx: Context) -> None:
             _target(st, list(st.per_target), "own", "status.scope_position")
 
 
-@rule("status.scope_description")
-def scope_description(ctx: Context) -> None:
-    """A guideline described in lower case ("only the guidelines on personal data held by public institutions
-    are binding"): the one whose title shares the most content words with the description."""
-    stop = ctx.ref.words["connector"] | ctx.ref.words["determiner"] | ctx.ref.words["function"]
-    for st in _pending(ctx):
-        m = re.search(r"\bthe\s+(?P<noun>[a-z]+)\s+(?:on|for|about|concerning|regarding|of|held)\s+(?P<what>[^,;:]+)",
-                      st.text)
-        if not m or not instrument_of(ctx.ref, m.group("noun")):
+# ----------------------------------------------------------------------------- what a clause speaks of
+#
+# A clause names guidelines in three ways, tried together so that one sentence can name a guideline, a group and
+# a description in turn ("The NZISM is mandatory ...; the three sets of recommendations are voluntary ..."):
+# by name (title, abbreviation, short form, code), as a group (a body's documents, titles that begin alike),
+# or by description (words of its title in lower case, "the other two", "the three sets of recommendations").
+
+
+def named_in(ctx: Context, st: Statement, clause: Clause, hits: list[int]) -> list[int]:
+    """Guidelines the clause names by title, abbreviation, short form or code, or as "the <head noun>" ("the
+    Policy", "the Communication")."""
+    from policyqa.extract.titles import head_noun
+
+    words = st.text[clause.start: clause.end]
+    out = []
+    for cid in hits:
+        c = ctx.candidates[cid]
+        head = head_noun(ctx, c.title)
+        if any(_has(words, x) for x in _names(ctx, c)) or (
+                head and re.search(rf"\b[Tt]he\s+{re.escape(head)}\b(?!\s+(?:on|for|of|to)\b)", words)) or (
+                st.sentence is not None and _span_in(ctx, st, cid, clause)):
+            out.append(cid)
+    return out
+
+
+def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
+    """(guideline, where) for every group the text names: a body's documents ("the OGCIO documents", "None of the
+    KNF's recommendations"), titles that begin alike ("The CCN-STIC guides", "the Joint Standards")."""
+    generic = ctx.ref.words["generic_document"]
+    alive = [c for c in ctx.alive() if c.answer == answer]
+    found: list[tuple[int, int]] = []
+    for o in ctx.orgs.find(text):
+        after = re.match(r"[’']?s?\s+(?P<words>(?:[\w\-]+\s*){1,6})", text[o.end: o.end + 80])
+        if not after:
             continue
-        what = {w for w in re.findall(r"[a-z]+", m.group("what").lower()) if w not in stop and len(w) > 3}
+        nouns = re.findall(r"[a-z]+", after.group("words"))[:5]
+        if not any(n in generic for n in nouns):
+            continue
+        org = o.org
+        members = [c for c in alive if c.org is not None and (
+            c.org.name == org.name or (org.abbreviation and c.org.abbreviation == org.abbreviation))]
+        # "the KNF's recommendations and guidelines": its recommendations and guidelines, not its Communication
+        kinds = [n[:6] for n in nouns if n in generic and n not in ctx.ref.words["broad_document"]]
+        if len(kinds) >= 2:  # an enumeration of kinds is specific; one noun ("the AgID guidelines") is all of them
+            members = [c for c in members if any(k in c.title.lower() for k in kinds)] or members
+        found += [(c.id, o.start) for c in members]
+    for c in alive:
+        words = c.title.split()
+        for n in (3, 2, 1):
+            if len(words) > n:
+                prefix = " ".join(words[:n])
+                m = re.search(rf"\b{re.escape(prefix)}(?:\s+[a-z]+s|s)\b", text)
+                if len(prefix) >= 4 and m and (n > 1 or re.search(r"[A-Z]{2,}", prefix)):
+                    found.append((c.id, m.start()))
+                    break
+    return found
+
+
+def described_in(ctx: Context, text: str, answer: int) -> list[int]:
+    """Guidelines a clause describes in lower case: "only the guidelines on personal data held by public
+    institutions", "the banking standards", "the three sets of recommendations", or a list label's words ("The
+    self-regulatory rules" for the items under "Self-regulatory rules adopted by ...")."""
+    stop = ctx.ref.words["connector"] | ctx.ref.words["determiner"] | ctx.ref.words["function"]
+    alive = [c for c in ctx.alive() if c.answer == answer]
+
+    def words_of(t: str) -> set[str]:
+        return {w[:6] for w in re.findall(r"[a-z]+", t.lower()) if w not in stop and len(w) > 3}
+
+    picked: list[int] = []
+    for m in ctx.ref.phrases["counted_reference"].finditer(text):
+        n = number_of(ctx, m.group("n"))
+        stem = m.group("noun")[:6].lower()
+        same = [c.id for c in alive if any(w.lower().startswith(stem) for w in c.title.split()[:3] if w[:1].isupper())]
+        if n and len(same) == n:
+            picked += same
+    for m in ctx.ref.phrases["described_before"].finditer(text):
+        words = m.group("words").split()
+        at = next((k for k in range(1, len(words)) if instrument_of(ctx.ref, words[k]) or
+                   words[k] in ctx.ref.words["generic_document"]), None)
+        if at is None or words[0] in stop:
+            continue  # "the enabling technologies guidelines": the words before the first document noun
+        noun, what_words = words[at], words[:at]
+        phrase = f"{' '.join(what_words)} {noun}"
+        labelled = [c.id for c in alive if c.label is not None and
+                    re.match(rf"(?i)(?:the\s+)?{re.escape(phrase)}\b", c.label.text)]
+        if labelled:
+            picked += labelled
+            continue
+        what = words_of(" ".join(what_words))
+        fits = [c for c in alive if what and what <= words_of(c.title) and noun[:5].lower() in c.title.lower()]
+        if len(fits) == 1:
+            picked.append(fits[0].id)
+    for m in ctx.ref.phrases["described_after"].finditer(text):
+        if not instrument_of(ctx.ref, m.group("noun")):
+            continue
+        what = words_of(m.group("what"))
         best, score = None, 0
-        for c in ctx.alive():
-            if c.answer != st.answer:
-                continue
-            title = {w for w in re.findall(r"[a-z]+", c.title.lower()) if w not in stop and len(w) > 3}
-            common = len(what & {w[:6] for w in title} | {w for w in what if w[:6] in {t[:6] for t in title}})
+        for c in alive:
+            common = len(what & words_of(c.title))
             if common > score:
                 best, score = c, common
         if best is not None and score >= 2:
-            _target(st, [best.id], "own", "status.scope_description")
-            # "... are binding ...; the other two are guidance": the rest of its group
-            group = [c.id for c in ctx.alive() if c.answer == st.answer and c.org == best.org and c.id != best.id
-                     and c.lst is best.lst]
+            picked.append(best.id)
+    return list(dict.fromkeys(picked))
+
+
+@rule("status.scope_references")
+def scope_references(ctx: Context) -> None:
+    """Clause by clause, what a statement speaks of: the guidelines a clause names, groups or describes; a clause
+    that goes on about the same thing ("..., which must ...", "; both are ...", "and is binding on them") keeps
+    the guidelines before it; a clause that opens on a body or on other documents speaks of those. The
+    statement's rule says which kind of reference it rests on (named, group or description)."""
+    alive = _alive_ids(ctx)
+    for st in _pending(ctx):
+        hits = [cid for cid, _ in _mentioned(ctx, st) if cid in alive]
+        groups = grouped_in(ctx, st.text, st.answer)
+        if not hits and not groups and not ctx.ref.phrases["either_one"].search(st.text) and \
+                not ctx.ref.phrases["described_before"].search(st.text) and not \
+                ctx.ref.phrases["described_after"].search(st.text) and not \
+                ctx.ref.phrases["counted_reference"].search(st.text):
+            continue
+        kinds: set[str] = set()
+        current: list[int] = []
+        per: dict[int, list[Clause]] = {}
+        for n, clause in enumerate(st.clauses):
+            words = st.text[clause.start: clause.end]
+            inside = named_in(ctx, st, clause, hits)
+            if inside:
+                kinds.add("named")
+            if not inside:
+                described = described_in(ctx, words, st.answer)
+                if described:
+                    kinds.add("description")
+                    inside = described
+            grouped = list(dict.fromkeys(cid for cid, at in groups if clause.start <= at < clause.end))
+            if grouped and not inside:
+                kinds.add("group")
+                inside = grouped
+            if not inside and ctx.ref.phrases["either_one"].search(words) and st.sentence:
+                # "applying either standard is voluntary": the two the sentence before named
+                inside = [cid for cid, _ in ctx.memo.get(("titles", "mentions"), {}).get(
+                    (st.answer, st.block, st.sentence - 1), []) if cid in alive]
+                if inside:
+                    kinds.add("named")
+            if ctx.ref.phrases["both"].search(words) or (not inside and re.match(
+                    r"\W*(?:and\s+)?(?:both|all|each|they|these|neither|none)\b", words, re.I)):
+                inside = hits or current
+            if inside:
+                current = inside
+            elif n == 0:
+                current = []  # a clause before the guideline is named speaks of something else
+            elif ctx.ref.phrases["continues_subject"].search(words) or not _new_subject(ctx, words):
+                pass  # "..., which must ...", "and is binding on them", "making the declaration is voluntary"
+            else:
+                current = []  # a clause about something else ("the OPC recommends that every agency ...")
+            for cid in current:
+                per.setdefault(cid, []).append(clause)
+        if not per:
+            continue
+        if "description" in kinds:  # "only the guidelines on X are binding ...; the other two are guidance"
+            first = ctx.candidates[next(iter(per))]
+            rest = [c.id for c in ctx.alive() if c.answer == st.answer and c.org == first.org and c.lst is first.lst
+                    and c.id not in per]
             for clause in st.clauses:
-                if re.search(r"\bthe\s+other\s+(?:two|three|four|ones|documents|\w+s)\b", clause.text) and group:
-                    st.targets += group
-                    for cid in group:
-                        st.per_target.setdefault(cid, []).append(clause)
-            if group and st.per_target:
-                st.per_target.setdefault(best.id, []).extend(
-                    c for c in st.clauses if not re.search(r"\bthe\s+other\b", c.text))
+                if rest and ctx.ref.phrases["rest_of_group"].search(clause.text):
+                    for cid in rest:
+                        per.setdefault(cid, []).append(clause)
+                    for cid in [x for x in per if x not in rest]:
+                        per[cid] = [c for c in per[cid] if c is not clause]
+        st.per_target = per
+        if "named" in kinds or "description" in kinds:
+            _target(st, list(per), "own", "status.scope_named" if "named" in kinds else "status.scope_description")
+        else:
+            _target(st, list(per), "list", "status.scope_group")
 
 
 @rule("status.scope_anaphora")
@@ -561,8 +664,9 @@ def audience_hints(ctx: Context) -> None:
             source = "label"
         title_hints = [h for h in vocabulary_audiences(ctx, c.title)]  # "Security policies for SMEs"
         lower = re.search(r"\bfor\s+(?P<aud>[a-z][\w\- ]{2,60})$", re.sub(r"\s*\([^()]*\)$", "", c.title))
-        if not title_hints and lower and is_audience(ctx, lower.group("aud")):
-            title_hints = [lower.group("aud")]  # "Guidance on cyber risk management for portfolio managers"
+        if lower and is_audience(ctx, lower.group("aud")) and (not title_hints or all(
+                h in lower.group("aud") for h in title_hints)):
+            title_hints = [lower.group("aud")]  # "... for portfolio managers", "... for insurance undertakings"
         if title_hints:
             hints += title_hints
             source = source or "title"
@@ -636,18 +740,19 @@ def _own_clause(ctx: Context, c: Candidate) -> str:
 def vocabulary_audiences(ctx: Context, text: str) -> list[str]:
     """Audience phrases of the vocabulary (audiences.csv) in a text, as written, longest first where they
     overlap."""
+    matches = sorted(((m.start(), m.end()) for pattern, _label in ctx.ref.audiences for m in pattern.finditer(text)),
+                     key=lambda x: x[0] - x[1])  # the longest first
     spans: list[tuple[int, int]] = []
-    for pattern, _label in ctx.ref.audiences:
-        for m in pattern.finditer(text):
-            if all(m.end() <= a or m.start() >= b for a, b in spans):
-                spans.append((m.start(), m.end()))
+    for a, b in matches:
+        if all(b <= x or a >= y for x, y in spans):
+            spans.append((a, b))
     return [clean_audience(ctx, text[a:b]) for a, b in sorted(spans)]
 
 
 # ----------------------------------------------------------------------------- rows
 
 
-def _pairs_for(st: Statement, cid: int, gloss) -> tuple[list[tuple[str, str]], list[str]]:
+def _pairs_for(st: Statement, cid: int, gloss, parts) -> tuple[list[tuple[str, str]], list[str]]:
     """(audience, level) pairs the statement gives one target, and its levels stated for no audience."""
     clauses = st.per_target[cid] if cid in st.per_target else st.clauses
     pairs: list[tuple[str, str]] = []
@@ -666,6 +771,15 @@ def _pairs_for(st: Statement, cid: int, gloss) -> tuple[list[tuple[str, str]], l
     if loose_levels and loose_auds:
         pairs += [(a, x) for a in loose_auds for x in loose_levels[:1]]
         loose_levels = []
+    # "its regulations are binding on X, whereas its guidelines are only recommendations": binding in part
+    parted = [c for c in clauses if c.levels and parts.match(c.text)]
+    if len(parted) >= 2 and {"mandatory", "voluntary"} <= {c.levels[0] for c in parted}:
+        auds = [a for c in parted for a in c.audiences] or ["not stated"]
+        some = [(a, "mandatory in some cases") for a in auds]
+        pairs = [p for p in pairs if p[0] not in auds] + some
+        loose_levels = [] if auds != ["not stated"] else ["mandatory in some cases"]
+        if loose_levels:
+            pairs = [p for p in pairs if p[0] != "not stated"]
     return list(dict.fromkeys(pairs)), loose_levels
 
 
@@ -701,7 +815,7 @@ def assign(ctx: Context) -> None:
         found: dict[str, tuple] = {}  # audience (lower case) -> (rank, audience, level, st)
         loose: list[tuple] = []
         for st in sorted(by_target.get(c.id, []), key=lambda s: RANK[s.scope]):
-            pairs, levels = _pairs_for(st, c.id, ctx.ref.phrases["gloss_clause"])
+            pairs, levels = _pairs_for(st, c.id, ctx.ref.phrases["gloss_clause"], ctx.ref.phrases["parts_differ"])
             rank = RANK[st.scope]
             if st.scope == "list" and len({a for a, _ in pairs}) > 1 and len({x for _, x in pairs}) == 1 and \
                     c.hint_source in ("title", "label"):
@@ -730,7 +844,7 @@ def assign(ctx: Context) -> None:
                     found[aud.lower()] = (rank, aud, level, st)
         for _rank, aud, level, st in found.values():
             out.append((aud, level, st))
-        if not out:
+        if not out:  # nothing says how binding it is: 'not stated' for the audience it names for itself
             out = [(aud, NOT_STATED, None) for aud in (c.audience_hint or [NOT_STATED])]
         rows[c.id] = out
     ctx.memo[("status", "rows")] = rows

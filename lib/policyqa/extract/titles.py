@@ -53,33 +53,46 @@ def is_law_title(ref: Reference, title: str) -> bool:
     a guideline: its head is "Guidelines"."""
     t = re.sub(r"\s*\[\d+\]", "", title).strip(" ;,.")
     t = re.sub(r"^(?:the|The)\s+", "", t)
-    head = instrument_of(ref, " ".join(t.split()[:1]))
-    if head and head[1] == "strong" and not re.search(r"\b(?:Rules|Directions?)\s*(?:,?\s*\d{4})?\)?\s*$", t):
-        return False
     front = re.split(r"\s+(?:on|of|for|concerning|regarding|relating to|about)\s+", t, maxsplit=1)[0]
+    if ref.phrases["self_regulatory"].match(t):
+        return False  # "Self-Regulatory Rules on X": an industry's own code, not a law
+    for p, _ in ref.laws:  # "Traficom Regulation M 67 on ...": a law noun with its number
+        m = p.search(front)
+        if m and re.match(r"\s+(?:No\.?\s*)?(?:[A-Z]{1,3}\s*)?\d", front[m.end():]) and not re.search(
+                r"\b(?:under|pursuant to|in accordance with|according to|implementing|in line with|with)\s+(?:the\s+)?"
+                r"(?:[A-Z][\w()’'\-]*\s+){0,6}$", front[: m.start()]):
+            return True
     if front != t and len(front.split()) <= 4:
         at = len(front) - len(front.split()[-1])
         for p, _ in ref.laws:  # matched in place, so "Code of Practice" is no code of law
             m = p.match(t, at)
             if m and m.end() == len(front):
                 return True  # "Framework Law on Cybersecurity": its head is "Law"
+    head = instrument_of(ref, " ".join(t.split()[:1]))
+    if head and head[1] == "strong" and not re.search(r"\b(?:Rules|Directions?)\s*(?:,?\s*\d{4})?\)?\s*$", t):
+        return False  # "Guidelines on ... under Regulation 2016/679": its head is "Guidelines"
     tail = re.sub(r"(?:\s*\([^()]*\))+\s*$", "", t)
     tail = re.sub(r"[\s,]+(?:No\.?\s*)?\d[\d/.:\-]*(?:\s+of\s+\d{1,2}\s+\w+(?:\s+\d{4})?)?$", "", tail)
     tail = re.sub(r"\s+(?:of\s+)?(?:19|20)\d\d$", "", tail)
     last = tail.split()[-1] if tail.split() else ""
+    # "A guide to X in accordance with the Privacy Act 1988": a law the title only refers to
+    referred = re.search(r"\b(?:under|pursuant to|in accordance with|according to|implementing|in line with)\s+(?:the\s+)?"
+                         r"(?:[A-Z][\w()’'\-]*\s+){0,6}\S+$", tail)
     for pattern, _ in ref.laws:
-        if pattern.fullmatch(last) or pattern.fullmatch(" ".join(tail.split()[-2:])):
+        if (pattern.fullmatch(last) or pattern.fullmatch(" ".join(tail.split()[-2:]))) and not referred:
             return True
         m = pattern.match(t)
-        if m and re.match(r"\s*(?:\(|No\.?\s*\d|\d|of\b|on\b|-Law\b)", t[m.end():]):
-            return True
+        if m and re.match(r"\s*(?:\(|No\.?\s*\d|\d|of\b|on\b|-Law\b|governing\b|concerning\b|regarding\b|"
+                          r"relating\b|implementing\b|amending\b|for\s+the\s+(?:implementation|protection)\b)",
+                          t[m.end():], re.IGNORECASE):
+            return True  # "Royal Decree 311/2022", "Regulations Governing Internal Operating Systems ..."
     return False
 
 
 def not_guidance(ref: Reference, title: str) -> str | None:
     """What a named thing is when its head noun says it is no guidance (strategy, programme, platform ...)."""
     bare = re.sub(r"\([^()]*\)", "", title).strip()
-    front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+", bare, maxsplit=1)[0]
+    front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+|\s+[–—-]\s+", bare, maxsplit=1)[0]
     for phrase in {" ".join(front.split()[-3:])}:  # the head is the name's last noun before "for/of/on ..."
         for pattern, what in ref.not_guidance:
             ends = [m.end() for m in pattern.finditer(phrase)]
@@ -109,7 +122,7 @@ def identifier_pattern(ctx: Context) -> re.Pattern:
     if key not in ctx.memo:
         prefixes = sorted(ctx.orgs.prefix_body, key=len, reverse=True)
         alt = "|".join(re.escape(p) for p in prefixes) or "(?!x)x"
-        national = rf"(?:(?!(?:{alt})\b)[A-ZÀ-Þ][A-Za-zÀ-ÿ]{{0,3}}(?:[\s\-/]|(?=ISO)))"
+        national = rf"(?:(?!(?:{alt})\b)[A-ZÀ-ÞĀ-ſ][A-Za-zÀ-ÿĀ-ſ]{{0,3}}(?:[\s\-/]|(?=ISO)))"
         ctx.memo[key] = re.compile(
             rf"(?<![\w/\-])(?P<id>{national}{{0,3}}(?P<prefix>{alt})(?:[\s\-]+(?:{alt})){{0,3}}"
             rf"(?:[ \-]|(?=[A-Z]{{0,3}}\d))(?:[A-Z]{{1,3}}[ \-]?)?\d+(?:[.:\-/]\d+)*(?:\s+standard\.\s+\d[\d.:\-]*)?)")
@@ -169,8 +182,8 @@ class Finder:
             if start < s.offset + len(text) and end > s.offset:
                 taken.append((max(0, start - s.offset), end - s.offset))
         out: list[dict] = []
-        for finder in (self.identifiers, self.quoted, self.named_after_noun, self.published_phrase, self.capitalised,
-                       self.abbreviation_with_noun):
+        for finder in (self.identifiers, self.national_adoption, self.quoted, self.named_after_noun,
+                       self.published_phrase, self.capitalised, self.abbreviation_with_noun):
             out += finder(text, taken)
         return out
 
@@ -190,8 +203,28 @@ class Finder:
                         runs[0][1] - runs[0][0] >= 1:
                     e = e + tail.end() + toks[runs[0][1]].end
             body = self.lex.prefix_body.get(m.group("prefix"), "")
-            out.append(dict(title=clean_title(text[s:e]), start=s, end=e, instrument="standard", strength="strong",
-                            rule="titles.standard_identifier", prefix_body=body))
+            found = dict(title=clean_title(text[s:e]), start=s, end=e, instrument="standard", strength="strong",
+                         rule="titles.standard_identifier", prefix_body=body)
+            if out and re.fullmatch(r"\s+as\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,3}?", text[out[-1]["end"]: s]) and \
+                    re.search(r"\b(?:adopt|publish|issu|releas|implement)\w*\s+(?:the\s+)?$",
+                              text[max(0, out[-1]["start"] - 30): out[-1]["start"]]):
+                # "has adopted ISO/IEC 27001 as SANS 27001": the national standard stands for the international one
+                found.update(rule="titles.national_adoption", aliases={out[-1]["title"]}, prefix_body="")
+            out.append(found)
+            taken.append((s, e))
+        return out
+
+    def national_adoption(self, text: str, taken) -> list[dict]:
+        """"has adopted ISO/IEC 27001 as CNS 27001", "... as the Chilean standard NCh-ISO 27001": the national
+        standard's own identifier."""
+        out = []
+        for m in self.phrases["national_adoption"].finditer(text):
+            s, e = m.start("t"), m.end("t")
+            if not _free(taken, s, e):
+                continue
+            out.append(dict(title=clean_title(m.group("t")), start=s, end=e, rule="titles.national_adoption",
+                            instrument="standard", strength="strong", prefix_body="",
+                            aliases={clean_title(m.group("intl"))}))
             taken.append((s, e))
         return out
 
@@ -333,20 +366,35 @@ class Finder:
             if kind is None and (len(words) >= 2 or re.search(r"[a-z][A-Z]", words[0])) and not org_positions and \
                     self.phrases["appositive"].match(text[e:]):
                 kind = ("guide", "strong")  # "Five Habits of Safe Email, guidance aimed at ..."
-            if kind is None or all(instrument_of(self.ref, w) or w.lower() in self.determiners for w in words):
-                continue  # "Guides" alone names no instrument
+            rule_name = "titles.capitalised"
+            if kind is None and owner and len(words) >= 2 and not org_positions and nxt is not None and \
+                    (owner in ("its", "their") or self.lex.find(owner) or self.lex.is_org_abbreviation(owner)) and \
+                    self._speaks_of_publications():
+                kind = ("guide", "strong")  # "MSB's advisory publications ... is its Method Support for X"
+                rule_name = "titles.owned_name"
+            if kind is None:
+                continue
             if all(self.lex.is_org_abbreviation(w) or w.lower() in self.connectors for w in words):
                 continue  # "the NCSC and ICO guidance" names bodies, not a title
+            run_on_from = e
             if (kind[1] == "weak") and owner and nxt is not None:
                 # "its Review of Cyber Hygiene practices": a publication's title may end in lower case
                 low_tail = re.match(r"((?:\s+[a-z][\w\-]*){1,2})(?=\s*[.;,)]|\s*$)", text[e:])
                 if low_tail and self.phrases["guidance_noun"].search(self.block):
                     e += low_tail.end()
-            if nxt is not None and nxt.is_word and not nxt.is_cap and instrument_of(self.ref, words[0]) and \
-                    kind[1] == "strong":  # "Guide on the management of ...", not "X Regulatory Framework on Y"
+            indefinite = bool(re.search(r"\b(?:a|an)\s+$", text[max(0, s - 4): s]))
+            opening = i <= first_word and len(words) == 1  # "Certification against it is voluntary": no title
+            if nxt is not None and nxt.is_word and not nxt.is_cap and not opening and (
+                    (kind[1] == "strong" and instrument_of(self.ref, words[0])) or (
+                    indefinite and len(words) >= 2 and instrument_of(self.ref, words[-1]))):
+                # "Guide on the management of ...", "an Official Communication on X" (not "its X Framework on Y")
                 tail = self.phrases["title_run_on"].match(text[e:])
                 if tail and tail.group(0).strip() and len(tail.group(0).split()) <= 14:
                     e += len(tail.group(0).rstrip())
+                    if indefinite:
+                        kind = (kind[0], "strong")  # a named document, run on in sentence case
+            if e == run_on_from and all(instrument_of(self.ref, w) or w.lower() in self.determiners for w in words):
+                continue  # "Guides" alone names no instrument
             sub = re.match(r"\s+[–—]\s+(?P<sub>(?:[A-Z0-9][\w’'\-]*|a|an|the|of|and|for|to|on|in)(?:\s+(?:[A-Z0-9][\w’'\-]*|"
                            r"a|an|the|of|and|for|to|on|in))*)", text[e:])
             if sub and kind[1] == "strong" and len(sub.group("sub").split()) >= 2 and sub.group("sub")[0].isupper():
@@ -355,7 +403,7 @@ class Finder:
             if kind[1] == "weak" and not (owner and owner not in ("its", "their") and self.lex.find(owner)) and \
                     not self._speaks_of_guidance(text, s, e):
                 continue  # a weak noun ("Advisory", "Policy") is a title only as a body's or where guidance is spoken of
-            out.append(dict(title=clean_title(title_text), start=s, end=s + len(title_text), rule="titles.capitalised",
+            out.append(dict(title=clean_title(title_text), start=s, end=s + len(title_text), rule=rule_name,
                             instrument=kind[0], strength=kind[1], owner=owner))
             taken.append((s, s + len(title_text)))
         return out
@@ -399,6 +447,11 @@ class Finder:
                                 strength="strong"))
                 taken.append((s, e))
         return out
+
+    def _speaks_of_publications(self) -> bool:
+        generic = self.ref.words["generic_document"]
+        return bool(self.phrases["guidance_noun"].search(self.block)) or any(
+            re.search(rf"\b{re.escape(w)}\b", self.block) for w in generic if len(w) > 5)
 
     def _trim_date(self, title: str) -> str:
         months = "|".join(sorted(self.months))
@@ -445,6 +498,8 @@ def veto_law(ctx: Context) -> None:
     """A law is never a guideline: an act, law, code, decree, regulation, directive, ordinance, binding rules or
     directions, even when called "Guidelines ... Rules 2021"."""
     for c in ctx.alive():
+        if c.rule == "lists.described_item":
+            continue  # its list and description call it controls or a standard, whatever its name says
         if is_law_title(ctx.ref, c.title):
             _veto(c, "titles.veto_law")
         elif c.sentence is not None:
@@ -468,11 +523,12 @@ def veto_not_guidance(ctx: Context) -> None:
             what = "follows"  # "the Kit Digital programme": the noun after the name says what it is
         if not what:
             continue
-        if c.sentence is None and c.lst is not None and c.lst.kind == "guidance" and what in ("strategy", "plan"):
-            continue  # "Strategies to Mitigate Cyber Security Incidents" in a list of guidance
+        if c.sentence is None and c.lst is not None and c.lst.kind == "guidance" and what in ("strategy", "plan",
+                                                                                              "report", "tool"):
+            continue  # "Strategies to Mitigate Cyber Security Incidents", "King IV Report" in a list of guidance
         if c.rule == "titles.named_after_noun":
             continue  # "its guide Organising a cyber crisis management exercise": the noun says what it is
-        front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+", c.title, maxsplit=1)[0]
+        front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+|\s+[–—-]\s+", c.title, maxsplit=1)[0]
         head = instrument_of(ctx.ref, " ".join(front.split()[-2:])) if front.split() else None
         if head and head[1] == "strong" and what != "follows":
             continue
@@ -604,6 +660,19 @@ def merge(ctx: Context) -> None:
         key = title_key(ctx, c.title)
         hit = by_key.get(key)
         if hit is None:
+            for key_, other in list(by_key.items()):  # "ISO/IEC 27001 as CNS 27001": the national one stands
+                if c.rule == "titles.national_adoption" and title_key(ctx, other.title) in {
+                        title_key(ctx, x) for x in c.aliases}:
+                    c.mentions += other.mentions
+                    c.aliases |= other.aliases | {other.title}
+                    other.merged_into = c.id
+                    by_key[key_] = c
+                    hit = c
+                    break
+            if hit is c:
+                by_key[key] = c
+                continue
+        if hit is None:
             for other in by_key.values():  # "the Patch Framework" after "Patch Framework for Small Firms"
                 if norm(c.title) in {norm(x) for x in other.aliases} or (
                         len(norm(c.title).split()) >= 2 and norm(other.title).startswith(norm(c.title) + " ")):
@@ -619,7 +688,8 @@ def merge(ctx: Context) -> None:
             hit.merged_into = c.id
             by_key[key] = c
             continue
-        if len(c.title) > len(hit.title) and key.count(":") and hit.rule == c.rule:
+        if (len(c.title) > len(hit.title) or c.rule == "titles.national_adoption") and key.count(":") and (
+                hit.rule == c.rule or {hit.rule, c.rule} <= {"titles.standard_identifier", "titles.national_adoption"}):
             # "NEN-ISO/IEC 27001" is the standard this chapter means by "ISO/IEC 27001": the national adoption
             # (its title, issuer and line) stands for both
             c.mentions += hit.mentions
@@ -672,8 +742,9 @@ def mentions(ctx: Context) -> None:
                             hits.append((c.id, "name"))  # ("the CCN-STIC guides" names a group, not one)
                             break
                     else:
-                        if any(re.search(rf"\b[Tt]he\s+{re.escape(x)}(?!\s+[A-Z\d])(?![\w\-])", s.text)
-                               for x in c.prefixes):
+                        if any(re.search(rf"\b[Tt]he\s+{re.escape(x)}(?!\s+[A-Z\d])(?![\w\-])", s.text) or
+                               re.search(rf"(?<![\w\-]){re.escape(x)}(?=\s+(?:is|are|was|were|binds?|applies|remains|"
+                                         rf"has|covers|requires)\b)", s.text) for x in c.prefixes):
                             hits.append((c.id, "prefix"))
                             continue
                         h = heads[c.id]
