@@ -9,11 +9,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JURISDICTION ?=
 DATA   ?= data/raw
+CORRECTIONS ?=
+FIXES  = $(if $(CORRECTIONS),--corrections "$(CORRECTIONS)")
 
 .PHONY: setup briefing tables test lab bench fuzz clean help
 
 help:
 	@echo "make briefing [JURISDICTION=Japan]  tables, notebooks, reports/figures and reports/briefing.html"
+	@echo "       [DATA=folder] [CORRECTIONS=file|none]  (default: corrections.csv above DATA, data/corrections.csv)"
 	@echo "make test                           every test, notebooks (nbval) and browser included"
 	@echo "make lab                            JupyterLab on the notebooks with the policyqa kernel"
 	@echo "make bench | make fuzz | make clean"
@@ -28,10 +31,10 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 tables: setup
-	$(BIN)/policyqa tables $(DATA) --out data/processed
+	$(BIN)/policyqa tables $(DATA) --out data/processed $(FIXES)
 
 briefing: tables
-	$(BIN)/python -m policyqa.briefing --data $(DATA) $(if $(JURISDICTION),--jurisdiction "$(JURISDICTION)")
+	$(BIN)/python -m policyqa.briefing --data $(DATA) $(if $(JURISDICTION),--jurisdiction "$(JURISDICTION)") $(FIXES)
 
 test: setup
 	$(BIN)/python -m pytest

@@ -13,6 +13,9 @@ Guidelines and what binds
     `guideline_levels` (one row per guideline and audience), `strongest_levels` (one row per guideline),
     `binds` (what binds whom, in words), `authority_table` (per authority), `guidelines_by_authority`
     (per guideline, grouped by authority: the table of the briefing page).
+How sure the tables are
+    `certainty` (per chapter: guidelines corrected by hand, low and medium confidence), `row_certainty` (per
+    guideline), `certainty_note` (the sentence of a chart's source line).
 Showing a table as HTML
     `styled` (a pandas Styler that escapes chapter text; `DataFrame.style` does not).
 
@@ -33,7 +36,8 @@ from policyqa.errors import PolicyqaError
 from policyqa.schema import NOT_STATED
 
 __all__ = [
-    "NO_AUTHORITY", "answers_side_by_side", "audience_order", "authority_table", "binds", "chapter_path",
+    "NO_AUTHORITY", "answers_side_by_side", "audience_order", "authority_table", "binds", "certainty",
+    "certainty_note", "chapter_path", "row_certainty",
     "edition_rank", "guideline_levels", "guidelines_by_authority", "jurisdictions", "match_jurisdiction",
     "newest_editions", "newest_files", "outline", "question_labels", "select", "select_files",
     "strongest_levels", "styled",
@@ -174,8 +178,10 @@ def select_files(tables, files: Iterable[str]):
             keep = pd.Series([(j, e if isinstance(e, str) else "") in wanted
                               for j, e in zip(df["jurisdiction"], df["edition"])], index=df.index, dtype=bool)
         frames[table] = df[keep.fillna(False).astype(bool)].reset_index(drop=True)
+    log = tables.corrections
     return Tables(**frames, summaries=[s for s in tables.summaries if s.source_file in files],
-                  chapters=[c for c in tables.chapters if c.source_file in files])
+                  chapters=[c for c in tables.chapters if c.source_file in files],
+                  corrections=None if log is None else log[log["source_file"].isin(files)].reset_index(drop=True))
 
 
 def chapter_path(data: str | Path, jurisdiction: str) -> Path:
@@ -438,16 +444,88 @@ def guidelines_by_authority(guidelines, obligations):
     """
     import pandas as pd
 
-    cols = ["jurisdiction", "issuing_authority", "title", "instrument_type", "strongest", "binds", "source"]
+    cols = ["jurisdiction", "issuing_authority", "title", "instrument_type", "strongest", "binds", "certainty",
+            "source"]
     if guidelines.empty:
         return pd.DataFrame(columns=cols)
     s = strongest_levels(guidelines, obligations)
     s["binds"] = s["guideline_id"].map(binds(guidelines, obligations))
+    s["certainty"] = s["guideline_id"].map(row_certainty(guidelines, obligations))
     s["source"] = s["source_file"].astype(str) + ":" + s["line"].astype(str)
     size = s.groupby(["jurisdiction", "issuing_authority"])["guideline_id"].transform("size")
     s = s.assign(_n=-size, _none=s["issuing_authority"] == NO_AUTHORITY)
     s = s.sort_values(["jurisdiction", "_none", "_n", "issuing_authority", "source_file", "line"], kind="stable")
     return s[cols].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- how sure the tables are
+
+#: The `rule` and `status_rule` of a row from the analyst's corrections file (policyqa.corrections).
+CORRECTION_RULE = "correction"
+
+
+def certainty(guidelines, obligations, by: str = "source_file"):
+    """Per chapter (or `by` another guideline column): how many guidelines, how many of them were corrected by
+    hand (the row, or its binding status, comes from data/corrections.csv) and how many are low or medium
+    confidence (the row's own or its status's, whichever is lower). A `checked` correction raises a row to
+    high, so `low` counts rows nobody has checked.
+
+        >>> analysis.certainty(t.guidelines, t.obligations)
+    """
+    import pandas as pd
+
+    require(guidelines, ["guideline_id", "rule", "confidence", by], "certainty (the guidelines table)")
+    require(obligations, ["guideline_id", "status_rule", "status_confidence"], "certainty (the obligations table)")
+    cols = [by, "guidelines", "corrected", "low", "medium"]
+    if guidelines.empty:
+        return pd.DataFrame(columns=cols)
+    rank = {"high": 0, "medium": 1, "low": 2}
+    o = obligations.assign(_c=obligations["status_rule"].astype(str).eq(CORRECTION_RULE),
+                           _r=obligations["status_confidence"].astype(str).map(rank).fillna(0))
+    per = o.groupby("guideline_id").agg(_sc=("_c", "any"), _sr=("_r", "max"))
+    g = guidelines.merge(per, left_on="guideline_id", right_index=True, how="left")
+    worst = pd.concat([g["confidence"].astype(str).map(rank).fillna(0), g["_sr"].fillna(0)], axis=1).max(axis=1)
+    g = g.assign(corrected=g["rule"].astype(str).eq(CORRECTION_RULE) | g["_sc"].fillna(False).astype(bool),
+                 low=worst.eq(2), medium=worst.eq(1))
+    out = g.groupby(g[by].astype(str), sort=False).agg(
+        guidelines=("guideline_id", "size"), corrected=("corrected", "sum"), low=("low", "sum"),
+        medium=("medium", "sum")).reset_index()
+    return out[cols].astype({c: int for c in cols[1:]})
+
+
+def row_certainty(guidelines, obligations):
+    """Per guideline (indexed by guideline_id): its lowest confidence, the row's own or its status's ('high',
+    'medium', 'low'), or 'corrected by hand' (a low part left: 'low (partly corrected by hand)').
+
+        >>> analysis.row_certainty(t.guidelines, t.obligations).value_counts()
+    """
+    import pandas as pd
+
+    c = certainty(guidelines, obligations, by="guideline_id").set_index("guideline_id")
+    out = pd.Series("high", index=c.index, dtype="string")
+    out[c["medium"] > 0] = "medium"
+    out[c["corrected"] > 0] = "corrected by hand"
+    out[c["low"] > 0] = "low"
+    out[(c["low"] > 0) & (c["corrected"] > 0)] = "low (partly corrected by hand)"
+    return out
+
+
+def certainty_note(guidelines, obligations) -> str:
+    """One sentence for a chart's source line: how many guidelines were corrected by hand and how many are
+    low confidence and unchecked.
+
+        >>> analysis.certainty_note(t.guidelines, t.obligations)
+        '2 of 14 guidelines corrected by hand; 3 unchecked at low confidence.'
+    """
+    from policyqa.charts import _plural
+
+    if guidelines is None or not len(guidelines) or "confidence" not in guidelines.columns:
+        return ""
+    c = certainty(guidelines, obligations).sum(numeric_only=True)
+    n = int(c["guidelines"])
+    low = int(c["low"])
+    return (f"{int(c['corrected'])} of {_plural(n, 'guideline')} corrected by hand; "
+            f"{low or 'none'} unchecked at low confidence.")
 
 
 # ----------------------------------------------------------------------------- HTML

@@ -74,6 +74,7 @@ class Tables:
     diagnostics: object
     summaries: list[FileSummary] = field(default_factory=list)
     chapters: list = field(default_factory=list)
+    corrections: object = None  # what became of each row of data/corrections.csv (policyqa.corrections)
 
     # ------------------------------------------------------------------------- tables by name
 
@@ -135,7 +136,15 @@ class Tables:
         levels = self._diagnostic_levels()
         diag = f"{len(self.diagnostics)} diagnostics" + (
             f" ({', '.join(f'{v} {k}' for k, v in levels.items())})" if levels else "")
-        return f"<Tables: {n} chapter{'s' if n != 1 else ''} ({shown})\n  {counts}\n  {diag}>"
+        return f"<Tables: {n} chapter{'s' if n != 1 else ''} ({shown})\n  {counts}\n  {diag}{self._fixes()}>"
+
+    def _fixes(self) -> str:
+        """'; corrections: 7 applied, 1 stale' when data/corrections.csv had rows for these chapters."""
+        log = self.corrections
+        if log is None or not len(log):
+            return ""
+        n = log["status"].value_counts()
+        return "; corrections: " + ", ".join(f"{int(n[k])} {k}" for k in ("applied", "stale", "not read") if k in n)
 
     def _repr_html_(self) -> str:
         """A small summary for notebooks; every name from a chapter is escaped."""
@@ -153,7 +162,7 @@ class Tables:
                 f"{chapters or 'none'}</p>"
                 "<table><thead><tr><th style='text-align:left'>table</th><th>rows</th></tr></thead>"
                 f"<tbody>{rows}</tbody></table>"
-                f"<p>Diagnostics: {diag}. Each table is an attribute (<code>t.guidelines</code>); "
+                f"<p>Diagnostics: {diag}{escape(self._fixes())}. Each table is an attribute (<code>t.guidelines</code>); "
                 "<code>t.provenance(table, row)</code> gives a row's source line.</p></div>")
 
     # ------------------------------------------------------------------------- joins
@@ -303,7 +312,7 @@ def _expand(inputs) -> tuple[list[tuple[Path, dict[str, str]]], list[Diagnostic]
 
 
 def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path | None = None,
-                validate: bool = True, cache: bool = True) -> Tables:
+                validate: bool = True, cache: bool = True, corrections: str | Path | None = None) -> Tables:
     """Stack every chapter in the given files and folders into one set of tables.
 
         >>> corpus = policyqa.read_corpus("data/raw")          # a folder (its manifest.csv), files, or both
@@ -312,11 +321,18 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
     A file named on its own must be a chapter (else PolicyqaError); a folder may
     hold other things too (a .DS_Store, images, an empty draft), which are skipped
     and listed in `diagnostics` rather than stopping the run.
+
+    `corrections` is a corrections file, or "none"; by default `corrections.csv` in the folder above the
+    chapters' (data/raw -> data/corrections.csv; policyqa.corrections), applied to each chapter after extraction.
+    `t.corrections` says what became of each of its rows.
     """
+    from policyqa import corrections as fixes
     from policyqa.tables import Records, concat_frames, to_frames
 
     ref = load_reference(reference)
     files, diags = _expand(inputs)
+    wanted = fixes.load(fixes.resolve(corrections, inputs))  # a malformed row stops the run before any parsing
+    outcomes: list = []
     explicit = {Path(i) for i in ([inputs] if isinstance(inputs, (str, Path)) else inputs)}
     total = Records(diagnostics=list(diags))
     parts: list[dict] = []  # frames of each batch of chapters
@@ -342,6 +358,8 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
             total.diagnostics.append(Diagnostic(path.name, exc.line, "warning", f"skipped: {exc.message}"))
             continue
         _unique_ids(records, path, used_prefixes)
+        records, applied = fixes.apply(records, chapter, wanted, ref)
+        outcomes += applied
         key = (chapter.jurisdiction, chapter.edition or "")
         if key in seen:
             total.diagnostics.append(Diagnostic(chapter.source_file, 1, "warning",
@@ -366,7 +384,8 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
         from policyqa.validate import validate as check
 
         frames = check(frames)
-    return Tables(**frames, summaries=summaries, chapters=chapters)
+    outcomes += fixes.not_read(wanted, {s.source_file for s in summaries})
+    return Tables(**frames, summaries=summaries, chapters=chapters, corrections=fixes.outcomes_frame(outcomes))
 
 
 BATCH = 256  # chapters whose rows are turned into frames together
@@ -391,12 +410,13 @@ def _unique_ids(records, path: Path, used: dict[str, int]) -> None:
 
 
 def read_chapter(path: str | Path, jurisdiction: str | None = None, reference: str | Path | None = None,
-                 cache: bool = True) -> Tables:
+                 cache: bool = True, corrections: str | Path | None = None) -> Tables:
     """One chapter's tables.
 
         >>> t = policyqa.read_chapter("data/raw/denmark.txt")
         >>> t.guidelines[["title", "issuing_authority"]]
 
     The jurisdiction comes from the argument, else the folder's manifest.csv, else the text itself
-    (the chapter naming its country most), else the file name."""
-    return read_corpus([Path(path)], jurisdiction=jurisdiction, reference=reference, cache=cache)
+    (the chapter naming its country most), else the file name. Corrections as in `read_corpus`."""
+    return read_corpus([Path(path)], jurisdiction=jurisdiction, reference=reference, cache=cache,
+                       corrections=corrections)

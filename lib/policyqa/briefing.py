@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import html
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -193,7 +194,7 @@ def build_pack(data: str | Path, jurisdiction: str | None = None, reports: str |
                                        paths["png"], paths["svg"]))
     _remove_stale(figures_dir, {f.name for f in pack.figures})
     pack.sentences = finding_sentences(sc)
-    parts = [findings_section(sc, pack), guidelines_section(sc), charts_section(pack)]
+    parts = [findings_section(sc, pack), guidelines_section(sc), charts_section(pack), certainty_section(sc)]
     changed = changes_section(tables, sc, figures_dir)
     if changed is not None:
         parts.append(changed)
@@ -204,7 +205,8 @@ def build_pack(data: str | Path, jurisdiction: str | None = None, reports: str |
     pack.html = write_html(pack, out / "briefing.html", parts,
                            chapters=[s.source_file for s in sc.own.summaries],
                            others=[s.source_file for s in sc.compared.summaries
-                                   if s.source_file not in {x.source_file for x in sc.own.summaries}])
+                                   if s.source_file not in {x.source_file for x in sc.own.summaries}],
+                           notice=certainty_notice(sc))
     return pack
 
 
@@ -414,13 +416,93 @@ def guidelines_section(sc: Scope) -> Section:
         rows.append(f'<tr class="authority"><th colspan="4" scope="colgroup">{esc(label)} · '
                     f"{len(group)} guideline{'s' if len(group) != 1 else ''}</th></tr>")
         for r in group.itertuples(index=False):
-            rows.append(f"<tr><td>{esc(str(r.title))}</td><td>{esc(str(r.instrument_type))}</td>"
-                        f"<td>{esc(str(r.binds))}</td><td class=\"src\">{esc(str(r.source))}</td></tr>")
+            sure = str(r.certainty)
+            mark = "" if sure in ("high", "medium") else f'<br><span class="sure">{esc(sure)}</span>'
+            css = ' class="low"' if sure.startswith("low") else ' class="corrected"' if mark else ""
+            rows.append(f"<tr{css}><td>{esc(str(r.title))}</td><td>{esc(str(r.instrument_type))}</td>"
+                        f"<td>{esc(str(r.binds))}</td><td class=\"src\">{esc(str(r.source))}{mark}</td></tr>")
     body = ('<table class="guidelines"><colgroup><col class="title"><col class="kind"><col class="binds">'
             '<col class="src"></colgroup><thead><tr><th scope="col">Guideline</th><th scope="col">Kind</th>'
             '<th scope="col">What the chapter says binds, and whom</th><th scope="col">Source line</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
     return Section("guidelines", "Guidelines by authority and status", body)
+
+
+def _checked_by_hand(tables) -> dict[str, int]:
+    """Per chapter file: guidelines a `checked` correction confirmed (their rule is kept, so only the corrections
+    log knows)."""
+    log = getattr(tables, "corrections", None)
+    if log is None or log.empty:
+        return {}
+    done = log[(log["action"] == "checked") & (log["status"] == "applied")]
+    return {f: len({i for ids in rows for i in str(ids).split()}) for f, rows in
+            done.groupby("source_file")["guideline_ids"]}
+
+
+def certainty_rows(sc: Scope):
+    """One row per chapter of the briefing (the briefed ones first): guidelines, corrected by hand, checked by
+    hand, low and medium confidence left unchecked."""
+    import pandas as pd
+
+    from policyqa.analysis import certainty
+
+    tables = sc.compared
+    own = [s.source_file for s in sc.own.summaries]
+    files = own + [s.source_file for s in tables.summaries if s.source_file not in own]
+    both = {s.source_file: s for s in [*sc.own.summaries, *tables.summaries]}
+    g = pd.concat([sc.own.guidelines, tables.guidelines]).drop_duplicates("guideline_id")
+    o = pd.concat([sc.own.obligations, tables.obligations]).drop_duplicates()
+    c = certainty(g, o).set_index("source_file") if len(g) else pd.DataFrame()
+    checked = {**_checked_by_hand(tables), **_checked_by_hand(sc.own)}
+    rows = []
+    for f in files:
+        get = (lambda k, f=f: int(c.loc[f, k]) if f in c.index else 0)  # noqa: E731
+        rows.append((f, both[f].jurisdiction, f in own, get("guidelines"), get("corrected"), checked.get(f, 0),
+                     get("low"), get("medium")))
+    return pd.DataFrame(rows, columns=["source_file", "jurisdiction", "briefed", "guidelines", "corrected",
+                                       "checked", "low", "medium"])
+
+
+def certainty_notice(sc: Scope) -> str:
+    """The sentence under the page's heading: how many of the briefed chapter's rows were corrected by hand and
+    how many are low confidence, marked when some are unchecked (HTML, escaped)."""
+    from policyqa.charts import _plural
+
+    rows = certainty_rows(sc)
+    mine = rows[rows["briefed"]]
+    n, fixed, low = int(mine["guidelines"].sum()), int(mine["corrected"].sum()), int(mine["low"].sum())
+    text = (f"How sure: of the {_plural(n, 'guideline')} briefed, {fixed} {'was' if fixed == 1 else 'were'} "
+            f"corrected by hand and {low or 'none'} {'is' if low == 1 else 'are'} low confidence and unchecked")
+    others = rows[~rows["briefed"] & (rows["low"] > 0)]
+    if len(others):
+        text += f"; {_plural(len(others), 'chapter')} compared {'has' if len(others) == 1 else 'have'} some too"
+    css = "notice unchecked" if low or len(others) else "notice"
+    flagged = mine.loc[mine["low"] > 0, "source_file"].tolist()
+    hint = (f" Review them with <code>policyqa review {' '.join(html.escape(f) for f in flagged)}</code>."
+            if flagged else "")
+    return f'<p class="{css}">{html.escape(text)} (see <a href="#certainty">How sure these tables are</a>).{hint}</p>'
+
+
+def certainty_section(sc: Scope) -> Section:
+    """How sure these tables are: per chapter, guidelines corrected or checked by hand (data/corrections.csv)
+    and those the extractor was unsure of; a chapter with unchecked low-confidence rows is marked."""
+    esc = html.escape
+    rows = certainty_rows(sc)
+    body = ["<p>Every guideline row carries the extraction rule that made it and how sure that rule is "
+            "(<code>confidence</code>); rows an analyst corrected or confirmed in <code>data/corrections.csv</code> "
+            "are high. Low-confidence rows nobody has checked are the ones to read before relying on a finding "
+            "(<code>policyqa review FILE</code> lists them with their source lines).</p>",
+            '<table class="certainty"><thead><tr><th scope="col">Chapter</th><th scope="col">Guidelines</th>'
+            '<th scope="col">Corrected by hand</th><th scope="col">Checked by hand</th>'
+            '<th scope="col">Low confidence, unchecked</th><th scope="col">Medium</th></tr></thead><tbody>']
+    for r in rows.itertuples(index=False):
+        name = f"{r.source_file} ({r.jurisdiction})" + (" · briefed" if r.briefed else "")
+        flag = ' <span class="flag">unchecked low-confidence rows</span>' if r.low else ""
+        css = ' class="unchecked"' if r.low else ""
+        body.append(f"<tr{css}><td>{esc(name)}{flag}</td><td>{r.guidelines}</td><td>{r.corrected}</td>"
+                    f"<td>{r.checked}</td><td>{r.low}</td><td>{r.medium}</td></tr>")
+    body.append("</tbody></table>")
+    return Section("certainty", "How sure these tables are", "".join(body))
 
 
 def charts_section(pack: Pack) -> Section:
@@ -459,6 +541,12 @@ table.guidelines tr.authority th { background: #f4f4f4; padding-top: .45rem; }
 table.guidelines td.src { white-space: nowrap; color: #555; }
 table.guidelines col.title { width: 36%; } table.guidelines col.kind { width: 10%; }
 table.guidelines col.binds { width: 38%; } table.guidelines col.src { width: 16%; }
+table.guidelines tr.low td { background: #fff4e5; } table.guidelines span.sure { font-size: .75rem; color: #8a4b00; }
+table.guidelines tr.corrected span.sure { color: #2f5d8a; }
+p.notice { font-size: .9rem; color: #444; } p.notice.unchecked { border-left: 4px solid #d55e00; padding-left: .6rem; }
+table.certainty { border-collapse: collapse; font-size: .85rem; } table.certainty th, table.certainty td {
+       text-align: left; padding: .2rem .5rem; border-bottom: 1px solid #e4e4e4; }
+table.certainty tr.unchecked td { background: #fff4e5; } span.flag { color: #8a4b00; font-size: .75rem; }
 figure { margin: 2.5rem 0; }
 figure img { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: .8rem; color: #555; }
@@ -476,9 +564,10 @@ footer { font-size: .8rem; color: #777; border-top: 1px solid #ddd; margin-top: 
 """ + SECTION_CSS
 
 
-def write_html(pack: Pack, path: Path, sections: list[Section], chapters: list[str], others: list[str]) -> Path:
+def write_html(pack: Pack, path: Path, sections: list[Section], chapters: list[str], others: list[str],
+               notice: str = "") -> Path:
     """A self-contained page: a heading, then each section in order. No code, no date, no script; every
-    text from a chapter is escaped."""
+    text from a chapter is escaped (`notice`, HTML under the lead, is escaped by its maker)."""
     from policyqa import __version__
     from policyqa.export import atomic_path
 
@@ -491,7 +580,7 @@ def write_html(pack: Pack, path: Path, sections: list[Section], chapters: list[s
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Cybersecurity guidance briefing: {esc(who)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
-        f"<h1>Cybersecurity guidance briefing: {esc(who)}</h1>", f'<p class="lead">{esc(lead)}.</p>',
+        f"<h1>Cybersecurity guidance briefing: {esc(who)}</h1>", f'<p class="lead">{esc(lead)}.</p>', notice,
     ]
     for s in sections:
         parts += [f'<section id="{esc(s.id)}">', f"<h2>{esc(s.title)}</h2>", s.body, "</section>"]
@@ -632,8 +721,11 @@ def _show(path: Path) -> str:
 
 
 def run_notebooks(notebooks: Path, data: Path, reports: Path, executed: Path, jurisdiction: str | None = None,
-                  kernel: str = KERNEL, only: list[str] | None = None, out=sys.stdout) -> int:
-    """Run each notebook with papermill; one progress line each; 0 if all ran, 1 at the first that failed."""
+                  kernel: str = KERNEL, only: list[str] | None = None, out=sys.stdout,
+                  failed: list[str] | None = None) -> int:
+    """Run each notebook with papermill; one progress line each; 0 if all ran, 1 at the first that failed (whose
+    reason, in a sentence, is appended to `failed`)."""
+    failed = [] if failed is None else failed
     import papermill as pm
 
     paths = notebooks_in(notebooks)
@@ -641,22 +733,27 @@ def run_notebooks(notebooks: Path, data: Path, reports: Path, executed: Path, ju
         paths = [p for p in paths if any(p.name.startswith(o) or p.stem == o for o in only)]
     if not paths:
         print(f"policyqa briefing: no notebooks to run in {_show(notebooks)}", file=sys.stderr)
+        failed.append(f"no notebooks to run in {_show(notebooks)}")
         return 1
     python = _kernel_python(kernel)
     if python is None:
         print(f"policyqa briefing: no Jupyter kernel named {kernel!r}; run `make setup` (it registers it with "
               f"`python -m ipykernel install --sys-prefix --name {kernel}`)", file=sys.stderr)
+        failed.append(f"no Jupyter kernel named {kernel!r}")
         return 1
     if python and Path(python).resolve() != Path(sys.executable).resolve():
         print(f"policyqa briefing: note: kernel {kernel!r} runs {python}, not this Python ({sys.executable})",
               file=sys.stderr)
     executed.mkdir(parents=True, exist_ok=True)
+    for nb in paths:  # no executed notebook of an earlier run beside this run's
+        (executed / nb.name).unlink(missing_ok=True)
     log_path = executed / "kernels.log"
     with log_path.open("w", encoding="utf-8") as log:
-        return _run_each(pm, paths, data, reports, executed, jurisdiction, kernel, _quiet_kernel_manager(log), out)
+        return _run_each(pm, paths, data, reports, executed, jurisdiction, kernel, _quiet_kernel_manager(log), out,
+                         failed)
 
 
-def _run_each(pm, paths, data, reports, executed, jurisdiction, kernel, manager, out) -> int:
+def _run_each(pm, paths, data, reports, executed, jurisdiction, kernel, manager, out, failed) -> int:
     shown = jurisdiction or "the notebooks' default"
     print(f"running {len(paths)} notebooks on kernel {kernel!r} (data: {_show(data)}, jurisdiction: {shown})",
           file=out, flush=True)
@@ -679,16 +776,18 @@ def _run_each(pm, paths, data, reports, executed, jurisdiction, kernel, manager,
             if where:
                 print(f"    at: {where}", file=out, flush=True)
             print(f"    the executed notebook, with the traceback, is {_show(target)}", file=out, flush=True)
+            failed.append(f"{nb.stem} failed in cell {exc.exec_count}: {exc.ename}: {str(exc.evalue).strip()[:300]}")
             return 1
         except Exception as exc:  # a kernel that died or would not start
             print(f"[{i}/{len(paths)}] {nb.stem}: FAILED: {type(exc).__name__}: {exc}", file=out, flush=True)
+            failed.append(f"{nb.stem} failed: {type(exc).__name__}: {exc}")
             return 1
         print(f"[{i}/{len(paths)}] {nb.stem}: ok in {time.monotonic() - start:.1f} s -> {_show(target)}",
               file=out, flush=True)
     return 0
 
 
-def _report(reports: Path, pdf: Path | None, out=sys.stdout) -> int:
+def _report(reports: Path, pdf: Path | None, out=sys.stdout, notes: list[str] = ()) -> int:
     figures = reports / "figures"
     html_path = reports / "briefing.html"
     pngs = sorted(figures.glob("*.png")) if figures.is_dir() else []
@@ -696,6 +795,8 @@ def _report(reports: Path, pdf: Path | None, out=sys.stdout) -> int:
     if not html_path.is_file():
         print(f"policyqa briefing: the notebooks ran but {_show(html_path)} is missing", file=sys.stderr)
         return 1
+    for note in notes:
+        print(note, file=out)
     print(f"figures:  {_show(figures)}/ ({len(pngs)} PNG, {len(svgs)} SVG)", file=out)
     if pdf is not None:
         print(f"pdf:      {_show(pdf)}", file=out)
@@ -711,6 +812,133 @@ def _print_pdf(reports: Path) -> Path:
         raise PolicyqaError(str(reports / "briefing.pdf"), 1, "not written: Debian's chromium is not installed "
                             "and cannot be installed here (apt-get install chromium as root); or pass --no-pdf")
     return write_pdf(reports / "briefing.html", reports / "briefing.pdf", chromium)
+
+
+# ----------------------------------------------------------------------------- one run's outputs, together
+
+#: What a run writes into reports/: its page, its PDF and these figures (others in reports/figures/ are kept).
+RUN_FIGURES = (*PACK, *RETIRED, "what-changed")
+EARLIER_PDF = "briefing.earlier-run.pdf"
+_BANNER = re.compile(r"<!-- policyqa:earlier-run -->.*?<!-- /policyqa:earlier-run -->\n?", re.S)
+
+
+def publish(stage: Path, reports: Path) -> bool:
+    """Move one run's outputs from its staging folder into reports/, all of them, once the run has succeeded:
+    the figures first, then the PDF, the page last; figures and a PDF this run did not write leave. A run that
+    wrote no page (`--only` without 05-briefing) publishes nothing and leaves reports/ as it was: False."""
+    if not (stage / "briefing.html").is_file():
+        return False
+    figures, staged = reports / "figures", stage / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
+    written = {p.name for p in staged.iterdir() if p.is_file()} if staged.is_dir() else set()
+    for name in RUN_FIGURES:
+        for suffix in (".png", ".svg"):
+            if f"{name}{suffix}" not in written:
+                (figures / f"{name}{suffix}").unlink(missing_ok=True)
+    for name in sorted(written):
+        os.replace(staged / name, figures / name)
+    for name in ("briefing.pdf", "briefing.html"):
+        if (stage / name).is_file():
+            os.replace(stage / name, reports / name)
+        else:
+            (reports / name).unlink(missing_ok=True)
+    (reports / EARLIER_PDF).unlink(missing_ok=True)
+    return True
+
+
+def mark_earlier_run(reports: Path, why: str) -> list[Path]:
+    """After a run that failed: the page left from an earlier run says so at its top (with why this run
+    failed), and the earlier PDF is renamed briefing.earlier-run.pdf, so nothing stale looks current. Returns
+    the files marked."""
+    from policyqa.export import atomic_path
+
+    marked = []
+    page = reports / "briefing.html"
+    if page.is_file():
+        text = _BANNER.sub("", page.read_text(encoding="utf-8"))
+        banner = ('<!-- policyqa:earlier-run --><div class="earlier-run" role="alert" style="border:2px solid '
+                  '#d55e00;background:#fff4e5;padding:.6rem .9rem;margin:1rem 0"><strong>From an earlier run.'
+                  "</strong> The latest briefing run failed, so this page, its figures and its PDF are not that "
+                  f"run's: {html.escape(why)}. The tables in data/processed/ may be newer than this page. Fix the "
+                  "failure and run <code>make briefing</code> again.</div><!-- /policyqa:earlier-run -->\n")
+        with atomic_path(page) as tmp:
+            tmp.write_text(text.replace("<body>\n", "<body>\n" + banner, 1), encoding="utf-8")
+        marked.append(page)
+    pdf = reports / "briefing.pdf"
+    if pdf.is_file():
+        os.replace(pdf, reports / EARLIER_PDF)
+        marked.append(reports / EARLIER_PDF)
+    return marked
+
+
+def _failed(reports: Path, why: str) -> None:
+    marked = mark_earlier_run(reports, why)
+    if marked:
+        print(f"policyqa briefing: the earlier run's outputs are kept and marked as such: "
+              f"{', '.join(_show(p) for p in marked)}", file=sys.stderr)
+
+
+def run_notes(tables, jurisdiction: str | None, data: Path) -> list[str]:
+    """The summary's lines on how sure the briefing is: the corrections applied, stale or for chapters not
+    in the data (with the row of each stale one), and the briefed chapters with unchecked low-confidence rows."""
+    out = []
+    log = getattr(tables, "corrections", None)
+    if log is not None and len(log):
+        for file, rows in log.groupby("file", sort=False):
+            n = rows["status"].value_counts()
+            parts = [f"{int(n.get('applied', 0))} applied"]
+            if n.get("stale", 0):
+                parts.append(f"{int(n['stale'])} stale")
+            if n.get("not read", 0):
+                parts.append(f"{int(n['not read'])} for chapters not in {_show(data)}")
+            out.append(f"corrections: {file}: {', '.join(parts)}")
+            for r in rows[rows["status"] == "stale"].itertuples(index=False):
+                what = f'"{r.title}"' if isinstance(r.title, str) and r.title else f"line {r.line}"
+                out.append(_safe(f"  warning: {file}:{r.row}: stale correction ({r.action} {what}): {r.message}; "
+                                 "update or remove the row"))
+    try:
+        sc = scope(tables, jurisdiction)
+    except PolicyqaError:  # a default no chapter here has: the notebooks will say so
+        return out
+    rows = certainty_rows(sc)
+    briefed = rows[rows["briefed"]]
+    if len(briefed) > 3:  # every jurisdiction briefed together: one line
+        low = briefed[briefed["low"] > 0]
+        out.append(f"how sure: {len(briefed)} chapters briefed, {int(briefed['corrected'].sum())} guidelines "
+                   f"corrected by hand; {len(low)} chapters with unchecked low-confidence rows (see the page's "
+                   "'How sure these tables are')")
+        return out
+    for r in briefed.itertuples(index=False):
+        path = next((s.path for s in tables.summaries if s.source_file == r.source_file), r.source_file)
+        text = f"how sure: {r.source_file}: {r.guidelines} guidelines, {r.corrected} corrected by hand, {r.low} " \
+               "low confidence and unchecked"
+        out.append(_safe(text + (f" (policyqa review {_show(Path(path))})" if r.low else "")))
+    others = rows[~rows["briefed"] & (rows["low"] > 0)]
+    if len(others):
+        out.append(f"how sure: {len(others)} compared chapter{'s' if len(others) != 1 else ''} with unchecked "
+                   "low-confidence rows (see the page's 'How sure these tables are')")
+    return out
+
+
+def _default_jurisdiction(notebooks: Path) -> str | None:
+    """The JURISDICTION the briefing notebook briefs when none is given: its parameters cell's default."""
+    import ast
+
+    import papermill as pm
+
+    found = [p for p in notebooks_in(notebooks) if "briefing" in p.stem]
+    if not found:
+        return None
+    try:
+        value = pm.inspect_notebook(str(found[-1])).get("JURISDICTION", {}).get("default")
+        return ast.literal_eval(value) or None if value else None
+    except (ValueError, SyntaxError, OSError, KeyError):
+        return None
+
+
+def _safe(text: str) -> str:
+    """Chapter text for a terminal: control characters shown as '?'."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -731,31 +959,51 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-pdf", action="store_true", help="do not print reports/briefing.pdf (needs Chromium)")
     p.add_argument("--headline", metavar="PNG", help="only write the headline chart, small, to this file "
                                                      "(the README's image) and stop")
+    p.add_argument("--corrections", metavar="FILE", help="corrections file to apply, or 'none' (default: "
+                                                         "corrections.csv in the folder above DATA)")
     args = p.parse_args(argv)
     data, reports = Path(args.data), Path(args.reports)
     if not data.is_dir():
         print(f"policyqa briefing: error: {args.data}: no such folder", file=sys.stderr)
         return 2
+    if args.corrections:  # the notebooks' kernels inherit it (policyqa.corrections.ENV)
+        from policyqa.corrections import ENV
+
+        os.environ[ENV] = str(Path(args.corrections).resolve()) if args.corrections.casefold() != "none" else "none"
     try:
         if args.headline:
             print(f"headline: {_show(write_headline(data, args.jurisdiction or None, Path(args.headline)))}")
             return 0
-        if args.pack_only:
-            build_pack(data, args.jurisdiction or None, reports)
-        else:
-            if args.jurisdiction:  # fail fast, before any kernel starts, on a jurisdiction with no chapter
-                from policyqa.api import read_corpus
+        from policyqa.api import read_corpus
+        from policyqa.export import _staging
 
-                _match(read_corpus(data, validate=False), args.jurisdiction, str(data))
-            code = run_notebooks(Path(args.notebooks), data, reports, Path(args.executed), args.jurisdiction or None,
-                                 args.kernel, args.only)
-            if code:
-                return code
-        pdf = None if args.no_pdf else _print_pdf(reports)
+        # fail fast, before any kernel starts: a malformed corrections file, a jurisdiction with no chapter
+        tables = read_corpus(data, validate=False)
+        if args.jurisdiction:
+            _match(tables, args.jurisdiction, str(data))
+        notes = run_notes(tables, args.jurisdiction or (None if args.pack_only else
+                                                        _default_jurisdiction(Path(args.notebooks))), data)
+        reports.mkdir(parents=True, exist_ok=True)
+        with _staging(reports) as stage:  # this run's outputs, moved into reports/ together when all are written
+            if args.pack_only:
+                build_pack(data, args.jurisdiction or None, stage)
+            else:
+                failed: list[str] = []
+                code = run_notebooks(Path(args.notebooks), data, stage, Path(args.executed),
+                                     args.jurisdiction or None, args.kernel, args.only, failed=failed)
+                if code:
+                    _failed(reports, failed[0] if failed else "a notebook failed")
+                    return code
+            wrote = (stage / "briefing.html").is_file()
+            pdf = None if args.no_pdf or not wrote else _print_pdf(stage)
+            if not publish(stage, reports):
+                notes.append("note: no notebook wrote the page (05-briefing did not run): reports/ is as it was")
+            pdf = None if pdf is None else reports / pdf.name
     except PolicyqaError as exc:
         print(f"policyqa briefing: error: {exc.path}:{exc.line}: {exc.message}", file=sys.stderr)
+        _failed(reports, f"{exc.path}:{exc.line}: {exc.message}")
         return 2
-    return _report(reports, pdf)
+    return _report(reports, pdf, notes=notes)
 
 
 if __name__ == "__main__":

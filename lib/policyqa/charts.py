@@ -206,7 +206,7 @@ def _questions_text(numbers: Iterable) -> str:
 
 
 def source_line(frame: pd.DataFrame, question_col: str = "question_no", files: Iterable[str] | None = None,
-                note: str | None = None) -> str:
+                note: str | None = None, obligations: pd.DataFrame | None = None) -> str:
     """'Source: chapter.txt, question 13; examples, not a full list' for the rows a chart plots.
 
         >>> charts.source_line(t.guidelines, files=[s.source_file for s in t.summaries])
@@ -216,6 +216,8 @@ def source_line(frame: pd.DataFrame, question_col: str = "question_no", files: I
     (naming the chapters when there are several) where a plotted row has not_exhaustive=True.
     `files` adds chapter files that were read but contributed no row (a chapter naming no guideline);
     `note` says how the chapters or rows were chosen ("the newest edition of each jurisdiction").
+    With the guidelines' `obligations`, a second sentence says how sure the rows are: how many guidelines
+    were corrected by hand (data/corrections.csv) and how many are low confidence and unchecked.
     """
     per_file: dict[str, str] = {}
     rows = frame if len(frame) else pd.DataFrame(columns=["source_file", question_col])
@@ -238,7 +240,12 @@ def source_line(frame: pd.DataFrame, question_col: str = "question_no", files: I
             text += f"; {NOT_EXHAUSTIVE_NOTE}"
         else:
             text += f". Lists are {NOT_EXHAUSTIVE_NOTE} in {', '.join(examples)}"
-    return text + "."
+    sure = ""
+    if obligations is not None and len(rows) and "confidence" in rows.columns:
+        from policyqa.analysis import certainty_note
+
+        sure = " " + certainty_note(rows, obligations)
+    return text + "." + sure.rstrip()
 
 
 # ----------------------------------------------------------------------------- figure furniture
@@ -525,7 +532,7 @@ def matrix_finding(data: pd.DataFrame) -> str:
     if len(named) > 3:
         pairs = int(data.to_numpy().sum())
         levels, best = _tops(data.sum(axis=0))
-        words = _join(["of unstated binding status" if lv == NOT_STATED else lv for lv in levels])
+        words = _join(["of binding status not stated" if lv == NOT_STATED else lv for lv in levels])
         each = " each" if len(levels) > 1 else ""
         return f"{best}{each} of {pairs} guideline-audience pairs are {words}, across {len(named)} audiences"
 
@@ -716,7 +723,7 @@ def authority_bars(guidelines: pd.DataFrame, obligations: pd.DataFrame, *, top: 
         subtitle = ("Number of guidelines per issuing authority, coloured by the strongest binding status "
                     f"the chapter states for any audience{more}")
     title = authority_finding(data)
-    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note))
+    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note, obligations=obligations))
     if len(data) == 0:
         return _skip(fig, "The chapter names no guideline, so there is no chart of issuing authorities.")
     if len(data) == 1:
@@ -745,7 +752,7 @@ def instrument_bars(guidelines: pd.DataFrame, obligations: pd.DataFrame, *, file
         subtitle = ("Number of guidelines by kind of instrument, coloured by the strongest binding status "
                     "the chapter states for any audience")
     title = instrument_finding(data)
-    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note))
+    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note, obligations=obligations))
     if len(data) < 2:
         return _skip(fig, f"{title}, so there is no chart of kinds of instrument." if len(data) else
                      "The chapter names no guideline, so there is no chart of kinds of instrument.")
@@ -795,7 +802,7 @@ def audience_matrix(guidelines: pd.DataFrame, obligations: pd.DataFrame, *, file
         what = "audience" if by == "audience" else "audience group (the chapters' audiences in one vocabulary)"
         subtitle = f"Number of guidelines, by {what} and by what the chapter says binds"
     title = matrix_finding(data)
-    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note))
+    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note, obligations=obligations))
     if data.empty or int(data.to_numpy().sum()) == 0:
         return _skip(fig, "The chapter names no guideline, so there is no chart of audiences and binding status.")
     if set(data.index) <= {NOT_STATED} and int(data.drop(columns=NOT_STATED).to_numpy().sum()) == 0:
@@ -871,7 +878,8 @@ def mandatoriness_share(guidelines: pd.DataFrame, obligations: pd.DataFrame, jur
     grouped = "audiences as audience groups" if by == "audience_group" else None
     title = share_finding(data)
     _furnish(fig, ax, title, subtitle,
-             source_line(guidelines, files=files, note="; ".join(x for x in (note, grouped) if x) or None))
+             source_line(guidelines, files=files, note="; ".join(x for x in (note, grouped) if x) or None,
+                         obligations=obligations))
     enough = [j for j in pairs.index if pairs[j] >= MIN_PAIRS]
     if len(enough) < 2:
         who = "No chapter states" if not enough else f"Only {enough[0]} states"
@@ -902,7 +910,7 @@ def guidelines_per_jurisdiction(guidelines: pd.DataFrame, obligations: pd.DataFr
         subtitle = ("Number of guidelines each chapter names, coloured by the strongest binding status it states "
                     "for any audience" + (f"; {highlight} in bold" if highlight else ""))
     title = jurisdiction_finding(data, highlight)
-    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note))
+    _furnish(fig, ax, title, subtitle, source_line(guidelines, files=files, note=note, obligations=obligations))
     if len(data) < 2:
         return _skip(fig, "There is only one chapter, so there is no chart comparing jurisdictions.")
     if int(data["total"].sum()) == 0:
@@ -968,18 +976,21 @@ def stance_matrix(questions: pd.DataFrame, *, highlight: str | None = None, labe
 def save(fig: Figure, folder: str | Path, name: str) -> dict[str, Path]:
     """Write `name`.png (300 dpi) and `name`.svg into `folder`; same input, same bytes.
 
-    The SVG carries no date and uses a fixed hash salt for its element ids, and the finding
-    as its title, so `git diff` of a figure shows a changed finding in words.
+    The SVG carries no date and uses a fixed hash salt for its element ids, the finding as its title and the
+    source line as its description, so `git diff` of a figure shows a changed finding, or a changed count of
+    rows corrected by hand, in words.
     """
     from policyqa.export import atomic_path
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"png": out / f"{name}.png", "svg": out / f"{name}.svg"}
-    title = finding(fig)
+    title, source = finding(fig), source_note(fig)
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}):
         with atomic_path(paths["svg"]) as tmp:
-            fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": "policyqa", "Title": title})
+            fig.savefig(tmp, format="svg", metadata={"Date": None, "Creator": "policyqa", "Title": title,
+                                                     "Description": source})
         with atomic_path(paths["png"]) as tmp:
-            fig.savefig(tmp, format="png", dpi=PNG_DPI, metadata={"Software": "policyqa", "Title": title})
+            fig.savefig(tmp, format="png", dpi=PNG_DPI, metadata={"Software": "policyqa", "Title": title,
+                                                                  "Description": source})
     return paths

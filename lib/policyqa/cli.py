@@ -22,6 +22,8 @@ tables written: questions, guidelines, obligations, cross_references,
 authorities, diagnostics. Every row carries source_file and line.
 A folder may hold other files (images, .DS_Store): they are skipped and
 listed in diagnostics. A file named on the command line must be a chapter.
+The analyst's corrections (data/corrections.csv: corrections.csv in the
+folder above the chapters') are applied; `policyqa review` says what to fix.
 """
 
 EPILOG_OUTLINE = """\
@@ -72,6 +74,17 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--jurisdiction", help="override the jurisdiction of both (default: manifest.csv, else the text)")
     d.add_argument("--chart", metavar="FILE", help="also draw the changes by authority to FILE (.png or .svg)")
     d.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    from policyqa.review import EPILOG as EPILOG_REVIEW
+
+    r = sub.add_parser("review", help="the rows of each chapter to check first, with rows to paste into "
+                       "corrections.csv", description="List, per chapter, the rows the extractor is least sure of.",
+                       epilog=EPILOG_REVIEW, formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("inputs", nargs="+", metavar="FILE", help="chapter file or folder of chapters")
+    r.add_argument("--csv", action="store_true", help="print the list as CSV instead")
+    r.add_argument("--jurisdiction", help="override the jurisdiction (default: manifest.csv, else the text)")
+    for command in (t, o, d, r):  # every command that reads chapters applies the analyst's corrections
+        command.add_argument("--corrections", metavar="FILE", help="corrections to apply, or 'none' (default: "
+                             "corrections.csv in the folder above the chapters', e.g. data/corrections.csv)")
     return p
 
 
@@ -101,8 +114,8 @@ def cmd_diff(args) -> int:
     for path in (args.old, args.new):
         if Path(path).is_dir():
             raise PolicyqaError(path, 1, "is a folder; diff compares two chapter files")
-    changes = compare_editions(read_chapter(args.old, jurisdiction=args.jurisdiction),
-                               read_chapter(args.new, jurisdiction=args.jurisdiction))
+    changes = compare_editions(read_chapter(args.old, jurisdiction=args.jurisdiction, corrections=args.corrections),
+                               read_chapter(args.new, jurisdiction=args.jurisdiction, corrections=args.corrections))
     if args.chart:  # first: a chart that cannot be written stops the command before the table is
         from policyqa.compare import write_chart
 
@@ -120,7 +133,8 @@ def cmd_tables(args) -> int:
     from policyqa.api import read_corpus
     from policyqa.export import write_tables
 
-    tables = read_corpus([Path(i) for i in args.inputs], jurisdiction=args.jurisdiction)
+    tables = read_corpus([Path(i) for i in args.inputs], jurisdiction=args.jurisdiction,
+                         corrections=args.corrections)
     frames = tables.as_dict()
     if args.out == "-":
         if args.table not in frames:
@@ -139,7 +153,8 @@ def cmd_tables(args) -> int:
         for s in tables.summaries:
             print(f"{s.source_file}: {s.jurisdiction}: {s.lines_read} lines read, {s.nonblank} non-blank, "
                   f"{s.placed} placed, {s.in_diagnostics} in diagnostics", file=sys.stderr)
-        skipped = tables.diagnostics[tables.diagnostics["message"].str.startswith("skipped")]
+        said = tables.diagnostics["message"]
+        skipped = tables.diagnostics[said.str.startswith("skipped") | said.str.contains(": stale correction ")]
         for _, d in skipped.iterrows():
             print(f"{d['source_file']}: {d['message']}", file=sys.stderr)
     return 0
@@ -167,7 +182,7 @@ def summary(tables) -> str:
 def cmd_outline(args) -> int:
     from policyqa.api import read_chapter
 
-    t = read_chapter(args.file, jurisdiction=args.jurisdiction)
+    t = read_chapter(args.file, jurisdiction=args.jurisdiction, corrections=args.corrections)
     ch = t.chapters[0]
     g = t.guidelines
     out = [f"{ch.source_file}: {ch.jurisdiction} (jurisdiction from {ch.jurisdiction_source}); "
@@ -204,7 +219,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return {"tables": cmd_tables, "outline": cmd_outline, "diff": cmd_diff}[args.command](args)
+        from policyqa.review import cmd_review
+
+        return {"tables": cmd_tables, "outline": cmd_outline, "diff": cmd_diff,
+                "review": cmd_review}[args.command](args)
     except PolicyqaError as exc:
         print(f"policyqa: error: {exc.path}:{exc.line}: {exc.message}", file=sys.stderr)
         return 2
