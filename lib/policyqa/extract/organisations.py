@@ -192,13 +192,14 @@ class Lexicon:
                 while end > 1 and words[end - 1] in (",", "&", "and", "of", "for"):
                     end -= 1
                 first = next(n for n, w in enumerate(words) if self.is_org_word(w))
-                if any(self._strong(w) for w in words[:first]) or (
+                begin = max([n + 1 for n in range(first) if words[n].lower() in ("the", "of")
+                             or (words[n].lower() == "and" and self.is_org_name(words[:n]))], default=0)
+                if any(self._strong(w) for w in words[begin:first]) or (
                         end < len(words) and words[end][:1].isupper() and not span[end - 1].possessive and
                         not words[end - 1].endswith(("’s", "'s", "’")) and any(self._strong(w) for w in words[end:])):
                     i += end
                     continue  # "Guide on Cloud Service Security", "Cloud Service Provider Security Standard": titles
-                begin = max([n + 1 for n in range(first) if words[n].lower() in ("the", "of")
-                             or (words[n].lower() == "and" and self.is_org_name(words[:n]))], default=0)
+                    # (not "Cloud Guidelines of the Financial Authority": the body follows "of the")
                 if end - begin == 1 and not (i + begin > 0 and toks[i + begin - 1].text.lower() == "the"):
                     i += end
                     continue  # a lone "Commission" or "Cabinet" names a body only as "the Commission"

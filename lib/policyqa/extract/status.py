@@ -770,7 +770,7 @@ def vocabulary_audiences(ctx: Context, text: str) -> list[str]:
 # ----------------------------------------------------------------------------- rows
 
 
-def _pairs_for(st: Statement, cid: int, gloss, parts) -> tuple[list[tuple[str, str]], list[str]]:
+def _pairs_for(st: Statement, cid: int, gloss, parts, part_binding) -> tuple[list[tuple[str, str]], list[str]]:
     """(audience, level) pairs the statement gives one target, and its levels stated for no audience."""
     clauses = st.per_target[cid] if cid in st.per_target else st.clauses
     pairs: list[tuple[str, str]] = []
@@ -798,6 +798,13 @@ def _pairs_for(st: Statement, cid: int, gloss, parts) -> tuple[list[tuple[str, s
         loose_levels = [] if auds != ["not stated"] else ["mandatory in some cases"]
         if loose_levels:
             pairs = [p for p in pairs if p[0] != "not stated"]
+    # "X is not legally binding, but some of its requirements are binding on banks": binding in part
+    part = [c for c in clauses if c.levels[:1] == ["mandatory"] and part_binding.match(c.text)]
+    if part and any(c.levels[:1] == ["voluntary"] and c not in part for c in clauses):
+        auds = [a for c in part for a in c.audiences] or ["not stated"]
+        pairs = [p for p in pairs if p[0] not in auds and p[0] != "not stated"]
+        pairs += [(a, "mandatory in some cases") for a in auds if a != "not stated"]
+        loose_levels = ["mandatory in some cases"] if auds == ["not stated"] else []
     return list(dict.fromkeys(pairs)), loose_levels
 
 
@@ -833,7 +840,8 @@ def assign(ctx: Context) -> None:
         found: dict[str, tuple] = {}  # audience (lower case) -> (rank, audience, level, st)
         loose: list[tuple] = []
         for st in sorted(by_target.get(c.id, []), key=lambda s: RANK[s.scope]):
-            pairs, levels = _pairs_for(st, c.id, ctx.ref.phrases["gloss_clause"], ctx.ref.phrases["parts_differ"])
+            pairs, levels = _pairs_for(st, c.id, ctx.ref.phrases["gloss_clause"], ctx.ref.phrases["parts_differ"],
+                                       ctx.ref.phrases["part_binding"])
             rank = RANK[st.scope]
             if st.scope == "list" and len({a for a, _ in pairs}) > 1 and len({x for _, x in pairs}) == 1 and \
                     c.hint_source in ("title", "label"):
