@@ -236,7 +236,7 @@ def kind(ctx: Context) -> None:
             strong = sum(1 for t in titles if (instrument_of(ctx.ref, t) or ("", ""))[1] == "strong" and
                          (t[:1].isupper() or t[:1].isdigit() or t[:1] in "‘“\"" or instrument_of(ctx.ref, t.split()[0])))
             speaks = bool(ctx.ref.phrases["guidance_noun"].search(tail)) or any(
-                re.search(rf"\b{re.escape(w)}\b", tail) for w in generic)
+                w in tail and re.search(rf"\b{re.escape(w)}\b", tail) for w in generic)
             lst.not_exhaustive = bool(ctx.ref.phrases["not_exhaustive"].search(lead))
             if titles and laws * 2 > len(titles):
                 lst.kind = "laws"

@@ -40,6 +40,13 @@ def level_spans(ctx: Context, text: str) -> list[tuple[int, int, str]]:
     key = ("status", "levels", text)
     hit = ctx.memo.get(key)
     if hit is None:
+        anyone = ctx.memo.get(("status", "any_level"))
+        if anyone is None:  # one pass that rules out most sentences before forty patterns are tried
+            anyone = ctx.memo[("status", "any_level")] = re.compile(
+                "|".join(f"(?:{p.pattern})" for p, _ in ctx.ref.mandatoriness), re.IGNORECASE)
+        if not anyone.search(text):
+            ctx.memo[key] = []
+            return []
         found: list[tuple[int, int, str]] = []
         for pattern, label in ctx.ref.mandatoriness:
             for m in pattern.finditer(text):
@@ -124,7 +131,7 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
         if raw and nobody and nobody.group(0).lower().endswith(raw.lower()):
             return  # "do not bind anyone": a level for no group in particular
         words = raw.split()
-        if "_" in raw or "#" in raw or any(re.search(rf"(?<![\w\-]){re.escape(n)}(?![\w\-])", raw) for n in names):
+        if "_" in raw or "#" in raw or any(n in raw and re.search(rf"(?<![\w\-]){re.escape(n)}(?![\w\-])", raw) for n in names):
             return  # a title (masked, or named again: "only the GCB") or a body is no audience
         if 1 <= len(words) <= 16 and is_audience(ctx, raw):
             for part in split_audience(ctx, raw):
@@ -309,7 +316,7 @@ def _new_subject(ctx: Context, words: str) -> bool:
 
 
 def _has(text: str, name: str) -> bool:
-    return bool(name) and re.search(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text) is not None
+    return bool(name) and name in text and re.search(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text) is not None
 
 
 def _span_in(ctx: Context, st: Statement, cid: int, clause) -> bool:
@@ -435,7 +442,7 @@ def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
         for n in (3, 2, 1):
             if len(words) > n:
                 prefix = " ".join(words[:n])
-                m = re.search(rf"\b{re.escape(prefix)}(?:\s+[a-z]+s|s)\b", text)
+                m = re.search(rf"\b{re.escape(prefix)}(?:\s+[a-z]+s|s)\b", text) if prefix in text else None
                 if len(prefix) >= 4 and m and (n > 1 or re.search(r"[A-Z]{2,}", prefix)):
                     found.append((c.id, m.start()))
                     break

@@ -26,9 +26,23 @@ from policyqa.reference import Reference
 # ----------------------------------------------------------------------------- vocabulary look-ups
 
 
+_INSTRUMENTS: dict[tuple[str, str], tuple[str, str] | None] = {}
+
+
 def instrument_of(ref: Reference, text: str) -> tuple[str, str] | None:
     """(type, strength) of the instrument nouns in a title, a strong one first; typo-tolerant for doubled
-    letters ("Recommmendations")."""
+    letters ("Recommmendations"). Asked of the same words thousands of times a chapter, so remembered (per
+    vocabulary, bounded)."""
+    key = (ref.digest, text)
+    if key in _INSTRUMENTS:
+        return _INSTRUMENTS[key]
+    if len(_INSTRUMENTS) > 50_000:
+        _INSTRUMENTS.clear()
+    _INSTRUMENTS[key] = found = _instrument_of(ref, text)
+    return found
+
+
+def _instrument_of(ref: Reference, text: str) -> tuple[str, str] | None:
     squeezed = re.sub(r"(\w)\1+", r"\1", text)
     best = None
     for pattern, kind, strength in ref.instruments:
@@ -733,6 +747,20 @@ def head_noun(ctx: Context, title: str) -> str:
     return head
 
 
+class _Lazy:
+    """A pattern compiled the first time it is needed (most names never occur in most sentences)."""
+
+    __slots__ = ("source", "compiled")
+
+    def __init__(self, source: str) -> None:
+        self.source, self.compiled = source, None
+
+    def search(self, text: str):
+        if self.compiled is None:
+            self.compiled = re.compile(self.source)
+        return self.compiled.search(text)
+
+
 @rule("titles.mentions")
 def mentions(ctx: Context) -> None:
     """Every sentence that names a guideline again: by title, abbreviation, short form or code, capitalised
@@ -746,6 +774,14 @@ def mentions(ctx: Context) -> None:
         heads[c.id] = head_noun(ctx, c.title)
     found: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
     plural = {w for w in ctx.ref.words["generic_document"] if w.endswith("s")}
+    # each candidate's patterns compiled once, not once per sentence
+    name_res = {c.id: [(n, _Lazy(rf"(?<![\w\-]){re.escape(n)}(?![\w\-])(?P<after>\s+[a-z]+)?"))
+                       for n in names[c.id] if len(n) >= 2] for c in alive}
+    prefix_res = {c.id: [(x, _Lazy(rf"\b[Tt]he\s+{re.escape(x)}(?!\s+[A-Z\d])(?![\w\-])|(?<![\w\-]){re.escape(x)}"
+                                  rf"(?=\s+(?:is|are|was|were|binds?|applies|remains|has|covers|requires)\b)"))
+                         for x in c.prefixes] for c in alive}
+    head_res = {c.id: _Lazy(rf"\b[Tt]he\s+{re.escape(heads[c.id])}\b(?!\s+(?:on|for|of|to)\b)")
+                for c in alive if heads[c.id]}
     for a in ctx.answers:
         for k, sents in enumerate(a.sentences):
             for s in sents:
@@ -754,20 +790,17 @@ def mentions(ctx: Context) -> None:
                     if (a.index, k, s.index) in c.mentions:
                         hits.append((c.id, "title"))
                         continue
-                    for n in names[c.id]:
-                        m = re.search(rf"(?<![\w\-]){re.escape(n)}(?![\w\-])(?P<after>\s+[a-z]+)?", s.text)
-                        if len(n) >= 2 and m and not (m.group("after") and m.group("after").strip() in plural):
+                    for n, pattern in name_res[c.id]:
+                        m = pattern.search(s.text) if n in s.text else None
+                        if m and not (m.group("after") and m.group("after").strip() in plural):
                             hits.append((c.id, "name"))  # ("the CCN-STIC guides" names a group, not one)
                             break
                     else:
-                        if any(re.search(rf"\b[Tt]he\s+{re.escape(x)}(?!\s+[A-Z\d])(?![\w\-])", s.text) or
-                               re.search(rf"(?<![\w\-]){re.escape(x)}(?=\s+(?:is|are|was|were|binds?|applies|remains|"
-                                         rf"has|covers|requires)\b)", s.text) for x in c.prefixes):
+                        if any(x in s.text and pattern.search(s.text) for x, pattern in prefix_res[c.id]):
                             hits.append((c.id, "prefix"))
                             continue
                         h = heads[c.id]
-                        if h and (c.answer, c.block) <= (a.index, k) and re.search(
-                                rf"\b[Tt]he\s+{re.escape(h)}\b(?!\s+(?:on|for|of|to)\b)", s.text):
+                        if h and (c.answer, c.block) <= (a.index, k) and h in s.text and head_res[c.id].search(s.text):
                             hits.append((c.id, "head"))
                 if hits:
                     found[(a.index, k, s.index)] = hits
