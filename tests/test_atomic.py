@@ -57,21 +57,32 @@ def test_a_write_that_fails_midway_leaves_every_previous_table_whole(tmp_path, m
     out = tmp_path / "out"
     write_tables(frames("old"), out, fmt)
     before = snapshot(out)
-    real = export._write
     calls = []
+    if fmt == "xlsx":  # one workbook: the fourth sheet fails
+        real_sheet = export._fill_sheet
 
-    def disk_full_at_the_fourth(df, path, fmt, name="table"):
-        calls.append(name)
-        if len(calls) == 4:
-            path.write_bytes(b"half a tab")
-            raise OSError(28, "No space left on device")
-        real(df, path, fmt, name)
+        def full_at_the_fourth_sheet(ws, df):
+            calls.append(ws.title)
+            if len(calls) == 4:
+                raise OSError(28, "No space left on device")
+            real_sheet(ws, df)
 
-    monkeypatch.setattr(export, "_write", disk_full_at_the_fourth)
+        monkeypatch.setattr(export, "_fill_sheet", full_at_the_fourth_sheet)
+    else:
+        real = export._write
+
+        def disk_full_at_the_fourth(df, path, fmt, name="table"):
+            calls.append(name)
+            if len(calls) == 4:
+                path.write_bytes(b"half a tab")
+                raise OSError(28, "No space left on device")
+            real(df, path, fmt, name)
+
+        monkeypatch.setattr(export, "_write", disk_full_at_the_fourth)
     with pytest.raises(PolicyqaError) as exc:
         write_tables(frames("new"), out, fmt)
     assert exc.value.message == "cannot write the tables there: No space left on device"
-    assert exc.value.path == str(out / f"{TABLES[3]}.{fmt}")
+    assert exc.value.path == str(out / ("tables.xlsx" if fmt == "xlsx" else f"{TABLES[3]}.{fmt}"))
     assert snapshot(out) == before  # the three tables already written were never renamed into place
     assert sorted(p.name for p in out.iterdir()) == sorted(before)  # and no staging folder is left
 
