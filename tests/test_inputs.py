@@ -367,3 +367,19 @@ def test_briefing_through_the_real_command_refuses_a_missing_folder(tmp_path):
     assert done.returncode == 2 and b"Traceback" not in done.stderr
     assert b"nowhere" in done.stderr
     assert b"usage: policyqa briefing" in policyqa("briefing", "--help").stdout
+
+
+def test_a_link_in_a_folder_that_leads_outside_it_is_skipped(tmp_path):
+    folder = copy(["eu.txt"], tmp_path / "chapters")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Best practice\n\nThe secret marker 7f3a9c.\n", encoding="utf-8")
+    (folder / "notes.txt").symlink_to(secret)
+    (folder / "again.txt").symlink_to(folder / "eu.txt")  # a link inside the folder is a file of the folder
+    done = policyqa("tables", folder, "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert b"skipped notes.txt: a link to a file outside this folder (name the file itself to read it)" in done.stderr
+    assert b"again.txt: the same file as" in done.stderr
+    for table in (tmp_path / "out").iterdir():
+        assert "7f3a9c" not in table.read_text(encoding="utf-8")
+    named = policyqa("tables", folder / "notes.txt", "--out", tmp_path / "out2", "--jurisdiction", "Testland")
+    assert named.returncode == 0  # named on its own, a link is the user's choice

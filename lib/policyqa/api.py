@@ -167,6 +167,17 @@ def _bad_name(path: Path) -> bool:
     return False
 
 
+def _leads_outside(child: Path, folder: Path) -> bool:
+    """A link in a folder that leads out of it: a folder's chapters are its own files, so a folder someone
+    hands over cannot make policyqa read (and write into diagnostics) a file elsewhere on the machine."""
+    if not child.is_symlink():
+        return False
+    try:
+        return not child.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return True
+
+
 NOT_UTF8_NAME = "the file name is not valid UTF-8 (rename the file to read it)"
 
 
@@ -195,6 +206,8 @@ def _expand(inputs) -> tuple[list[tuple[Path, dict[str, str], bool]], list[Diagn
         if ident in seen:
             first = files[seen[ident]]
             first[2] = first[2] or named
+            if first[0].is_symlink() and not path.is_symlink():  # keep the file's own name, not a link's
+                first[0], first[1], path = path, row, first[0]
             again = "given twice" if _shown(path) == _shown(first[0]) else f"the same file as {_shown(first[0])}"
             warnings.warn(f"{_shown(path)}: {again}; read once", PolicyqaWarning, stacklevel=4)
             return
@@ -212,6 +225,9 @@ def _expand(inputs) -> tuple[list[tuple[Path, dict[str, str], bool]], list[Diagn
                 if _bad_name(child):
                     skipped.append(Diagnostic(_shown(child.name), 1, "warning",
                                               f"skipped {_shown(child.name)}: {NOT_UTF8_NAME}"))
+                elif _leads_outside(child, p):
+                    skipped.append(Diagnostic(child.name, 1, "warning", f"skipped {child.name}: a link to a file "
+                                              "outside this folder (name the file itself to read it)"))
                 elif child.is_file() and child.suffix.lower() in CHAPTER_SUFFIXES and not child.name.startswith("."):
                     found += 1
                     add(child, manifest.get(child.name, {}), False)
