@@ -238,6 +238,9 @@ def load(folder: Path, k: str, tp):
     except RecursionError:
         _warn(path, "has the wrong shape (nested too deep)")
         return None
+    except Exception as exc:  # noqa: BLE001 - a type the codec cannot resolve: a miss, never a traceback
+        _warn(path, f"cannot be read back ({type(exc).__name__}: {exc})")
+        return None
 
 
 def store(folder: Path, k: str, value) -> None:
