@@ -383,3 +383,31 @@ def test_a_link_in_a_folder_that_leads_outside_it_is_skipped(tmp_path):
         assert "7f3a9c" not in table.read_text(encoding="utf-8")
     named = policyqa("tables", folder / "notes.txt", "--out", tmp_path / "out2", "--jurisdiction", "Testland")
     assert named.returncode == 0  # named on its own, a link is the user's choice
+
+
+def test_out_dash_onto_a_terminal_shows_escapes_but_into_a_pipe_keeps_the_bytes(tmp_path):
+    import pty
+
+    chapter = tmp_path / "chapter.txt"
+    text = (RAW / "denmark.txt").read_text(encoding="utf-8")
+    chapter.write_text(text.replace("Guide on securing mobile devices", "Guide on securing \x1b[2Jmobile devices"),
+                       encoding="utf-8")
+    args = [sys.executable, "-m", "policyqa", "tables", str(chapter), "--out", "-"]
+    env = {**os.environ, "POLICYQA_CACHE": "off"}
+    piped = subprocess.run(args, capture_output=True, env=env, timeout=300)
+    assert b"\x1b[2J" in piped.stdout
+    controller, terminal = pty.openpty()
+    done = subprocess.run(args, stdout=terminal, stderr=subprocess.PIPE, env=env, timeout=300)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    assert done.returncode == 0, done.stderr
+    assert b"\x1b" not in shown and b"Guide on securing \\x1b[2Jmobile devices" in shown

@@ -158,12 +158,16 @@ def cmd_tables(args) -> int:
 
 
 def _to_stdout(df, write_csv) -> None:
-    """One table as CSV on stdout, through the very writer the files use (so the same bytes)."""
+    """One table as CSV on stdout, through the very writer the files use: into a pipe or a file the same
+    bytes as the CSV file; onto a terminal with control characters shown as escapes (see `visible`)."""
     import io
 
     buffer = io.StringIO()
     write_csv(df, buffer)
     data = buffer.getvalue()
+    isatty = getattr(sys.stdout, "isatty", None)
+    if isatty is not None and isatty():
+        data = visible(data)
     sys.stdout.flush()
     raw = getattr(sys.stdout, "buffer", None)
     if raw is not None:
