@@ -411,3 +411,21 @@ def test_out_dash_onto_a_terminal_shows_escapes_but_into_a_pipe_keeps_the_bytes(
     os.close(controller)
     assert done.returncode == 0, done.stderr
     assert b"\x1b" not in shown and b"Guide on securing \\x1b[2Jmobile devices" in shown
+
+
+def test_a_furniture_line_is_not_counted_in_diagnostics_because_a_guess_shares_its_line(tmp_path):
+    """The title line names the jurisdiction (a `guess` row at line 1); only a row holding the line's text
+    (unplaced, furniture) makes it 'in diagnostics'."""
+    chapter = tmp_path / "chapter.txt"
+    chapter.write_text("Cybersecurity – Denmark\n\n" + (RAW / "denmark.txt").read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    t = read_corpus([chapter])
+    (c,) = cli.line_counts(t)
+    d = t.diagnostics
+    has_text = set(d[d["level"].isin(["unplaced", "furniture"])]["line"])
+    where = t.chapters[0].placement()
+    assert where.get(1) == "furniture" and (d["line"] == 1).any()
+    assert c["diagnostics"] == sum(1 for line, kind in where.items() if kind in ("unplaced", "furniture")
+                                   and line in has_text)
+    assert c["placed"] + c["diagnostics"] + c["lost"] == c["nonblank"]
+    assert c["lost"] == sum(1 for line, kind in where.items() if kind == "furniture" and line not in has_text)

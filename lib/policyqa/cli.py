@@ -182,6 +182,7 @@ def line_counts(tables) -> list[dict]:
     rows of `diagnostics` (unplaced, furniture), and how many are in neither (lost). Counted from the
     parsed chapter and the diagnostics table as written, so the total line cannot claim what is not there."""
     d = tables.diagnostics
+    d = d[d["level"].isin(["unplaced", "furniture"])]  # rows that hold a line's text (a guess or warning does not)
     diag_lines: dict[str, set[int]] = {}
     for source, line in zip(d["source_file"], d["line"]):
         diag_lines.setdefault(source, set()).add(int(line))
