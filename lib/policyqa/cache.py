@@ -126,63 +126,124 @@ def _hints(cls: type) -> dict[str, object]:
 
 def decode(value, tp):
     """The value of type `tp` that `encode` made `value` from; Shape when it is anything else."""
+    return _decoder(tp)(value)
+
+
+def _fail(what: str):
+    def check(value):
+        raise Shape(f"{value!r:.40} is not {what}")
+
+    return check
+
+
+@lru_cache(maxsize=256)
+def _decoder(tp):
+    """A function that reads (and checks) a value of type `tp`, built once per type from its type hints: a
+    cache hit decodes thousands of records, and walking the typing objects for each of them cost more than
+    parsing the JSON."""
     if tp is typing.Any or tp is object:
-        return value
+        return lambda value: value
     origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(tp):
-            try:
-                return decode(value, arg)
-            except Shape:
-                continue
-        raise Shape(f"{value!r:.40} is none of {tp}")
+        options = [a for a in args if a is not type(None)]
+        inner = [_decoder(a) for a in options]
+        nullable = len(options) < len(args)
+
+        def union(value):
+            if value is None and nullable:
+                return None
+            for read in inner:
+                try:
+                    return read(value)
+                except Shape:
+                    continue
+            raise Shape(f"{value!r:.40} is none of {tp}")
+
+        return union
     if tp is type(None):
-        if value is None:
-            return None
-        raise Shape(f"{value!r:.40} is not null")
+        def null(value):
+            if value is None:
+                return None
+            raise Shape(f"{value!r:.40} is not null")
+
+        return null
     if tp is bool:
-        if isinstance(value, bool):
-            return value
-        raise Shape(f"{value!r:.40} is not a boolean")
+        def boolean(value):
+            if value is True or value is False:
+                return value
+            raise Shape(f"{value!r:.40} is not a boolean")
+
+        return boolean
     if tp is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        raise Shape(f"{value!r:.40} is not an integer")
+        def integer(value):
+            if type(value) is int:
+                return value
+            raise Shape(f"{value!r:.40} is not an integer")
+
+        return integer
     if tp is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        if isinstance(value, dict) and set(value) == {"float"} and value["float"] in ("nan", "inf", "-inf"):
-            return float(value["float"])
-        raise Shape(f"{value!r:.40} is not a number")
+        def number(value):
+            if type(value) in (int, float):
+                return float(value)
+            if isinstance(value, dict) and set(value) == {"float"} and value["float"] in ("nan", "inf", "-inf"):
+                return float(value["float"])
+            raise Shape(f"{value!r:.40} is not a number")
+
+        return number
     if tp is str:
-        if isinstance(value, str):
-            return value
-        raise Shape(f"{value!r:.40} is not text")
+        def text(value):
+            if type(value) is str:
+                return value
+            raise Shape(f"{value!r:.40} is not text")
+
+        return text
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = _hints(tp)
-        if not isinstance(value, dict) or set(value) != set(hints):
-            raise Shape(f"not a {tp.__name__}")
-        try:
-            return tp(**{name: decode(value[name], hint) for name, hint in hints.items()})
-        except (TypeError, ValueError) as exc:
-            if isinstance(exc, Shape):
+        names = frozenset(hints)
+        fields = [(name, _decoder(hint)) for name, hint in hints.items()]
+
+        def record(value):
+            if type(value) is not dict or value.keys() != names:
+                raise Shape(f"not a {tp.__name__}")
+            try:
+                return tp(**{name: read(value[name]) for name, read in fields})
+            except Shape:
                 raise
-            raise Shape(f"not a {tp.__name__}: {exc}") from None
-    args = typing.get_args(tp)
+            except (TypeError, ValueError) as exc:
+                raise Shape(f"not a {tp.__name__}: {exc}") from None
+
+        return record
     if origin in (list, set, frozenset) or (origin is tuple and len(args) == 2 and args[1] is Ellipsis):
-        if not isinstance(value, list):
-            raise Shape(f"{value!r:.40} is not an array")
-        items = [decode(v, args[0] if args else typing.Any) for v in value]
-        return items if origin is list else origin(items)
+        item = _decoder(args[0]) if args else (lambda v: v)
+        kind = origin
+
+        def sequence(value):
+            if type(value) is not list:
+                raise Shape(f"{value!r:.40} is not an array")
+            items = [item(v) for v in value]
+            return items if kind is list else kind(items)
+
+        return sequence
     if origin is tuple:
-        if not isinstance(value, list) or len(value) != len(args):
-            raise Shape(f"{value!r:.40} is not an array of {len(args)}")
-        return tuple(decode(v, a) for v, a in zip(value, args))
+        parts = [_decoder(a) for a in args]
+
+        def fixed(value):
+            if type(value) is not list or len(value) != len(parts):
+                raise Shape(f"{value!r:.40} is not an array of {len(parts)}")
+            return tuple(read(v) for read, v in zip(parts, value))
+
+        return fixed
     if origin is dict:
-        if not isinstance(value, list) or not all(isinstance(p, list) and len(p) == 2 for p in value):
-            raise Shape(f"{value!r:.40} is not an array of pairs")
-        return {decode(k, args[0]): decode(v, args[1]) for k, v in value}
-    raise Shape(f"no way to read a {tp}")
+        read_key, read_value = _decoder(args[0]), _decoder(args[1])
+
+        def mapping(value):
+            if type(value) is not list or not all(type(p) is list and len(p) == 2 for p in value):
+                raise Shape(f"{value!r:.40} is not an array of pairs")
+            return {read_key(k): read_value(v) for k, v in value}
+
+        return mapping
+    return _fail(f"of a type the cache can read ({tp})")
 
 
 # --------------------------------------------------------------------------- entries
