@@ -64,16 +64,16 @@ def test_a_manifest_row_naming_a_file_outside_its_folder_is_an_error_at_its_line
     folder = copy(["denmark.txt"], tmp_path / "chapters")
     (tmp_path / "secret.txt").write_text("Best practice\n\nsecret\n", encoding="utf-8")
     (folder / "outside.txt").symlink_to(tmp_path / "secret.txt")
-    # a quoted field over two lines first: the error names the line the bad row starts on
+    # a quoted field over two lines and a blank line first: the error names the line the bad row is on
     (folder / "manifest.csv").write_text('file,jurisdiction,edition,quirks\ndenmark.txt,Denmark,2019,"two\nlines"\n'
-                                         f'"{name}",Denmark,2020,\n', encoding="utf-8")
+                                         f'\n"{name}",Denmark,2020,\n', encoding="utf-8")
     out = tmp_path / "out"
     for verb in (["tables", folder, "--out", out], ["tables", folder / "denmark.txt", "--out", out],
                  ["outline", folder]):
         done = policyqa(*verb)
         err = done.stderr.decode()
         assert done.returncode == 2 and "Traceback" not in err, err
-        assert err.startswith(f"policyqa: error: {folder / 'manifest.csv'}:4: {message}"), err
+        assert err.startswith(f"policyqa: error: {folder / 'manifest.csv'}:5: {message}"), err
         assert not out.exists()
     assert b"secret" not in done.stdout
 

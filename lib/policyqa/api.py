@@ -84,12 +84,11 @@ def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
-            line = 2  # the header is line 1
             for row in reader:
                 name = row.get("file")
-                if name:
-                    rows[_manifest_name(folder, path, line, name)] = row
-                line = reader.line_num + 1
+                if name:  # the row's first line: where the reader is, less the line ends inside its fields
+                    inside = sum(v.count("\n") for v in row.values() if isinstance(v, str))
+                    rows[_manifest_name(folder, path, reader.line_num - inside, name)] = row
     except (OSError, UnicodeDecodeError, KeyError, csv.Error) as exc:
         raise PolicyqaError(str(path), 1, f"cannot read the manifest: {exc}") from None
     return rows
@@ -112,7 +111,7 @@ def _manifest_name(folder: Path, manifest: Path, line: int, name: str) -> str:
         real = target.resolve()
     except (OSError, RuntimeError):  # a loop of links
         raise PolicyqaError(str(manifest), line, outside) from None
-    if real.parent != home and (target.is_symlink() or not real.is_relative_to(home)):
+    if not real.is_relative_to(home):
         raise PolicyqaError(str(manifest), line, f"names {where!r}, a link that leads outside this folder "
                             f"(to {real})")
     return own
