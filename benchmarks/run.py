@@ -76,7 +76,7 @@ QUADRATIC = {
     "iso_strings": ("100 kB", (1, 2, 4)),
     "one_line": ("MB", (1, 3, 12)),
 }
-CASE_BUDGET = 120  # seconds per case, all sizes together: a quadratic case stops here rather than run for hours
+CASE_BUDGET = 90  # seconds per case, all sizes together: a quadratic case stops here rather than run for hours
 # modules that must not be loaded by `import policyqa`
 HEAVY = ("matplotlib", "pandera", "IPython", "ipykernel", "jupyter_client", "jupyter_core", "nbformat",
          "nbclient", "papermill", "notebook", "zmq")
