@@ -1,6 +1,6 @@
 """`make bench`: how fast policyqa reads a corpus, against a floor measured in the same run.
 
-    python benchmarks/run.py                    # full run (about 10 minutes on 2 cores), writes benchmarks/results.md
+    python benchmarks/run.py                    # full run (about 15 minutes on 2 cores), writes benchmarks/results.md
     python benchmarks/run.py --sizes 1,10,100   # quicker, for development
     python benchmarks/run.py --out /tmp/r.md    # write the table elsewhere
 
@@ -18,14 +18,23 @@ Measures (issue 5):
    time at the largest size.
 3. Scaling: time per chapter at the largest size / time per chapter at 10 copies.
 4. Import: `import policyqa` against `import pandas`, each in a fresh process, median of 10.
-5. Cache: read_corpus with the cache on, cold (empty cache folder) then warm, at the largest size.
+5. Cache: read_corpus with the cache on, cold (empty cache folder) then warm, at the largest size whose
+   copies fit in CACHE_MAX_BYTES (40 MB: with 21 chapters in data/raw, 1000 copies are 126 MB).
    cache_ratio = warm median / cold median.
 6. Notebooks: every notebooks/*.ipynb executed with nbclient against a bare notebook that only
    imports policyqa, on the kernel of this interpreter.
+7. Size to time, for the three inputs that once cost quadratic time (issue 9): a list of 2,000 to
+   16,000 items, a paragraph dense with `ISO/IEC nnnn:yyyy` strings (100 to 400 kB), one line of 1, 3
+   and 12 MB. Each size is read in a fresh process (cache off); the figure is the time per unit (item,
+   100 kB, MB) at the largest size over that at the smallest: about 1 when linear, about the size
+   ratio (8, 4, 12) when quadratic. Reported, never asserted; a case that runs past its budget
+   (CASE_BUDGET seconds in all) stops there and says so.
 
 Only the standard library, the project's dependencies and nbclient/nbformat/jupyter_client (all pinned
 in constraints.txt) are used. Prints as its last line:
-    floor_ratio=R import_ratio=R scaling=R cache_ratio=R
+    floor_ratio=R import_ratio=R scaling=R cache_ratio=R items_ratio=R iso_ratio=R line_ratio=R
+
+    python benchmarks/run.py --size-to-time-only   # only measure 7, print it, write nothing
 """
 
 from __future__ import annotations
@@ -54,12 +63,20 @@ DEFAULT_OUT = ROOT / "benchmarks" / "results.md"
 
 SIZES = (1, 10, 100, 1000)
 MANIFEST_FIELDS = ("file", "jurisdiction", "edition", "sections")  # what the copies' manifest keeps
-BIG_BUDGET = 150  # seconds: at the largest size, stop after 2 runs once this is spent
+BIG_BUDGET = 150  # seconds: at the largest size, no further run once this is spent
+CACHE_MAX_BYTES = 40_000_000  # the cache is timed at the largest size whose copies fit in this (cold runs parse it all)
 REPS = {1: 10, 10: 10, 100: 3, 1000: 2}  # read_corpus runs per size and mode (fewer where a run is long)
 COLD_REPS, WARM_REPS = 2, 5  # cache: runs with an emptied cache folder, then runs over the filled one
 IMPORT_REPS = 10
-NOTEBOOK_REPS = 3  # the first run of each notebook fills its (temporary) cache
+NOTEBOOK_REPS = 2  # the first run of each notebook fills its (temporary) cache
 GOALS = {"floor_ratio": 3.0, "scaling": 1.2, "import_ratio": 1.2, "cache_ratio": 0.1, "memory": 5.0}
+# size to time: case -> (unit, sizes in units); the text of each is made by `case_text`
+QUADRATIC = {
+    "list_items": ("item", (2000, 4000, 8000, 16000)),
+    "iso_strings": ("100 kB", (1, 2, 4)),
+    "one_line": ("MB", (1, 3, 12)),
+}
+CASE_BUDGET = 90  # seconds per case, all sizes together: a quadratic case stops here rather than run for hours
 # modules that must not be loaded by `import policyqa`
 HEAVY = ("matplotlib", "pandera", "IPython", "ipykernel", "jupyter_client", "jupyter_core", "nbformat",
          "nbclient", "papermill", "notebook", "zmq")
@@ -288,8 +305,8 @@ def child_throughput(folder: Path, reps: int, small: str | None = None, budget: 
                 out["small_cpu"].append(cpu)
                 out["small_chapters"] = len(small_tables.summaries)
                 del small_tables
-        if budget and rep >= 1 and time.perf_counter() - started > budget:
-            break
+        if budget and time.perf_counter() - started > budget:
+            break  # at the largest size one run may be all the budget allows (the corpus has grown)
     out.update(base_rss_mb=base_rss, floor_pattern=rx.pattern, memos=memos.names)
     return out
 
@@ -320,6 +337,124 @@ def child_cache(folder: Path, cache: Path, cold_reps: int, warm_reps: int) -> di
             "chapters": len(first.summaries)}
 
 
+# --------------------------------------------------------------------------- size to time
+
+CASE_HEAD = ("Best practice\n\nIncreased protection\n\nDo the authorities recommend additional cybersecurity "
+             "protections beyond what is mandated by law?\n\n")
+
+
+def case_text(case: str, size: int) -> str:
+    """The input of one size-to-time case: every item, standard and sentence distinct, so no memo helps."""
+    if case == "list_items":
+        lines = ["Yes. The Testland Cyber Agency has published the following guides, which are voluntary for "
+                 "private companies:", ""]
+        lines += [f"  • Guide on securing system {i} for operators;" for i in range(size)]
+        return CASE_HEAD + "\n".join(lines) + "\n"
+    parts: list[str] = []
+    total, i = 0, 0
+    if case == "iso_strings":  # one paragraph dense with standards, size × 100 kB
+        while total < size * 100_000:
+            piece = f"ISO/IEC {10000 + i}:{2000 + i % 25} "
+            parts.append(piece)
+            total += len(piece)
+            i += 1
+        return CASE_HEAD + "Yes. The Testland Cyber Agency recommends " + "".join(parts) + "\n"
+    if case == "one_line":  # one answer line of size MB
+        while total < size * 1_000_000:
+            piece = (f"The Testland Cyber Agency recommends the Guide on securing system {i}, which is voluntary "
+                     "for private companies. ")
+            parts.append(piece)
+            total += len(piece)
+            i += 1
+        return CASE_HEAD + "Yes. " + "".join(parts) + "\n"
+    raise ValueError(case)
+
+
+def child_size(path: Path) -> dict:
+    """read_chapter on one file, cache off, memos emptied: once, or up to three times while that is quick."""
+    import policyqa
+
+    policyqa.read_chapter(RAW / sorted(p.name for p in RAW.glob("*.txt"))[0], cache=False)  # warm-up: imports
+    memos = Memos()
+    times, cpus, found = [], [], 0
+    while len(times) < 3 and sum(times) < 3.0:
+        wall, cpu, tables = memos.run(True, policyqa.read_chapter, path, jurisdiction="Testland", cache=False)
+        times.append(wall)
+        cpus.append(cpu)
+        found = len(tables.guidelines)
+        del tables
+    return {"times": times, "cpu": cpus, "guidelines": found}
+
+
+def bench_size_to_time(tmp: Path) -> dict:
+    """Every case at every size, each size in a fresh process, within CASE_BUDGET seconds per case."""
+    results: dict[str, dict] = {}
+    for case, (unit, sizes) in QUADRATIC.items():
+        rows, spent, stopped = [], 0.0, None
+        for size in sizes:
+            remaining = CASE_BUDGET - spent
+            if remaining < 5:
+                stopped = f"budget of {CASE_BUDGET} s spent before {_label(size, unit)}"
+                break
+            path = tmp / f"{case}-{size}.txt"
+            text = case_text(case, size)
+            path.write_text(text, encoding="utf-8")
+            log(f"size to time: {case} at {_label(size, unit)} ({len(text) / 1e6:.2f} MB), up to {remaining:.0f} s")
+            t0 = time.perf_counter()
+            r = spawn("size", timeout=remaining, path=str(path))
+            spent += time.perf_counter() - t0
+            path.unlink()
+            if r is None:
+                stopped = f"{_label(size, unit)} still running after {remaining:.0f} s: stopped"
+                log(f"  {stopped}")
+                break
+            rows.append({"size": size, "bytes": len(text.encode()), "s": med(r["times"]), "cpu": med(r["cpu"]),
+                         "reps": len(r["times"]), "guidelines": r["guidelines"]})
+            log(f"  {med(r['times']):.2f} s ({med(r['times']) / size:.4g} s per {unit})")
+        ratio = None
+        if len(rows) >= 2:
+            first, last = rows[0], rows[-1]
+            ratio = (last["s"] / last["size"]) / (first["s"] / first["size"])
+        results[case] = {"unit": unit, "rows": rows, "stopped": stopped, "ratio": ratio,
+                         "size_ratio": rows[-1]["size"] / rows[0]["size"] if len(rows) >= 2 else None}
+    return results
+
+
+def _label(size: int, unit: str) -> str:
+    """'16,000 items', '400 kB', '12 MB'."""
+    if unit == "100 kB":
+        return f"{size * 100} kB"
+    return f"{size:,} {unit}{'s' if unit == 'item' and size != 1 else ''}"
+
+
+def size_to_time_lines(st: dict) -> list[str]:
+    L = ["## Size to time: the inputs that once cost quadratic time", "",
+         "Each size read in a fresh process (cache off, memos emptied), median of up to 3 runs. Ratio: time per "
+         "unit at the largest size measured / at the smallest; about 1 is linear, about the size ratio is "
+         f"quadratic. A case stops when its {CASE_BUDGET} s budget is spent (a stopped size is the figure "
+         "itself: far slower than linear).", "",
+         "| case | size | MB | s | cpu s | s per unit | guidelines found |", "|---|---|---|---|---|---|---|"]
+    for case, r in st.items():
+        for row in r["rows"]:
+            L.append(f"| {case} | {_label(row['size'], r['unit'])} | {row['bytes'] / 1e6:.2f} | {row['s']:.2f} | "
+                     f"{row['cpu']:.2f} | {row['s'] / row['size']:.4g} | {row['guidelines']:,} |")
+        if r["stopped"]:
+            L.append(f"| {case} | {r['stopped']} | | | | | |")
+    L += ["", "| case | ratio (time per unit, largest / smallest) | size ratio (what quadratic would give) |",
+          "|---|---|---|"]
+    for case, r in st.items():
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "n/a (fewer than two sizes finished)"
+        size_ratio = f"{r['size_ratio']:g}" if r["size_ratio"] else "–"
+        L.append(f"| {case} | {ratio}{' (stopped early)' if r['stopped'] else ''} | {size_ratio} |")
+    return L + [""]
+
+
+def size_to_time_figures(st: dict) -> str:
+    names = {"list_items": "items_ratio", "iso_strings": "iso_ratio", "one_line": "line_ratio"}
+    return " ".join(f"{names[c]}={r['ratio']:.3g}" if r["ratio"] is not None else f"{names[c]}=n/a"
+                    for c, r in st.items())
+
+
 IMPORT_CODE = """
 import sys, time, json
 c, t = time.process_time(), time.perf_counter()
@@ -337,12 +472,16 @@ def run_import(stmt: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def spawn(kind: str, **kw) -> dict:
+def spawn(kind: str, timeout: float | None = None, **kw) -> dict | None:
+    """A benchmark child's result; None when it ran past `timeout` seconds (it is killed)."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--args", json.dumps(kw)]
     env = {**os.environ}
-    if kind == "throughput":
+    if kind in ("throughput", "size"):
         env["POLICYQA_CACHE"] = "off"
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    try:
+        out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
     if out.returncode:
         raise RuntimeError(f"benchmark child {kind} failed:\n{out.stderr[-4000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -485,7 +624,7 @@ def compute(tp: dict, imports: dict, cache: dict, big: int) -> tuple[dict, dict,
 
 
 def report(out: Path, info: dict, tp: dict, imports: dict, cache: dict, nbs: dict | None, big: int,
-           started: str, seconds: float, loads: list[float]) -> dict:
+           started: str, seconds: float, loads: list[float], sizes: dict | None = None) -> dict:
     ratios, cpu, memory = compute(tp, imports, cache, big)
     b = tp[big]
     L: list[str] = []
@@ -506,7 +645,7 @@ def report(out: Path, info: dict, tp: dict, imports: dict, cache: dict, nbs: dic
     for key, label in (("floor_ratio", f"floor_ratio: read_corpus / floor, {big} copies"),
                        ("scaling", f"scaling: s per chapter, {big} copies / 10 copies"),
                        ("import_ratio", "import_ratio: `import policyqa` / `import pandas`"),
-                       ("cache_ratio", f"cache_ratio: warm / cold, {big} copies")):
+                       ("cache_ratio", f"cache_ratio: warm / cold, {cache.get('copies', big)} copies")):
         ok = ratios[key] <= GOALS[key]
         L.append(f"| {label} | {ratios[key]:.3g} | {cpu[key]:.3g} | ≤ {GOALS[key]:g} | {'yes' if ok else '**no**'} |")
         if key == "floor_ratio" and "replicas_floor_ratio" in ratios:
@@ -575,7 +714,7 @@ def report(out: Path, info: dict, tp: dict, imports: dict, cache: dict, nbs: dic
     L += ["", "import_ratio = median(`import policyqa`) / median(`import pandas`). The last row is the first result "
           "a notebook waits for (pandas and pandera load on demand then).", ""]
     mb = cache["bytes"] / 1e6
-    L += [f"## Cache (content hash, {big} copies)", "",
+    L += [f"## Cache (content hash, {cache.get('copies', big)} copies)", "",
           f"{cache['chapters']} chapters, {mb:.1f} MB, {cache['cache_files']} cache files. Cold: cache folder emptied "
           "before each run. Warm: the same files again; tables checked equal to the cold run's.", "",
           "| run | reps | median s | spread | cpu s | MB/s |", "|---|---|---|---|---|---|",
@@ -583,6 +722,8 @@ def report(out: Path, info: dict, tp: dict, imports: dict, cache: dict, nbs: dic
           f"{med(cache['cold_cpu']):.3f} | {mb / med(cache['cold']):.2f} |",
           f"| warm (reuse) | {len(cache['warm'])} | {med(cache['warm']):.3f} | {spread(cache['warm'])} | "
           f"{med(cache['warm_cpu']):.3f} | {mb / med(cache['warm']):.2f} |", ""]
+    if sizes:
+        L += size_to_time_lines(sizes)
     if nbs is not None:
         L += ["## Notebooks", "",
               f"Executed with nbclient on kernel `{nbs['kernel']}` (this interpreter), cwd `notebooks/`, default "
@@ -633,6 +774,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default=",".join(map(str, SIZES)), help="copies per chapter, comma-separated")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--no-notebooks", action="store_true")
+    ap.add_argument("--size-to-time-only", action="store_true",
+                    help="only the size-to-time cases: print them, write nothing")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--args", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
@@ -640,11 +783,19 @@ def main(argv: list[str] | None = None) -> int:
         kw = json.loads(a.args)
         if a.child == "throughput":
             res = child_throughput(Path(kw["folder"]), kw["reps"], kw.get("small"), kw.get("budget"))
+        elif a.child == "size":
+            res = child_size(Path(kw["path"]))
         else:
             res = child_cache(Path(kw["folder"]), Path(kw["cache"]), kw["cold"], kw["warm"])
         print(json.dumps(res))
         return 0
 
+    if a.size_to_time_only:
+        with tempfile.TemporaryDirectory(prefix="policyqa-bench-") as tmpname:
+            st = bench_size_to_time(Path(tmpname))
+        print("\n".join(size_to_time_lines(st)))
+        print(size_to_time_figures(st))
+        return 0
     sizes = sorted({int(s) for s in a.sizes.split(",") if s.strip()})
     if 10 not in sizes:
         ap.error("--sizes must include 10 (the base of the scaling ratio)")
@@ -671,10 +822,12 @@ def main(argv: list[str] | None = None) -> int:
             log(f"  median {med(r['ours']):.3f} s (cpu {med(r['ours_cpu']):.3f}; memos kept "
                 f"{med(r['replicas']):.3f} s), floor {med(r['floor']):.4f} s, peak RSS {r['peak_rss_mb']:.0f} MB")
 
-        log(f"cache at {big} copies: {COLD_REPS} cold + {WARM_REPS} warm")
-        folder, nbytes = folders[big]
+        cache_size = max([n for n in sizes if folders[n][1] <= CACHE_MAX_BYTES] or [min(sizes)])
+        log(f"cache at {cache_size} copies: {COLD_REPS} cold + {WARM_REPS} warm")
+        folder, nbytes = folders[cache_size]
         cache = spawn("cache", folder=str(folder), cache=str(tmp / "cache"), cold=COLD_REPS, warm=WARM_REPS)
         cache["bytes"] = nbytes
+        cache["copies"] = cache_size
         loads.append(os.getloadavg()[0])
         log(f"  cold {med(cache['cold']):.2f} s, warm {med(cache['warm']):.2f} s")
 
@@ -693,6 +846,8 @@ def main(argv: list[str] | None = None) -> int:
                 imports[s]["cpu"].append(r["cpu"])
                 imports[s]["heavy"] = r["heavy"]
 
+        size_to_time = bench_size_to_time(tmp)
+
         nbs = None
         if not a.no_notebooks:
             log("notebooks")
@@ -703,9 +858,11 @@ def main(argv: list[str] | None = None) -> int:
     if heavy:
         log(f"WARNING: `import policyqa` loaded {', '.join(heavy)}")
     loads.append(os.getloadavg()[0])
-    ratios = report(a.out, info, tp, imports, cache, nbs, big, started, time.perf_counter() - t_start, loads)
+    ratios = report(a.out, info, tp, imports, cache, nbs, big, started, time.perf_counter() - t_start, loads,
+                    size_to_time)
     log(f"wrote {a.out} in {(time.perf_counter() - t_start) / 60:.1f} minutes")
-    print(" ".join(f"{k}={ratios[k]:.3g}" for k in ("floor_ratio", "import_ratio", "scaling", "cache_ratio")))
+    print(" ".join(f"{k}={ratios[k]:.3g}" for k in ("floor_ratio", "import_ratio", "scaling", "cache_ratio"))
+          + " " + size_to_time_figures(size_to_time))
     return 0
 
 

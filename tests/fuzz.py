@@ -11,7 +11,14 @@ read -> parse -> extract -> tables -> schema validation, and is checked for:
   * every non-blank line lands in exactly one place, and the unplaced ones are in diagnostics;
   * every few inputs: a folder of mutated chapters and junk through `policyqa tables` (exit 0 or 2,
     never a traceback; nothing lost over the folder), and the tables exported to CSV, XLSX,
-    Parquet and JSON (no cell a spreadsheet would run, Parquet/JSON exact, no staging folder left).
+    Parquet and JSON (no cell a spreadsheet would run, Parquet/JSON exact, no staging folder left);
+  * the cache: an entry damaged at random (bytes flipped, inserted, cut, emptied, swapped with another
+    entry's, a pickle planted) is detected with a warning and gives the tables of a fresh parse; an entry
+    forged with a right checksum runs nothing and raises nothing;
+  * concurrent runs: 2 to 6 processes writing their tables into one folder at once, in any format, leave
+    one run's complete set and no staging folder;
+  * the manifest: rows naming paths outside the folder ('..', absolute, '~', backslashes, links out, NUL,
+    quotes, newlines) are an error at their line; a secret file beside the folder never reaches a table.
 
 An input still running after --slow seconds, or while the process holds more than --max-rss MB, is
 stopped and reported (and kept), not failed: speed is for benchmarks, but a stopped input is almost
@@ -237,8 +244,9 @@ def check_tables(records, out: Path, xlsx: bool) -> None:
                 assert [r[col] for r in records_json] == [None if pd.isna(v) else v for v in df[col]], (name, col)
         if xlsx:
             from openpyxl import load_workbook
+            from policyqa.export import WORKBOOK
 
-            for row in load_workbook(out / f"{name}.xlsx").active.iter_rows():
+            for row in load_workbook(out / WORKBOOK)[name].iter_rows():
                 for cell in row:
                     assert cell.data_type in ("s", "n", "b"), (name, cell.coordinate, cell.data_type)
                     if isinstance(cell.value, str):
@@ -284,6 +292,243 @@ def check_folder(files: list[bytes], names: list[str], work: Path) -> None:
     skipped = set(d[d["message"].str.startswith("skipped")]["source_file"])
     assert read | skipped == set(names) - {"manifest.csv"} and not read & skipped, (read, skipped, names)
     STATS.outcomes["folder read"] += 1
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def check_cache(data: bytes, ops: list[tuple[str, float, int]], work: Path) -> None:
+    """Fill a cache entry for `data`, damage it, read again: a warning and the fresh tables, or (forged with
+    a right checksum) no exception; never anything run."""
+    import pickle
+    import warnings
+
+    import pandas as pd
+    from policyqa import cache as store
+    from policyqa.api import read_chapter
+    from policyqa.errors import PolicyqaError, PolicyqaWarning
+    from policyqa.read import MAX_BYTES
+
+    if len(data) > MAX_BYTES // 8:  # cache mechanics, not big inputs
+        return
+    chapter = work / "chapter.txt"
+    chapter.write_bytes(data)
+    other = work / "other.txt"
+    other.write_bytes(SEED_BYTES[0])
+    folder = work / "cache"
+    marker = work / "RAN"
+    os.environ["POLICYQA_CACHE"] = str(folder)
+    try:
+        try:
+            fresh = read_chapter(chapter, jurisdiction="Testland", cache=False)
+        except PolicyqaError:
+            STATS.outcomes["cache: input refused"] += 1
+            return
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PolicyqaWarning)  # a good entry gives no warning
+            read_chapter(chapter, jurisdiction="Testland")
+            read_chapter(other, jurisdiction="Testland")
+        entries = sorted(folder.rglob("*.json"))
+        assert len(entries) == 2, entries
+        mine = next(e for e in entries if _entry_of(e, chapter))
+        theirs = next(e for e in entries if e != mine)
+        good = mine.read_bytes()
+        bad, forged = bytearray(good), False
+        for kind, where, n in ops:
+            i = int(where * max(1, len(bad) - 1))
+            if kind == "flip" and bad:
+                bad[i] ^= 1 << (n % 8)
+            elif kind == "insert":
+                bad[i:i] = bytes([n % 256]) * (1 + n % 4)
+            elif kind == "delete" and bad:
+                del bad[i: i + 1 + n % 50]
+            elif kind == "truncate":
+                del bad[i:]
+            elif kind == "empty":
+                bad = bytearray()
+            elif kind == "swap":
+                bad = bytearray(theirs.read_bytes())
+            elif kind == "pickle":
+                bad = bytearray(pickle.dumps(_Planted(str(marker))))
+            elif kind == "forge":  # a right checksum over a payload of another shape or value
+                head, _, payload = bytes(bad).partition(b"\n")
+                payload = _reshape(payload, n)
+                key = mine.stem
+                bad = bytearray(f"{store.FORMAT} {key} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload)
+                forged = True
+        mine.write_bytes(bytes(bad))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                again = read_chapter(chapter, jurisdiction="Testland")
+            except PolicyqaError as exc:
+                raise AssertionError(f"a cache entry made the read fail: {exc}") from None
+        assert not marker.exists(), "the cache ran code"
+        told = [w for w in caught if issubclass(w.category, PolicyqaWarning) and "cache entry" in str(w.message)]
+        if bytes(bad) == good:
+            STATS.outcomes["cache: unchanged"] += 1
+        elif forged and not told:
+            STATS.outcomes["cache: forged entry read, nothing run"] += 1
+        else:
+            assert told or forged, "a damaged cache entry was used without a warning"
+            for name in ("questions", "guidelines", "obligations", "laws", "cross_references", "authorities",
+                         "diagnostics"):
+                pd.testing.assert_frame_equal(getattr(fresh, name), getattr(again, name), obj=name)
+            assert mine.read_bytes() == good, "the damaged entry was not rewritten"
+            STATS.outcomes["cache: damage detected, parsed again"] += 1
+    finally:
+        os.environ["POLICYQA_CACHE"] = "off"
+
+
+def _entry_of(entry: Path, chapter: Path) -> bool:
+    payload = entry.read_bytes().partition(b"\n")[2]
+    return json.loads(payload)[1]["source_file"] == chapter.name
+
+
+class _Planted:
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path(self.marker).touch, ())
+
+
+def _reshape(payload: bytes, n: int) -> bytes:
+    """A JSON payload changed in shape or value: a field dropped, renamed, retyped or added, a list emptied."""
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return payload
+    rnd = random.Random(n)
+    nodes = []
+
+    def walk(x):
+        if isinstance(x, dict):
+            nodes.append(x)
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x[:20]:
+                walk(v)
+
+    walk(data)
+    if not nodes:
+        return b"[]"
+    node = rnd.choice(nodes)
+    field = rnd.choice(sorted(node)) if node else None
+    how = n % 5
+    if field is None or how == 0:
+        node["extra"] = 1
+    elif how == 1:
+        del node[field]
+    elif how == 2:
+        node[field] = [None, True, 1.5, "x", {}, []][rnd.randrange(6)]
+    elif how == 3:
+        node[field + "_"] = node.pop(field)
+    else:
+        node[field] = "\u202e" + json.dumps(node[field])[:50]
+    return json.dumps(data).encode()
+
+
+CACHE_OPS = st.lists(st.tuples(st.sampled_from(["flip", "flip", "flip", "insert", "delete", "truncate", "empty",
+                                                 "swap", "pickle", "forge"]),
+                               st.floats(0, 1), st.integers(0, 10_000)), min_size=1, max_size=4)
+
+
+# --------------------------------------------------------------------------- concurrent runs
+
+
+def _concurrent_writer(tag: str, out: str, rows: int, fmt: str, barrier) -> None:
+    import pandas as pd
+    from policyqa.export import write_tables
+
+    frames = {name: pd.DataFrame({"run": [tag] * rows, "n": range(rows)}) for name in
+              ("questions", "guidelines", "obligations", "laws", "cross_references", "authorities", "diagnostics")}
+    barrier.wait(timeout=60)
+    write_tables(frames, out, fmt)
+    os._exit(0)
+
+
+def check_concurrent(writers: int, rows: list[int], fmt: str, work: Path) -> None:
+    import multiprocessing as mp
+
+    import pandas as pd
+    from policyqa.export import STAGING_PREFIX, WORKBOOK
+
+    ctx = mp.get_context("fork")
+    out = work / "out"
+    barrier = ctx.Barrier(writers)
+    procs = [ctx.Process(target=_concurrent_writer, args=(f"run{k}", str(out), rows[k % len(rows)], fmt, barrier))
+             for k in range(writers)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+        assert p.exitcode == 0, f"a writer ended with {p.exitcode}"
+    names = ("questions", "guidelines", "obligations", "laws", "cross_references", "authorities", "diagnostics")
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(out / WORKBOOK, read_only=True)
+        runs = {next(wb[n].iter_rows(min_row=2, max_row=2, values_only=True))[0] for n in names}
+        wb.close()
+    else:
+        read = {"csv": pd.read_csv, "parquet": pd.read_parquet, "json": pd.read_json}[fmt]
+        runs = {str(read(out / f"{n}.{fmt}")["run"].iloc[0]) for n in names}
+    assert len(runs) == 1, f"concurrent runs left a mixed set: {sorted(runs)}"
+    assert not list(out.glob(STAGING_PREFIX + "*")), "a staging folder was left behind"
+    STATS.outcomes["concurrent: one complete set"] += 1
+
+
+# --------------------------------------------------------------------------- the manifest
+
+MANIFEST_NAMES = st.one_of(
+    st.sampled_from(["a.txt", "./a.txt", "b.txt", "../a.txt", "../../../../etc/passwd", "/etc/passwd", "~/a.txt",
+                     "..\\..\\secret.txt", "sub/../../secret.txt", "sub/a.txt", "leak.txt", "inside.txt", ".",
+                     "..", "", " ", "a.txt/..", "C:\\secret.txt", "//server/share/a.txt", "a\x00.txt",
+                     "a\n.txt", 'a".txt', "secret.txt", "../secret.txt", "a.txt ", "\u202e.txt", "…/a.txt"]),
+    st.text(max_size=20))
+
+
+def check_manifest(rows: list[tuple[str, str, str]], raw: bool, work: Path) -> None:
+    """A folder with a manifest of tricky rows through `policyqa tables`: exit 0 or 2, an outside name is an
+    error at its line, and the secret file beside the folder never reaches any output."""
+    from policyqa import cli
+
+    folder = work / "in"
+    folder.mkdir()
+    (work / "secret.txt").write_text("Best practice\n\nSECRET-MARKER-5e1f\n", encoding="utf-8")
+    (folder / "a.txt").write_bytes(SEED_BYTES[0])
+    (folder / "b.txt").write_bytes(SEED_BYTES[1])
+    (folder / "leak.txt").symlink_to(work / "secret.txt")
+    (folder / "inside.txt").symlink_to(folder / "a.txt")
+    buffer = io.StringIO()
+    if raw:
+        buffer.write("file,jurisdiction,edition\n" + "\n".join(",".join(r) for r in rows) + "\n")
+    else:
+        writer = csv.writer(buffer)
+        writer.writerow(["file", "jurisdiction", "edition"])
+        writer.writerows(rows)
+    (folder / "manifest.csv").write_bytes(buffer.getvalue().encode("utf-8", "surrogatepass"))
+    out = work / "out"
+    err, std = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(std):
+        code = cli.main(["tables", str(folder), "--out", str(out)])
+    assert code in (0, 2), f"exit {code}: {err.getvalue()[-500:]}"
+    assert "Traceback" not in err.getvalue()
+    home = os.path.realpath(folder)
+    outside = any("\x00" not in name and name.strip() and (os.path.isabs(name.strip()) or not os.path.realpath(
+        os.path.join(folder, name.strip())).startswith(home + os.sep)) for name, _, _ in rows if not raw)
+    if code == 2:
+        message = err.getvalue()
+        assert message.startswith("policyqa: error: "), message
+        STATS.outcomes["manifest: refused"] += 1
+    else:
+        assert not outside, f"a manifest naming a file outside its folder was accepted: {rows}"
+        STATS.outcomes["manifest: read"] += 1
+    for path in out.glob("*") if out.exists() else []:
+        assert "SECRET-MARKER-5e1f" not in path.read_text(encoding="utf-8", errors="replace"), path.name
+    assert "SECRET-MARKER-5e1f" not in std.getvalue() + err.getvalue()
 
 
 # --------------------------------------------------------------------------- the campaign
@@ -412,7 +657,34 @@ def make_targets(work: Path, slow_s: float, examples: int):
 
         timed("folder", b"\n---\n".join(files[: len(file_names)]), go, slow_s)
 
-    return [("chapter", chapter, 6), ("tables", tables, 2), ("folder", folder, 1)]
+    @common
+    @given(st.one_of(mutated_inputs, st.sampled_from(SEED_BYTES)), CACHE_OPS)
+    def cache(data, ops):
+        def go():
+            check_cache(data, ops, Path(tempfile.mkdtemp(dir=work)))
+
+        timed("cache", data, go, slow_s)
+
+    @common
+    @given(st.integers(2, 6), st.lists(st.integers(1, 3000), min_size=1, max_size=6),
+           st.sampled_from(["csv", "csv", "parquet", "json", "xlsx"]))
+    def concurrent(writers, rows, fmt):
+        def go():
+            check_concurrent(writers, rows, fmt, Path(tempfile.mkdtemp(dir=work)))
+
+        timed("concurrent", f"{writers} {rows} {fmt}".encode(), go, slow_s)
+
+    @common
+    @given(st.lists(st.tuples(MANIFEST_NAMES, st.sampled_from(["Testland", "", "=1+1", "\x1b[2J"]),
+                              st.sampled_from(["2019", "", "newest", "x"])), min_size=1, max_size=5), st.booleans())
+    def manifest(rows, raw):
+        def go():
+            check_manifest(rows, raw, Path(tempfile.mkdtemp(dir=work)))
+
+        timed("manifest", json.dumps(rows).encode(), go, slow_s)
+
+    return [("chapter", chapter, 6), ("tables", tables, 2), ("folder", folder, 1), ("cache", cache, 1),
+            ("concurrent", concurrent, 1), ("manifest", manifest, 1)]
 
 
 def save(findings: Path, kind: str, n: int, item: dict) -> Path:

@@ -8,13 +8,20 @@ project's `.cache/policyqa` is never touched.
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
+import os
 import shutil
 import subprocess
+import sys
+import textwrap
+import warnings
 from pathlib import Path
 
 import pandas.testing as pdt
 import policyqa
 import pytest
+from policyqa.errors import PolicyqaWarning
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -158,14 +165,139 @@ def test_policyqa_cache_off_disables_the_cache(corpus, monkeypatch, parsed, tmp_
     assert not (tmp_path / value).exists()
 
 
-def test_a_damaged_cache_entry_is_parsed_again_not_an_error(corpus, cache_dir, parsed):
+def test_a_damaged_cache_entry_is_parsed_again_with_a_warning(corpus, cache_dir, parsed):
     first = policyqa.read_corpus(corpus)
     for entry in entries(cache_dir):
-        entry.write_bytes(b"not a pickle")
+        entry.write_bytes(b"not a cache entry")
     parsed.clear()
-    second = policyqa.read_corpus(corpus)
+    with pytest.warns(PolicyqaWarning, match="cache entry has no valid header; the chapter is parsed again"):
+        second = policyqa.read_corpus(corpus)
     assert sorted(parsed) == sorted(NAMES)
     assert_same_tables(first, second)
+    parsed.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the rewritten entries are good again: no warning
+        policyqa.read_corpus(corpus)
+    assert parsed == []
+
+
+def test_an_entry_is_json_data_behind_a_checksum_never_a_pickle(corpus, cache_dir):
+    policyqa.read_corpus(corpus)
+    for entry in entries(cache_dir):
+        assert entry.suffix == ".json"
+        head, _, payload = entry.read_bytes().partition(b"\n")
+        fmt, version, key, digest = head.decode("ascii").split(" ")
+        assert entry.stem == key and hashlib.sha256(payload).hexdigest() == digest
+        assert isinstance(json.loads(payload), list)
+
+
+def test_60_single_byte_flips_anywhere_in_an_entry_are_all_detected(tmp_path, cache_dir, parsed):
+    path = tmp_path / "denmark.txt"
+    path.write_bytes((RAW / "denmark.txt").read_bytes())
+    fresh = policyqa.read_chapter(path, jurisdiction="Denmark", cache=False)
+    policyqa.read_chapter(path, jurisdiction="Denmark")
+    (entry,) = entries(cache_dir)
+    good = entry.read_bytes()
+    header = good.index(b"\n") + 1
+    # a third of the flips in the header (format, key, checksum), the rest spread over the payload
+    spots = [round(i * (header - 1) / 19) for i in range(20)]
+    spots += [header + round(i * (len(good) - header - 1) / 39) for i in range(40)]
+    assert len(set(spots)) == 60
+    detected = 0
+    for n, spot in enumerate(spots):
+        bad = bytearray(good)
+        bad[spot] ^= 1 << (n % 8)
+        entry.write_bytes(bytes(bad))
+        parsed.clear()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            again = policyqa.read_chapter(path, jurisdiction="Denmark")
+        told = [w for w in caught if issubclass(w.category, PolicyqaWarning) and "cache entry" in str(w.message)]
+        detected += bool(told) and parsed == ["denmark.txt"]
+        assert_same_tables(fresh, again)
+        assert entry.read_bytes() == good  # rewritten whole
+    assert detected == 60
+
+
+def test_an_entry_of_the_wrong_shape_with_a_valid_checksum_is_parsed_again(tmp_path, cache_dir, parsed):
+    path = tmp_path / "eu.txt"
+    path.write_bytes((RAW / "eu.txt").read_bytes())
+    fresh = policyqa.read_chapter(path, jurisdiction="EU")
+    (entry,) = entries(cache_dir)
+    head, _, payload = entry.read_bytes().partition(b"\n")
+    data = json.loads(payload)
+    data[0]["guidelines"][0]["line"] = "nine"  # well-formed JSON, right checksum, wrong type
+    for shape in (data, {"records": 1}, [data[0]], [[], []]):
+        body = json.dumps(shape).encode()
+        fmt, version, key, _ = head.decode().split(" ")
+        entry.write_bytes(f"{fmt} {version} {key} {hashlib.sha256(body).hexdigest()}\n".encode() + body)
+        parsed.clear()
+        with pytest.warns(PolicyqaWarning, match="wrong shape"):
+            again = policyqa.read_chapter(path, jurisdiction="EU")
+        assert parsed == ["eu.txt"]
+        assert_same_tables(fresh, again)
+
+
+EVIL = textwrap.dedent("""
+    import os, pickle, sys
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("touch " + sys.argv[1],))
+    data = pickle.dumps(Evil())
+    for target in sys.argv[2:]:
+        open(target, "wb").write(data)
+""")
+
+
+def test_a_planted_pickle_is_never_run_through_the_real_command(tmp_path, corpus):
+    cache = tmp_path / "cache"
+    env = {**os.environ, "POLICYQA_CACHE": str(cache)}
+    cmd = [str(ROOT / ".venv" / "bin" / "policyqa"), "tables", str(corpus), "--out", str(tmp_path / "out")]
+    assert subprocess.run(cmd, env=env, capture_output=True).returncode == 0
+    pwned = tmp_path / "PWNED"
+    targets = entries(cache)
+    # the entries themselves, and pickles beside them under the names the old cache used
+    planted = targets + [t.with_suffix(".pkl") for t in targets]
+    subprocess.run([sys.executable, "-c", EVIL, str(pwned), *map(str, planted)], check=True)
+    run = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert not pwned.exists(), "the cache ran code"
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stderr.count("policyqa: warning: ") == len(NAMES), run.stderr
+    assert "cache entry has no valid header; the chapter is parsed again" in run.stderr
+
+
+def _key_of(path: Path) -> str:
+    code = ("import sys, policyqa.cache as c, policyqa.reference as r; ref = r.load_reference(); "
+            "print(c.key(b'x', 'x.txt', c.reference_digest(str(ref.folder), ref.digest), None, None, 'text'))")
+    env = {**os.environ, "PYTHONPATH": str(path)}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_editing_any_module_or_vocabulary_changes_the_key(tmp_path):
+    lib = tmp_path / "lib"
+    shutil.copytree(ROOT / "lib", lib, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "data" / "reference", tmp_path / "data" / "reference")
+    base = _key_of(lib)
+    assert base == _key_of(lib)  # the key is stable
+    modules = sorted((lib / "policyqa").rglob("*.py"))
+    assert len(modules) > 10
+    keys = {base}
+    for module in modules:
+        before = module.read_bytes()
+        module.write_bytes(before + b"\n# an edit\n")
+        keys.add(_key_of(lib))
+        module.write_bytes(before)
+    vocab = sorted((tmp_path / "data" / "reference").iterdir())
+    for path in vocab:
+        before = path.read_bytes()
+        path.write_bytes(before + b"\n")
+        keys.add(_key_of(lib))
+        path.write_bytes(before)
+    (tmp_path / "data" / "reference" / "a_new_vocabulary.csv").write_text("word\nx\n")
+    keys.add(_key_of(lib))
+    assert len(keys) == 1 + len(modules) + len(vocab) + 1
 
 
 def test_the_default_cache_folder_is_ignored_by_git(monkeypatch):
@@ -178,6 +310,6 @@ def test_the_default_cache_folder_is_ignored_by_git(monkeypatch):
         pytest.skip("not a git checkout")
     if not folder.resolve().is_relative_to(ROOT.resolve()):
         pytest.skip("policyqa is imported from outside this checkout")
-    probe = folder / "ab" / "0123.pkl"  # need not exist: check-ignore matches paths
+    probe = folder / "ab" / "0123.json"  # need not exist: check-ignore matches paths
     result = subprocess.run(["git", "check-ignore", "-q", "--no-index", str(probe)], cwd=ROOT)
     assert result.returncode == 0, f"{folder} is not ignored by git"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def test_no_csv_cell_begins_a_formula_and_every_field_is_quoted(outputs, table):
 
 
 def test_xlsx_stores_the_formula_as_text(outputs):
-    ws = load_workbook(outputs / "guidelines.xlsx").active
+    ws = load_workbook(outputs / "tables.xlsx")["guidelines"]
     header = [c.value for c in ws[1]]
     col = header.index("title") + 1
     cells = [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]
@@ -82,11 +83,11 @@ def test_xlsx_stores_the_formula_as_text(outputs):
     assert [c.data_type for c in cells] == ["s"] * len(TITLES)
 
 
-@pytest.mark.parametrize("table", TABLES)
-def test_no_xlsx_cell_holds_a_formula(outputs, table):
-    path = outputs / f"{table}.xlsx"
+def test_no_xlsx_cell_holds_a_formula(outputs):
+    path = outputs / "tables.xlsx"
     wb = load_workbook(path)
     for ws in wb.worksheets:
+        table = ws.title
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (table, cell.coordinate, cell.value)
@@ -99,13 +100,54 @@ def test_no_xlsx_cell_holds_a_formula(outputs, table):
 
 
 def test_xlsx_keeps_numbers_as_numbers(outputs):
-    ws = load_workbook(outputs / "guidelines.xlsx").active
+    ws = load_workbook(outputs / "tables.xlsx")["guidelines"]
     header = [c.value for c in ws[1]]
     line = ws.cell(row=2, column=header.index("line") + 1)
     flag = ws.cell(row=2, column=header.index("not_exhaustive") + 1)
     assert (line.value, line.data_type) == (10, "n")
     assert (flag.value, flag.data_type) == (False, "b")
     assert ws.title == "guidelines"
+
+
+def test_xlsx_is_one_workbook_with_a_sheet_per_table_ready_to_filter(outputs):
+    from policyqa.schema import TABLES as DECLARED
+
+    assert not list(outputs.glob("*.xlsx"))[1:], "one workbook, not one file per table"
+    wb = load_workbook(outputs / "tables.xlsx")
+    assert wb.sheetnames == list(DECLARED)
+    for ws in wb.worksheets:
+        columns = list(DECLARED[ws.title].names)
+        assert [c.value for c in ws[1]] == columns
+        assert ws.freeze_panes == "A2"  # the header row stays on screen
+        last = ws.cell(row=1, column=len(columns)).column_letter
+        assert ws.auto_filter.ref == f"A1:{last}{max(ws.max_row, 1)}"
+        widths = [ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width for c in range(1, len(columns) + 1)]
+        assert all(len(name) + 2 <= w <= 60 for name, w in zip(columns, widths) if len(name) < 58), (ws.title, widths)
+    titles = wb["guidelines"]
+    col = [c.value for c in titles[1]].index("title") + 1
+    width = titles.column_dimensions[titles.cell(row=1, column=col).column_letter].width
+    assert width >= max(len(t) for t in TITLES[1:]) + 2  # sized for the values too, not only the header
+
+
+def test_out_dash_prints_exactly_the_bytes_of_the_csv_file(outputs, tmp_path):
+    """`--out -` goes through the same writer: a semicolon locale sees no cell starting with a formula."""
+    import subprocess
+    import sys
+
+    chapter = tmp_path / "dk;=1+2;x.txt"  # the file name lands in source_file, a text cell of every row
+    chapter.write_bytes((BAD / "hyperlink.txt").read_bytes())
+    env = {**os.environ, "POLICYQA_CACHE": "off"}
+    assert cli.main(["tables", str(chapter), "--out", str(tmp_path / "o"), "--jurisdiction", "Testland",
+                     "--quiet"]) == 0
+    for table in TABLES:
+        run = subprocess.run([sys.executable, "-m", "policyqa", "tables", str(chapter), "--out", "-", "--table",
+                              table, "--jurisdiction", "Testland"], capture_output=True, env=env)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout == (tmp_path / "o" / f"{table}.csv").read_bytes(), table
+    run = subprocess.run([sys.executable, "-m", "policyqa", "tables", str(chapter), "--out", "-"],
+                         capture_output=True, env=env)
+    assert b'"dk;=1+2;x.txt"' in run.stdout  # quoted: a semicolon locale keeps it in one cell
+    assert b"'=HYPERLINK(" in run.stdout
 
 
 def test_parquet_and_json_keep_every_table_exact(outputs):

@@ -91,7 +91,7 @@ def test_tables_to_stdout(tmp_path):
     done = run_cli("tables", "data/raw/denmark.txt", "--out", "-", "--table", "authorities", "--quiet")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
-    assert lines[0] == "jurisdiction,edition,issuing_authority,authority_abbreviation,n_guidelines"
+    assert lines[0] == '"jurisdiction","edition","issuing_authority","authority_abbreviation","n_guidelines"'
     assert len(lines) == 3
 
 

@@ -8,6 +8,7 @@ cell is one line and every number in it traces back to a file and line.
 from __future__ import annotations
 
 import csv
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -241,14 +242,47 @@ class Tables:
 
 
 def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
+    """The rows of `folder/manifest.csv` by file name. A manifest describes the files of its own folder
+    only: a row naming anything else (an absolute path, '..', a link that leads out) is an error at its line,
+    so a manifest can never make policyqa read, or a notebook show, a file outside the folder."""
     path = folder / "manifest.csv"
     if not path.is_file():
         return {}
+    rows: dict[str, dict[str, str]] = {}
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            return {row["file"]: row for row in csv.DictReader(handle) if row.get("file")}
+            reader = csv.DictReader(handle)
+            for row in reader:
+                name = row.get("file")
+                if name:  # the row's first line: where the reader is, less the line ends inside its fields
+                    inside = sum(v.count("\n") for v in row.values() if isinstance(v, str))
+                    rows[_manifest_name(folder, path, reader.line_num - inside, name)] = row
     except (OSError, UnicodeDecodeError, KeyError, csv.Error) as exc:
         raise PolicyqaError(str(path), 1, f"cannot read the manifest: {exc}") from None
+    return rows
+
+
+def _manifest_name(folder: Path, manifest: Path, line: int, name: str) -> str:
+    """The name of a file inside `folder` that a manifest row names; PolicyqaError for anything outside."""
+    where = name.strip()
+    outside = f"names {where!r}, which is not a file of this folder (a manifest lists the files beside it)"
+    if not where or "\0" in where or Path(where).is_absolute() or where.startswith(("/", "\\", "~")) \
+            or re.match(r"^[A-Za-z]:", where):
+        raise PolicyqaError(str(manifest), line, outside)
+    parts = Path(where.replace("\\", "/")).parts
+    if ".." in parts or len([p for p in parts if p != "."]) != 1:
+        raise PolicyqaError(str(manifest), line, outside)
+    own = [p for p in parts if p != "."][0]
+    target = folder / own
+    try:
+        home = folder.resolve()
+        real = target.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        raise PolicyqaError(str(manifest), line, outside) from None
+    if not real.is_relative_to(home):
+        raise PolicyqaError(str(manifest), line, f"names {where!r}, a link that leads outside this folder "
+                            f"(to {real})")
+    return own
 
 
 def chapter_records(path: Path, ref: Reference, jurisdiction: str | None = None, edition: str | None = None,
@@ -260,8 +294,13 @@ def chapter_records(path: Path, ref: Reference, jurisdiction: str | None = None,
     data = read_bytes(path)
     folder = store.cache_dir() if cache else None
     name = name or path.name
-    k = store.key(data, name, ref.digest, jurisdiction, edition, jurisdiction_source) if folder else ""
-    hit = store.load(folder, k) if folder else None
+    from policyqa.parse import Chapter
+    from policyqa.tables import Records
+
+    entry = tuple[Records, Chapter]
+    k = store.key(data, name, store.reference_digest(str(ref.folder), ref.digest), jurisdiction, edition,
+                  jurisdiction_source) if folder else ""
+    hit = store.load(folder, k, entry) if folder else None
     if hit is not None:
         records, chapter = hit
     else:
@@ -282,33 +321,96 @@ def chapter_records(path: Path, ref: Reference, jurisdiction: str | None = None,
     return records, chapter, summary
 
 
-def _expand(inputs) -> tuple[list[tuple[Path, dict[str, str]]], list[Diagnostic]]:
-    """Chapter files from files and folders; unrelated files in folders are skipped with a warning."""
+def _shown(path: Path | str) -> str:
+    """A path as text that can be printed and stored: bytes of a name that are not UTF-8 as \\xNN."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
+def _bad_name(path: Path) -> bool:
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _leads_outside(child: Path, folder: Path) -> bool:
+    """A link in a folder that leads out of it: a folder's chapters are its own files, so a folder someone
+    hands over cannot make policyqa read (and write into diagnostics) a file elsewhere on the machine."""
+    if not child.is_symlink():
+        return False
+    try:
+        return not child.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return True
+
+
+NOT_UTF8_NAME = "the file name is not valid UTF-8 (rename the file to read it)"
+
+
+def _expand(inputs) -> tuple[list[tuple[Path, dict[str, str], bool]], list[Diagnostic]]:
+    """(chapter file, its manifest row, named on its own?) for every file of the inputs; unrelated files in
+    folders are skipped with a warning. A file reached twice (named twice, by two paths or links, or named
+    and inside a named folder) is read once, with a PolicyqaWarning; named on its own either way, it keeps
+    the rule for named files (bad input is an error, not a skip)."""
+    import warnings
+
+    from policyqa.errors import PolicyqaWarning
+
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
-    files: list[tuple[Path, dict[str, str]]] = []
+    files: list[list] = []
     skipped: list[Diagnostic] = []
+    seen: dict[tuple[int, int], int] = {}  # (device, inode) -> index in files
+
+    def add(path: Path, row: dict[str, str], named: bool) -> None:
+        try:
+            st = path.stat()
+            ident = (st.st_dev, st.st_ino)
+        except OSError:  # the reader reports it
+            files.append([path, row, named])
+            return
+        if ident in seen:
+            first = files[seen[ident]]
+            first[2] = first[2] or named
+            if first[0].is_symlink() and not path.is_symlink():  # keep the file's own name, not a link's
+                first[0], first[1], path = path, row, first[0]
+            again = "given twice" if _shown(path) == _shown(first[0]) else f"the same file as {_shown(first[0])}"
+            warnings.warn(f"{_shown(path)}: {again}; read once", PolicyqaWarning, stacklevel=4)
+            return
+        seen[ident] = len(files)
+        files.append([path, row, named])
+
     for item in inputs:
         p = Path(item)
         if p.is_dir():
             manifest = read_manifest(p)
-            before = len(files)
+            found = 0
             for child in sorted(p.iterdir()):
                 if child.name == "manifest.csv":
                     continue
-                if child.is_file() and child.suffix.lower() in CHAPTER_SUFFIXES and not child.name.startswith("."):
-                    files.append((child, manifest.get(child.name, {})))
+                if _bad_name(child):
+                    skipped.append(Diagnostic(_shown(child.name), 1, "warning",
+                                              f"skipped {_shown(child.name)}: {NOT_UTF8_NAME}"))
+                elif _leads_outside(child, p):
+                    skipped.append(Diagnostic(child.name, 1, "warning", f"skipped {child.name}: a link to a file "
+                                              "outside this folder (name the file itself to read it)"))
+                elif child.is_file() and child.suffix.lower() in CHAPTER_SUFFIXES and not child.name.startswith("."):
+                    found += 1
+                    add(child, manifest.get(child.name, {}), False)
                 else:
                     what = "a folder" if child.is_dir() else f"not a chapter file ({child.suffix or 'no suffix'})"
                     skipped.append(Diagnostic(str(child.name), 1, "warning", f"skipped {child.name}: {what}"))
-            if len(files) == before:  # so that six empty tables never replace good ones
-                raise PolicyqaError(str(p), 1, f"no chapter in this folder (no {'/'.join(CHAPTER_SUFFIXES)} "
+            if not found:  # so that six empty tables never replace good ones
+                raise PolicyqaError(_shown(p), 1, f"no chapter in this folder (no {'/'.join(CHAPTER_SUFFIXES)} "
                                     "file)")
+        elif _bad_name(p) and p.exists():
+            raise PolicyqaError(_shown(p), 1, NOT_UTF8_NAME)
         elif p.exists():
-            files.append((p, read_manifest(p.parent).get(p.name, {})))
+            add(p, read_manifest(p.parent).get(p.name, {}), True)
         else:
-            raise PolicyqaError(str(p), 1, "no such file or folder")
-    return files, skipped
+            raise PolicyqaError(_shown(p), 1, "no such file or folder")
+    return [(path, row, named) for path, row, named in files], skipped
 
 
 def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path | None = None,
@@ -333,7 +435,6 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
     files, diags = _expand(inputs)
     wanted = fixes.load(fixes.resolve(corrections, inputs))  # a malformed row stops the run before any parsing
     outcomes: list = []
-    explicit = {Path(i) for i in ([inputs] if isinstance(inputs, (str, Path)) else inputs)}
     total = Records(diagnostics=list(diags))
     parts: list[dict] = []  # frames of each batch of chapters
     guideline_rows: list = []  # authorities are counted over the whole corpus
@@ -342,18 +443,18 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
     seen: dict[tuple[str, str], str] = {}
     used_prefixes: dict[str, int] = {}
     seen_names: set[str] = set()
-    for path, row in files:
+    for path, row, named in files:
         jur = jurisdiction or row.get("jurisdiction") or None
         edition = row.get("edition") or None
         edition = edition if edition and re.fullmatch(r"\d{4}", edition.strip()) else None  # "newest" is no edition
         source = "caller" if jurisdiction else "manifest"
-        name = path.name if path.name not in seen_names else f"{path.parent.name}/{path.name}"
+        name = path.name if path.name not in seen_names else f"{_shown(path.parent.name)}/{path.name}"
         seen_names.add(name)
         try:
             records, chapter, summary = chapter_records(path, ref, jur, edition, source,
                                                         cache=cache, name=name)
         except PolicyqaError as exc:
-            if path in explicit:
+            if named:
                 raise
             total.diagnostics.append(Diagnostic(path.name, exc.line, "warning", f"skipped: {exc.message}"))
             continue

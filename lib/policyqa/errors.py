@@ -24,3 +24,8 @@ class PolicyqaError(Exception):
 
     def __reduce__(self):  # keep the three fields when pickled (cache, multiprocessing)
         return (PolicyqaError, (self.path, self.line, self.message))
+
+
+class PolicyqaWarning(UserWarning):
+    """Something the user should know that does not stop the run (a damaged cache entry parsed again,
+    a file given twice). The command line prints it as ``policyqa: warning: ...``."""

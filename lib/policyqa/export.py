@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import os
 import re
 import secrets
+import shutil
 from pathlib import Path
 
 from policyqa.errors import PolicyqaError
@@ -167,7 +169,7 @@ def _write(df, path: Path, fmt: str, name: str = "table") -> None:
     elif fmt == "json":
         df.to_json(path, orient="records", force_ascii=False, indent=1, double_precision=15)
     elif fmt == "xlsx":
-        _write_xlsx(spreadsheet_safe(df), path, sheet=re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "table")
+        _write_xlsx(spreadsheet_safe(df), path, sheet=name)
     else:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
@@ -198,16 +200,36 @@ def _cell_value(v):
     return xlsx_text(str(v))
 
 
-def _write_xlsx(df, path: Path, sheet: str = "table") -> None:
-    from openpyxl import Workbook
+def _sheet_name(name: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts (31 characters, none of []:*?/\\), unique in its workbook."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "table"
+    sheet, n = base, 1
+    while sheet.lower() in taken:
+        n += 1
+        sheet = f"{base[:31 - len(str(n)) - 1]}_{n}"
+    taken.add(sheet.lower())
+    return sheet
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet
+
+def _column_width(header: str, values) -> float:
+    """Wide enough for the header and most values (the 90th percentile of the first 500), at most 60
+    characters: a long answer wraps in its cell rather than pushing every other column off screen."""
+    lengths = sorted(len(str(v)) for v in values[:500] if v is not None)
+    typical = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+    return float(min(max(len(header), typical, 4) + 2, 60))
+
+
+def _fill_sheet(ws, df) -> None:
+    """One table on one sheet: text stays text, the header row is frozen and has filters, columns sized."""
+    from openpyxl.utils import get_column_letter
+
     ws.append([xlsx_text(str(c)) for c in df.columns])
+    columns: list[list] = [[] for _ in df.columns]
     for r, row in enumerate(df.itertuples(index=False, name=None), start=2):
         for c, v in enumerate(row, start=1):
             value = _cell_value(v)
+            if r <= 501:
+                columns[c - 1].append(value)
             if value is None:
                 continue
             cell = ws.cell(row=r, column=c, value=value)
@@ -215,7 +237,37 @@ def _write_xlsx(df, path: Path, sheet: str = "table") -> None:
                 cell.data_type = "s"  # text stays text: never a formula ("=...") or an error value ("#N/A")
     for cell in ws[1]:
         cell.data_type = "s"
+    if len(df.columns):
+        last = get_column_letter(len(df.columns))
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = f"A1:{last}{max(1, len(df) + 1)}"
+        for c, (name, values) in enumerate(zip(df.columns, columns), start=1):
+            ws.column_dimensions[get_column_letter(c)].width = _column_width(str(name), values)
+
+
+def _write_xlsx(df, path: Path, sheet: str = "table") -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _sheet_name(sheet, set())
+    _fill_sheet(ws, df)
     wb.save(path)
+
+
+def write_workbook(frames: dict, path: Path) -> None:
+    """Every table in one .xlsx workbook, a sheet per table in the order given (spreadsheet-safe)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken: set[str] = set()
+    for name, df in frames.items():
+        _fill_sheet(wb.create_sheet(_sheet_name(name, taken)), spreadsheet_safe(df))
+    wb.save(path)
+
+
+WORKBOOK = "tables.xlsx"  # the one file `write_tables` writes for --format xlsx
 
 
 def write_table(df, target: Path, fmt: str) -> Path:
@@ -226,32 +278,120 @@ def write_table(df, target: Path, fmt: str) -> Path:
     return target
 
 
-def write_tables(frames: dict, out_dir: str | Path, fmt: str = "csv") -> list[Path]:
-    """One file per table in `out_dir`, all or nothing: every table is written into a hidden staging
-    folder first and the files are renamed into place only when all of them are complete.
+def table_files(frames: dict, fmt: str) -> list[str]:
+    """The file names `write_tables` writes: one per table, or the one workbook for xlsx."""
+    return [WORKBOOK] if fmt == "xlsx" else [f"{name}.{fmt}" for name in frames]
 
-    A folder that cannot be created or written raises PolicyqaError naming it."""
+
+class _Failed(Exception):
+    """An OSError at a given target (so the message can name the file that could not be written)."""
+
+    def __init__(self, where: Path, exc: OSError) -> None:
+        super().__init__(str(exc))
+        self.where, self.exc = where, exc
+
+
+@contextlib.contextmanager
+def _locked(folder: Path):
+    """An exclusive lock on the output folder itself (flock on its descriptor), so two runs never swap
+    their files in at the same time: whatever order they finish in, the folder holds one run's set. The
+    lock leaves no file behind and is released if the process dies."""
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: no lock, the swap is still all or nothing per run
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _keep_previous(target: Path, backup: Path) -> None:
+    """A copy of the previous file to restore if the swap fails: a hard link (the file stays where it is,
+    readers never see it missing), else a real copy."""
+    try:
+        os.link(target, backup, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(target, backup, follow_symlinks=False)
+
+
+def _swap(staged: list[tuple[Path, Path]], folder: Path) -> None:
+    """Rename every staged file over its target, all or nothing: every target is checked and its previous
+    version kept first; if any rename fails, the ones already done are put back."""
+    old = folder / ".previous"
+    old.mkdir()
+    kept: list[tuple[Path, Path | None]] = []
+    for _, target in staged:
+        try:
+            if target.is_dir() and not target.is_symlink():
+                raise IsADirectoryError(errno.EISDIR, "is a folder", str(target))
+            backup = old / target.name
+            if os.path.lexists(target):
+                _keep_previous(target, backup)
+                kept.append((target, backup))
+            else:
+                kept.append((target, None))
+        except OSError as exc:
+            raise _Failed(target, exc) from None
+    done = 0
+    try:
+        for tmp, target in staged:
+            os.replace(tmp, target)
+            done += 1
+    except OSError as exc:
+        failed = staged[done][1]
+        for target, backup in reversed(kept[:done]):
+            with contextlib.suppress(OSError):
+                if backup is None:
+                    target.unlink()
+                else:
+                    os.replace(backup, target)
+        raise _Failed(failed, exc) from None
+
+
+def write_tables(frames: dict, out_dir: str | Path, fmt: str = "csv") -> list[Path]:
+    """The tables in `out_dir`, all or nothing: one file per table (one workbook with a sheet per table for
+    xlsx), written into a hidden staging folder first and renamed into place together, under a lock on the
+    folder, only when all of them are complete. If any of them cannot be put in place, none of the previous
+    files is replaced; concurrent runs into one folder leave one run's complete set.
+
+    A folder or file that cannot be created or written raises PolicyqaError naming it."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = Path(out_dir)
-    targets = [out / f"{name}.{fmt}" for name in frames]
+    names = table_files(frames, fmt)
+    targets = [out / name for name in names]
     where = out
     try:
         with _staging(out) as folder:
             staged = []
-            for (name, df), target in zip(frames.items(), targets):
-                where = target
-                tmp = folder / target.name
-                _write(df, tmp, fmt, name)
-                _flush_to_disk(tmp)
-                staged.append((tmp, target))
+            if fmt == "xlsx":
+                where = targets[0]
+                write_workbook(frames, folder / WORKBOOK)
+                staged.append((folder / WORKBOOK, targets[0]))
+            else:
+                for (name, df), target in zip(frames.items(), targets):
+                    where = target
+                    _write(df, folder / target.name, fmt, name)
+                    staged.append((folder / target.name, target))
             for tmp, target in staged:
                 where = target
-                os.replace(tmp, target)
+                _flush_to_disk(tmp)
+            where = out
+            with _locked(out):
+                _swap(staged, folder)
             _sync_folder(out)
+    except _Failed as failed:
+        raise PolicyqaError(str(failed.where), 1, f"cannot write the tables there: {_why(failed.exc, out)}") from None
     except OSError as exc:
-        what = exc.strerror or str(exc)
-        if isinstance(exc, (FileExistsError, NotADirectoryError)) and not out.is_dir():
-            what = "is not a folder"
-        raise PolicyqaError(str(where), 1, f"cannot write the tables there: {what}") from None
+        raise PolicyqaError(str(where), 1, f"cannot write the tables there: {_why(exc, out)}") from None
     return targets
+
+
+def _why(exc: OSError, out: Path) -> str:
+    if isinstance(exc, (FileExistsError, NotADirectoryError)) and not out.is_dir():
+        return "is not a folder"
+    return exc.strerror or str(exc)

@@ -7,6 +7,14 @@ or LF line ends, and refuses (with the file and line) what is not text at all:
 images, PDFs, Office files, anything holding NUL bytes, empty or whitespace-only
 files, and files over MAX_BYTES. Line numbers are what an editor shows, so
 provenance points at the right place.
+
+Two kinds of text are made plain here, without moving any line: characters a
+reader cannot see (zero-width spaces and joiners, word joiners, soft hyphens, a
+byte-order mark inside the text) are removed, so they can neither split a word
+the parser looks for nor hide one; and a chapter saved as Markdown (headings
+`# ...`, `**bold**`, `*emphasis*`, `- item`, `1. item`, links, block quotes) is
+read as the plain text a reader sees, its list items as bullets. A page saved as
+HTML is refused with its line: its text is inside tags and entities.
 """
 
 from __future__ import annotations
@@ -23,6 +31,9 @@ from policyqa.schema import Diagnostic
 MAX_BYTES = 16 * 1024 * 1024  # 16 MB; a chapter is a few kB
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters: blank to a reader
+# Removed from every line: zero-width space, non-joiner and joiner, word joiner, invisible operators,
+# soft hyphen, a BOM inside the text, Mongolian vowel separator. None shows, so none may change what is read.
+_UNSEEN = re.compile("[\u200b\u200c\u200d\u2060-\u2064\u00ad\ufeff\u180e]")
 _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"%PDF-", "a PDF document"),
@@ -43,6 +54,7 @@ class SourceText:
     encoding: str
     sha256: str
     warnings: tuple[Diagnostic, ...] = ()
+    markup: str = "text"  # text | markdown (read as the plain text it renders to)
 
     @property
     def name(self) -> str:
@@ -188,5 +200,124 @@ def text_from_bytes(data: bytes, shown: str) -> SourceText:
     if not "".join(text.split()).strip(_INVISIBLE):  # nothing but (Unicode) whitespace and zero-width marks
         raise PolicyqaError(shown, 1, "the file is empty (no text to parse)" if not text else
                             "the file holds only whitespace (no text to parse)")
-    lines = split_lines(text)
-    return SourceText(shown, tuple(lines), encoding, hashlib.sha256(data).hexdigest(), tuple(warnings))
+    html = html_line(text)
+    if html:
+        raise PolicyqaError(shown, html, "this is an HTML page, not a text chapter (save the page as plain text, "
+                            "or copy its text into a .txt file)")
+    lines = [_UNSEEN.sub("", line) for line in split_lines(text)]
+    markup = "text"
+    if is_markdown(shown, lines):
+        lines, markup = markdown_to_plain(lines), "markdown"
+    return SourceText(shown, tuple(lines), encoding, hashlib.sha256(data).hexdigest(), tuple(warnings), markup)
+
+
+# --------------------------------------------------------------------------- HTML and Markdown
+
+_HTML_DOCUMENT = re.compile(r"^\s*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|\?xml\s)", re.IGNORECASE)
+_HTML_BLOCK = re.compile(r"^\s*<(?:p|div|li|ul|ol|h[1-6]|table|tr|td|th|br|section|article|span|a|strong|em|b|i|"
+                         r"blockquote|meta|link|script|style|title)(?:\s[^>]*)?/?>", re.IGNORECASE)
+
+
+def html_line(text: str) -> int:
+    """The line where an HTML document shows itself (0 when the text is not one): a document start
+    (<!DOCTYPE html>, <html>, <head>, <body>) among the first lines, or three lines opening with an HTML tag.
+    A chapter that mentions a tag in passing is not HTML."""
+    tagged: list[int] = []
+    for n, line in enumerate(split_lines(text[:200_000]), start=1):
+        if n <= 50 and _HTML_DOCUMENT.match(line):
+            return n
+        if _HTML_BLOCK.match(line):
+            tagged.append(n)
+            if len(tagged) == 3:
+                return tagged[0]
+    return 0
+
+
+_MD_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$|^ {0,3}#{1,6}[ \t]*$")
+_MD_RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|=+[ \t]*)$")
+_MD_STRONG_LINE = re.compile(r"^\s*(\*\*|__)\S.*\S?\1\s*$")
+_MD_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>[-*+]|\d{1,3}\.)[ \t]+(?P<text>\S.*)$")
+_MD_QUOTE = re.compile(r"^ {0,3}(?:>[ \t]?)+")
+_MD_IMAGE_OR_LINK = re.compile(r"!?\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
+_MD_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_EM = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])|(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])")
+_MD_CODE = re.compile(r"`+([^`]+)`+")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
+_QUESTION_LIKE = re.compile(r"\?\s*$")
+
+
+def is_markdown(path: str, lines: list[str]) -> bool:
+    """A .md file, or text with Markdown's own marks: a '# heading' line, or two whole lines in **bold**."""
+    if Path(path).suffix.lower() in (".md", ".markdown"):
+        return True
+    strong = 0
+    for line in lines[:5000]:
+        if _MD_ATX.match(line) and line.lstrip().startswith("#"):
+            return True
+        if _MD_STRONG_LINE.match(line):
+            strong += 1
+            if strong == 2:
+                return True
+    return False
+
+
+def _inline(text: str) -> str:
+    """Markdown's inline marks to the text they mark: links and images to their words, bold, emphasis and
+    code to their content, backslash escapes to the character."""
+    if not any(c in text for c in "*_[`\\<"):
+        return text
+    text = _MD_IMAGE_OR_LINK.sub(r"\1", text)
+    text = _MD_AUTOLINK.sub(r"\1", text)
+    text = _MD_CODE.sub(r"\1", text)
+    for _ in range(3):  # nested marks (***both***, **bold *and* emphasis**)
+        plain = _MD_EM.sub(lambda m: m.group(1) or m.group(2), _MD_STRONG.sub(r"\2", text))
+        if plain == text:
+            break
+        text = plain
+    return _MD_ESCAPE.sub(r"\1", text)
+
+
+def _numbered_items(lines: list[str]) -> set[int]:
+    """Indexes of the lines that are items of a numbered list, told apart from printed question numbers
+    ("13. Describe ..."): an item does not end with '?', and it is indented, or follows another item, or
+    is followed by the next number."""
+    found: set[int] = set()
+    previous: tuple[int, str] | None = None  # (index, kind) of the previous non-blank line
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    following = dict(zip(nonblank, nonblank[1:]))
+    for i in nonblank:
+        m = _MD_ITEM.match(lines[i])
+        if m and m.group("mark")[0].isdigit() and not _QUESTION_LIKE.search(m.group("text")):
+            number = int(m.group("mark")[:-1])
+            nxt = _MD_ITEM.match(lines[following[i]]) if i in following else None
+            if (m.group("indent") or (previous is not None and previous[1] == "item")
+                    or (nxt is not None and nxt.group("mark") == f"{number + 1}.")):
+                found.add(i)
+        previous = (i, "item" if m else "text")
+    return found
+
+
+def markdown_to_plain(lines: list[str]) -> list[str]:
+    """The lines a reader of the rendered Markdown sees, one for one (line numbers stay the editor's):
+    heading marks dropped, rules and setext underlines blank, list items as bullets nested by their indent
+    (two spaces a level, as Markdown nests), numbered items as bullets unless they ask a question (a printed
+    question number stays), block quotes unquoted, inline marks removed."""
+    out: list[str] = []
+    numbered = _numbered_items(lines)
+    for n, line in enumerate(lines):
+        atx = _MD_ATX.match(line)
+        if atx and line.lstrip().startswith("#"):
+            out.append(_inline(atx.group(2) or ""))
+            continue
+        if _MD_RULE.match(line) and line.strip():
+            out.append("")  # a rule or a setext underline: markup, no text
+            continue
+        line = _MD_QUOTE.sub("", line)
+        item = _MD_ITEM.match(line)
+        if item and (not item.group("mark")[0].isdigit() or n in numbered):
+            level = len(item.group("indent").expandtabs(4)) // 2
+            out.append("    " * level + "• " + _inline(item.group("text")))
+            continue
+        out.append(_inline(line.rstrip("\\") if line.endswith("\\") and not line.endswith("\\\\") else line))
+    return out
