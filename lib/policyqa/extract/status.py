@@ -70,12 +70,25 @@ def is_audience(ctx: Context, phrase: str) -> bool:
         if low in nouns or (low.endswith("s") and low[:-1] in nouns):
             return True
         if re.fullmatch(r"[A-Z][A-Za-z/]*[A-Z][a-z]?s?", w) and not ctx.orgs.is_org_abbreviation(w):
-            return True
+            full = ctx.orgs.definitions.get(w) or ctx.orgs.definitions.get(w[:-1] if w.endswith("s") else w)
+            if full is not None:  # "FRFIs" stands for institutions; "TLS" for Transport Layer Security
+                if _names_group(ctx, full):
+                    return True
+            elif w.endswith("s") or "/" in w:  # an abbreviation nobody defines: a plural one ("AIs", "B/Ds")
+                return True
     return any(p.search(phrase) for p, _ in ctx.ref.audiences)
+
+
+def _names_group(ctx: Context, phrase: str) -> bool:
+    nouns = _audience_words(ctx)
+    return any(w.lower() in nouns or w.lower().rstrip("s") in nouns for w in re.findall(r"[\w\-]+", phrase)) or \
+        any(p.search(phrase) for p, _ in ctx.ref.audiences)
 
 
 def clean_audience(ctx: Context, phrase: str) -> str:
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.")
+    if phrase.count("(") > phrase.count(")"):  # "operators under the Protective Security Act (2018": cut off
+        phrase = phrase[: phrase.rindex("(")]
     phrase = re.sub(r"^(?:(?:and|or|but|to|for|on|upon|by|with|at)\s+)+", "", phrase)
     phrase = re.sub(r"\s+(?:alike|as well|too|also|in themselves|themselves|as a reference|as good practice|"
                     r"in practice|generally|only)$", "", phrase)
@@ -700,8 +713,9 @@ def audience_hints(ctx: Context) -> None:
                 hints = vocabulary_audiences(ctx, aud)
             hints = hints or vocabulary_audiences(ctx, _own_clause(ctx, c))
             source = "sentence" if hints else ""
-        c.audience_hint = list(dict.fromkeys(h for h in hints if h))
-        c.hint_source = source
+        # a masked name ("###", "___") marks words that are a body or a title, never an audience
+        c.audience_hint = list(dict.fromkeys(h for h in hints if h and "###" not in h and "___" not in h))
+        c.hint_source = source if c.audience_hint else ""
 
 
 def helped(ctx: Context, phrase: str) -> str:
@@ -711,8 +725,11 @@ def helped(ctx: Context, phrase: str) -> str:
     carry = ctx.ref.words.get("connector", set()) | ctx.ref.words.get("function", set())
     words = phrase.split()
     for i in range(1, len(words)):
-        prev = words[i - 1].lower().strip(",")
-        if (prev in nouns or prev.rstrip("s") in nouns) and words[i].islower() and words[i] not in carry:
+        raw_prev = words[i - 1].strip(",")
+        prev = raw_prev.lower()
+        nounish = prev in nouns or prev.rstrip("s") in nouns or re.fullmatch(r"[A-Z][A-Z0-9/\-]+s?", raw_prev) or (
+            i >= 2 and prev.endswith("s") and words[i - 2].islower() and words[i - 2] not in carry)
+        if nounish and words[i].islower() and words[i] not in carry:  # "owners of CII secure their systems"
             return " ".join(words[:i])
     return phrase
 
