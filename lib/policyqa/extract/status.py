@@ -109,9 +109,10 @@ def split_audience(ctx: Context, phrase: str) -> list[str]:
 
 
 def _split_groups(ctx: Context, phrase: str) -> list[str]:
-    m = re.fullmatch(r"(?P<a>\w+)\s+and\s+(?P<b>\w+)\s+(?P<noun>[\w\s]+)", phrase)
-    if m and not is_audience(ctx, m.group("a")) and not is_audience(ctx, m.group("b")) and \
-            m.group("a").lower() not in ("small", "medium") and is_audience(ctx, m.group("noun")):
+    m = re.fullmatch(r"(?P<a>[\w\-]+)\s+and\s+(?P<b>[\w\-]+)\s+(?P<noun>[\w\s\-]+)", phrase)
+    adjective = ctx.ref.words.get("group_adjective", frozenset())
+    shared = m and all(m.group(x).lower() in adjective or not is_audience(ctx, m.group(x)) for x in "ab")
+    if m and shared and m.group("a").lower() not in ("small", "medium") and is_audience(ctx, m.group("noun")):
         return [f"{m.group('a')} {m.group('noun')}", f"{m.group('b')} {m.group('noun')}"]
     parts = re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+(?:the\s+|for\s+|to\s+)?|\s+or\s+", phrase)
     if len(parts) > 1 and all(is_audience(ctx, p) for p in parts) and all(len(p.split()) >= 1 for p in parts):
@@ -542,15 +543,20 @@ def scope_references(ctx: Context) -> None:
             if grouped and not inside:
                 kinds.add("group")
                 inside = grouped
-            if not inside and ctx.ref.phrases["either_one"].search(words) and st.sentence:
-                # "applying either standard is voluntary": the two the sentence before named
-                inside = [cid for cid, _ in ctx.memo.get(("titles", "mentions"), {}).get(
-                    (st.answer, st.block, st.sentence - 1), []) if cid in alive]
+            if not inside and ctx.ref.phrases["either_one"].search(words):
+                # "applying either standard is voluntary", "Neither document ...": the two named just before
+                inside = _before(ctx, st)
                 if inside:
                     kinds.add("named")
             if ctx.ref.phrases["both"].search(words) or (not inside and re.match(
                     r"\W*(?:and\s+)?(?:both|all|each|they|these|neither|none)\b", words, re.I)):
-                inside = hits or current
+                # the ones this clause names, else those the sentence named before it, else those named before
+                # the sentence ("NSM recommends both to ..." after a list of two), else all the sentence names
+                prior = _before(ctx, st) if len(inside) < 2 and len(current) < 2 and len(hits) < 2 else []
+                inside = inside if len(inside) >= 2 else current if len(current) >= 2 else \
+                    hits if len(hits) >= 2 else prior if len(prior) >= 2 else (hits or current)
+                if inside is prior:
+                    kinds.add("named")
             if inside:
                 current = inside
             elif n == 0:
@@ -580,6 +586,29 @@ def scope_references(ctx: Context) -> None:
             _target(st, list(per), "list", "status.scope_group")
 
 
+def _list_before(ctx: Context, st: Statement, opening: bool = True) -> list[int]:
+    """The items of the list just before the statement's paragraph (when it opens that paragraph, or with
+    `opening` false, when the sentences before it in the paragraph named nothing)."""
+    a = ctx.answers[st.answer]
+    if (opening and st.sentence) or st.block == 0 or a.blocks[st.block - 1].kind != "item":
+        return []
+    lst = next((x for x in a.lists if st.block - 1 in x.items), None)
+    alive = _alive_ids(ctx)
+    return [c.id for c in ctx.alive() if c.lst is lst and c.sentence is None and c.id in alive] if lst else []
+
+
+def _before(ctx: Context, st: Statement) -> list[int]:
+    """What was named just before the statement: in the sentences before it in its paragraph (the nearest that
+    names any), else the items of the list the paragraph follows ("Neither document has the force of law")."""
+    mentions = ctx.memo.get(("titles", "mentions"), {})
+    alive = _alive_ids(ctx)
+    for n in range((st.sentence or 0) - 1, -1, -1):
+        named = [cid for cid, _ in mentions.get((st.answer, st.block, n), []) if cid in alive]
+        if named:
+            return named
+    return _list_before(ctx, st, opening=False)
+
+
 @rule("status.scope_anaphora")
 def scope_anaphora(ctx: Context) -> None:
     """"The guideline is not binding on controllers", "It is voluntary", "These are ...": what the sentence
@@ -604,9 +633,8 @@ def scope_anaphora(ctx: Context) -> None:
             named = [cid for cid, _ in mentions.get((st.answer, st.block, n), []) if cid in alive]
             if named:
                 break
-        if not named and st.block > 0 and a.blocks[st.block - 1].kind == "item":
-            lst = next((x for x in a.lists if st.block - 1 in x.items), None)
-            named = [c.id for c in ctx.alive() if c.lst is lst and c.sentence is None] if lst else []
+        if not named:
+            named = _list_before(ctx, st)
         if not named:
             continue
         singular = m.group("word").lower() in ("it", "its", "this", "the") and not re.match(
