@@ -60,9 +60,43 @@ def _audience_words(ctx: Context) -> frozenset[str]:
     return ctx.ref.words["audience_noun"]
 
 
+_HEAD_END = re.compile(r"\s+(?:of|in|for|with|under|that|who|which|whose|to|from|on|at|across|within|by|as|whether|"
+                       r"where|when|if)\b|\s*[,;:(]")
+
+
 def is_audience(ctx: Context, phrase: str) -> bool:
-    """A noun phrase that names a group of addressees: it holds an audience noun ("operators", "banks",
-    "government") or an abbreviation the vocabulary or chapter gives for one ("AIs", "MDAs", "B/Ds")."""
+    """A noun phrase that names a group of addressees: its head (the words before "of", "in", "that" ...)
+    ends in an audience noun ("operators of essential services", "banks"; not "staff awareness" or "the
+    protection of personal data in the banking sector") or is an abbreviation the vocabulary or chapter
+    gives for one ("AIs", "MDAs", "B/Ds"). A head that only points ("those in the financial sector",
+    "anyone in X") is judged by the whole phrase."""
+    cut = next((m for m in _HEAD_END.finditer(phrase) if m.start() > 0), None)
+    head = phrase[: cut.start()] if cut else phrase
+    words = head.split()
+    nouns = _audience_words(ctx)
+    for n in range(1, len(words)):  # "providers serving only private customers": a participle after the noun
+        prev = words[n - 1].lower()
+        if re.fullmatch(r"[a-z]{3,}(?:ing|ed)", words[n]) and (prev in nouns or re.fullmatch(r"\w+[^s]s", prev)):
+            head = " ".join(words[:n])
+            break
+    last = re.findall(r"[\w/’'\-]+", head)
+    if not last or last[-1].lower() in ctx.ref.words.get("pointing_head", frozenset()):
+        return _holds_group(ctx, phrase)
+    heads = [_last_noun(re.findall(r"[\w/’'\-]+", part)) for part in re.split(r"\s+(?:and|or|&)\s+|,\s*", head)]
+    return _holds_group(ctx, " ".join(w for part in heads for w in part)) or \
+        any(p.search(head) for p, _ in ctx.ref.audiences)
+
+
+def _last_noun(words: list[str]) -> list[str]:
+    """The head word of a group's words: the last, past any participle that describes it ("every healthcare
+    entity licensed", "providers serving only private customers")."""
+    for n in range(len(words) - 1, -1, -1):
+        if not (n > 0 and re.fullmatch(r"[a-z]{3,}(?:ed|ing)|only|solely|mainly|directly", words[n])):
+            return words[n: n + 1]
+    return words[-1:]
+
+
+def _holds_group(ctx: Context, phrase: str) -> bool:
     words = re.findall(r"[\w/’'\-]+", phrase)
     nouns = _audience_words(ctx)
     for w in words:

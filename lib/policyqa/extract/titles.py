@@ -710,6 +710,10 @@ def merge(ctx: Context) -> None:
                         len(norm(c.title).split()) >= 2 and norm(other.title).startswith(norm(c.title) + " ")):
                     hit = other
                     break
+        if hit is None and c.where == "prose":
+            inside = list({o.id: o for o in by_key.values() if _names_again(ctx, c.title, o.title)}.values())
+            if len(inside) == 1:  # "the Incident Management Guide (see question 13)", "The Competency Model"
+                hit = inside[0]
         if hit is None:
             by_key[key] = c
             continue
@@ -732,6 +736,21 @@ def merge(ctx: Context) -> None:
         hit.mentions += c.mentions
         hit.aliases |= c.aliases
         c.merged_into = hit.id
+
+
+def _names_again(ctx: Context, short: str, full: str) -> bool:
+    """A shorter title that is a run of a longer one's words ending at its instrument noun names it again:
+    "Incident Management Guide" in "Cyber Security Incident Management Guide", "Competency Model" in "Cyber
+    Security Competency Model for the Energy Sector"."""
+    a = norm(re.sub(r"\s*\([^()]*\)", "", short)).split()
+    b = norm(re.sub(r"\s*\([^()]*\)", "", full)).split()
+    if len(a) < 2 or len(a) >= len(b) or not instrument_of(ctx.ref, a[-1]):
+        return False
+    for i in range(len(b) - len(a) + 1):
+        if b[i: i + len(a)] == a:
+            rest = b[i + len(a):]
+            return not rest or rest[0] in ctx.ref.words["connector"]
+    return False
 
 
 def head_noun(ctx: Context, title: str) -> str:
