@@ -773,7 +773,11 @@ def audience_hints(ctx: Context) -> None:
                 hints = split_audience(ctx, aud)
             elif aud:
                 hints = vocabulary_audiences(ctx, aud)
-            hints = hints or vocabulary_audiences(ctx, _own_clause(ctx, c))
+            if not hints:  # a group the clause names, not as a member of something ("the partnership of
+                # companies, public authorities and ...") or one of a kind ("the threat an organisation faces")
+                clause = _own_clause(ctx, c)
+                hints = [h for h in vocabulary_audiences(ctx, clause) if not re.search(
+                    rf"\b(?:an?|each|every|any|of)\s+(?:\w+\s+)?{re.escape(h)}\b", clause)]
             source = "sentence" if hints else ""
         # a masked name ("###", "___") marks words that are a body or a title, never an audience
         c.audience_hint = list(dict.fromkeys(h for h in hints if h and "###" not in h and "___" not in h))
