@@ -649,7 +649,7 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
     inside = re.findall(r"\(([^()]{2,60})\)", c.title) + re.findall(r"^\s*\(([^()]{2,60})\)", after)
     for group in inside:
         for part in group.split(","):
-            part = part.strip().removeprefix("the ").strip("‘’“”\"")
+            part = re.sub(r"\s*[®™©]", "", part.strip().removeprefix("the ").strip("‘’“”\""))
             if is_abbreviation(part.split()[0] if part.split() else "") and not ctx.orgs.is_org_abbreviation(part):
                 out.add(part)
                 out.add(re.sub(r"\s+\d[\d.]*$", "", part))
@@ -673,6 +673,11 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
     before_colon = bare.split(": ", 1)[0]  # "Charting Your Course: Cyber Security Governance"
     if before_colon != bare and len(before_colon.split()) >= 2:
         out.add(before_colon)
+    out |= {re.sub(r"\s*[®™©]", "", x) for x in out | {c.title}}  # "CyFun" for "(CyFun®)"
+    rest = re.match(r"[A-Z][\w\-]*[®™]?\s+(?P<rest>[a-z][\w\-]+(?:\s+[a-z][\w\-]+)+)$", bare)
+    if rest and is_abbreviation(re.sub(r"[®™]", "", bare.split()[0])) and (instrument_of(
+            ctx.ref, rest.group("rest").split()[-1]) or rest.group("rest").split()[-1] in ctx.ref.words["generic_document"]):
+        out.add(rest.group("rest"))  # "the self-assessment tools" for "CyFun® self-assessment tools"
     return {x for x in out if len(x) >= 2 and norm(x) != norm(c.title)}
 
 
