@@ -405,9 +405,12 @@ def scope_position(ctx: Context) -> None:
         if not lists:
             continue
         lst = lists[0] if below else lists[-1]
-        members = [c for c in ctx.alive() if c.lst is lst and c.sentence is None]
+        ids = _list_items(ctx, lst)  # (an item merged into the same title named earlier stands for it)
+        members = [ctx.candidates[cid] for cid in ids]
+        position = {cid: n for n, cid in enumerate(ids, 1)}
         if not members:
             continue
+        last: list[int] = []
         for clause in st.clauses:
             picked: list[int] = []
             for m in pattern.finditer(clause.text):
@@ -418,14 +421,20 @@ def scope_position(ctx: Context) -> None:
             first = ctx.ref.phrases["first_n"].search(clause.text)
             n = number_of(ctx, first.group("n")) if first else None
             if n:
-                picked += [c.id for c in members if c.position <= n]
+                picked += [cid for cid in ids if position[cid] <= n]
+            if not picked and last and (ctx.ref.phrases["continues_subject"].search(clause.text) or
+                                        not _new_subject(ctx, clause.text)):
+                picked = last  # "Only the first two bind: they are mandatory for ..."
             for cid in picked:
                 st.per_target.setdefault(cid, []).append(clause)
+            last = picked
         rest_clauses = [c for c in st.clauses if rest_pattern.search(c.text)]
         if rest_clauses:
             earlier = {cid for other in ctx.statements if other is not st and other.answer == st.answer and
                        other.levels and (other.block, other.sentence or 0) < (st.block, st.sentence or 0)
                        for cid, _ in mentions.get((other.answer, other.block, other.sentence), [])}
+            earlier |= {cid for other in ctx.statements if other is not st and other.answer == st.answer and
+                        other.rule == "status.scope_position" for cid in other.targets}
             if not st.per_target and not (earlier & {c.id for c in members}):
                 continue  # "the other two" of a group, not of the whole list: see scope_description
             rest = [c.id for c in members if c.id not in st.per_target and c.id not in earlier]
@@ -627,8 +636,22 @@ def _list_before(ctx: Context, st: Statement, opening: bool = True) -> list[int]
     if (opening and st.sentence) or st.block == 0 or a.blocks[st.block - 1].kind != "item":
         return []
     lst = next((x for x in a.lists if st.block - 1 in x.items), None)
+    return _list_items(ctx, lst) if lst else []
+
+
+def _list_items(ctx: Context, lst) -> list[int]:
+    """The guidelines a list names, in its order: an item merged into the same title named earlier counts as
+    that guideline ("the first two" of a list whose first item the chapter named in question 1 too)."""
     alive = _alive_ids(ctx)
-    return [c.id for c in ctx.alive() if c.lst is lst and c.sentence is None and c.id in alive] if lst else []
+    out: list[int] = []
+    for c in sorted((c for c in ctx.candidates if c.lst is lst and c.sentence is None and not c.vetoed),
+                    key=lambda c: (c.block, c.start)):
+        x = c
+        while x.merged_into is not None:
+            x = ctx.candidates[x.merged_into]
+        if x.id in alive and x.id not in out:
+            out.append(x.id)
+    return out
 
 
 def _before(ctx: Context, st: Statement) -> list[int]:
@@ -661,7 +684,6 @@ def scope_anaphora(ctx: Context) -> None:
             continue
         if not m or st.sentence is None:
             continue
-        a = ctx.answers[st.answer]
         named: list[int] = []
         for n in range(st.sentence - 1, -1, -1):
             named = [cid for cid, _ in mentions.get((st.answer, st.block, n), []) if cid in alive]
