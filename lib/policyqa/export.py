@@ -267,7 +267,7 @@ def write_workbook(frames: dict, path: Path) -> None:
     wb.save(path)
 
 
-WORKBOOK = "tables.xlsx"  # the one file `write_tables` writes for --format xlsx
+WORKBOOK = "tables.xlsx"  # the one file `write_tables` writes for --format xlsx (several tables)
 
 
 def write_table(df, target: Path, fmt: str) -> Path:
@@ -280,7 +280,9 @@ def write_table(df, target: Path, fmt: str) -> Path:
 
 def table_files(frames: dict, fmt: str) -> list[str]:
     """The file names `write_tables` writes: one per table, or the one workbook for xlsx."""
-    return [WORKBOOK] if fmt == "xlsx" else [f"{name}.{fmt}" for name in frames]
+    if fmt == "xlsx":  # one table alone (policyqa diff's changes) names its workbook
+        return [WORKBOOK if len(frames) != 1 else f"{next(iter(frames))}.xlsx"]
+    return [f"{name}.{fmt}" for name in frames]
 
 
 class _Failed(Exception):
@@ -370,8 +372,8 @@ def write_tables(frames: dict, out_dir: str | Path, fmt: str = "csv") -> list[Pa
             staged = []
             if fmt == "xlsx":
                 where = targets[0]
-                write_workbook(frames, folder / WORKBOOK)
-                staged.append((folder / WORKBOOK, targets[0]))
+                write_workbook(frames, folder / names[0])
+                staged.append((folder / names[0], targets[0]))
             else:
                 for (name, df), target in zip(frames.items(), targets):
                     where = target
