@@ -381,6 +381,25 @@ def _names(ctx: Context, c: Candidate) -> list[str]:
     return [n for n in out if n]
 
 
+def _relative_owner(ctx: Context, st: Statement, clause: Clause, inside: list[int]) -> list[int]:
+    """"... rely on X (see question 3) and, for card payments, on Y, which the CBK requires banks to comply
+    with": a status said only in a relative clause is said of the title just before it."""
+    if len(inside) < 2:
+        return inside
+    a = ctx.answers[st.answer]
+    full = a.sentences[st.block][st.sentence].text if st.sentence is not None else a.blocks[st.block].text
+    text = full[clause.start: clause.end]
+    rel = list(re.finditer(r",\s*(?:which|whose|who|that)\b", text))
+    cues = level_spans(ctx, clause.text)
+    if not rel or not cues or any(start < rel[-1].start() for start, _, _ in cues):
+        return inside
+    head = text[: rel[-1].start()]
+    where = {cid: max((m.end() for n in _names(ctx, ctx.candidates[cid]) for m in re.finditer(re.escape(n), head)),
+                      default=-1) for cid in inside}
+    best = max(where, key=lambda cid: where[cid])
+    return [best] if where[best] >= 0 else inside
+
+
 def number_of(ctx: Context, word: str) -> int | None:
     if word.isdigit():
         return int(word)
@@ -574,7 +593,7 @@ def scope_references(ctx: Context) -> None:
         per: dict[int, list[Clause]] = {}
         for n, clause in enumerate(st.clauses):
             words = st.text[clause.start: clause.end]
-            inside = named_in(ctx, st, clause, hits)
+            inside = _relative_owner(ctx, st, clause, named_in(ctx, st, clause, hits))
             if inside:
                 kinds.add("named")
             if not inside:
