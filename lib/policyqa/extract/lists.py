@@ -31,7 +31,7 @@ _CUTS = (
 )
 
 
-_DESCRIBING = re.compile(r",\s+(?=(?:the|a|an|which|who|whose|its|their|now|first|with|as)\s)")
+_DESCRIBING = re.compile(r",\s+(?=(?:the|a|an|which|who|whose|its|their|now|first|with|as|one|part|each|both)\s)")
 
 
 def split_item(text: str, phrases: dict) -> tuple[str, str, str]:

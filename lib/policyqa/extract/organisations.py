@@ -313,6 +313,29 @@ def definitions(ctx: Context) -> None:
             name = _name_before(lex, text[max(0, m.start() - 200): m.start()], abbr)
             if name and lex.is_org_name(name.split()):
                 lex.definitions[abbr] = name
+    _initials(ctx, lex, texts)
+
+
+def _initials(ctx: Context, lex: Lexicon, texts: list[str]) -> None:
+    """"(IRA, 2021)" in one place, "the Insurance Regulatory Authority's guideline" in another: an
+    abbreviation nobody defines stands for the one body the chapter names whose initials spell it."""
+    skip = ctx.ref.words["acronym_skip"] | ctx.ref.words["connector"]
+    names: set[str] = set()
+    used: set[str] = set()
+    for text in texts:
+        for m in re.finditer(r"[A-Z][\w\-]*(?:[’']s)?(?:\s+(?:(?:of|for|and|the|on|de|du|des|la|für)\s+)*[A-Z][\w\-]*(?:[’']s)?)*",
+                             text):
+            words = [strip_possessive(w) for w in m.group(0).split()]
+            while words and words[0].lower() in skip | {"the"}:
+                words = words[1:]
+            if len(words) >= 2 and lex.is_org_word(words[-1]):
+                names.add(" ".join(words))
+        used |= {w for w in re.findall(r"(?<![\w\-])[A-Z][A-Z&]{1,7}(?![\w\-])", text)}
+    for abbr in used - set(lex.definitions) - set(lex.vocab_abbr):
+        letters = re.sub(r"[&]", "", abbr).lower()
+        fits = {n for n in names if "".join(w[0].lower() for w in n.split() if w.lower() not in skip) == letters}
+        if len(fits) == 1:
+            lex.definitions[abbr] = fits.pop()
 
 
 # ----------------------------------------------------------------------------- who issues each candidate
