@@ -334,6 +334,16 @@ def _pending(ctx: Context) -> list[Statement]:
     return [st for st in ctx.statements if not st.targets]
 
 
+def _about_law(ctx: Context, st: Statement) -> bool:
+    """"Public administration bodies must also meet MIRRI Decree No. 179/2020": a duty whose object is a law
+    the chapter names says nothing about the guidance around it."""
+    laws = [x.title for x in ctx.laws if x.answer == st.answer]
+    duty = ctx.ref.phrases["duty_object"]
+    return bool(laws) and all(
+        any(re.search(duty.pattern + re.escape(law), c.text, re.IGNORECASE) for law in laws)
+        for c in st.clauses if c.levels)
+
+
 @rule("status.scope_item")
 def scope_item(ctx: Context) -> None:
     """A status inside a list item is that item's own."""
@@ -605,6 +615,12 @@ def scope_references(ctx: Context) -> None:
             if grouped and not inside:
                 kinds.add("group")
                 inside = grouped
+            if not inside and n == 0 and st.sentence and ctx.ref.phrases["use_anaphora"].match(words):
+                # "Certification is voluntary for every organisation, although ... an X certificate ...": the
+                # use of what the sentence before named
+                inside = _before(ctx, st)
+                if inside:
+                    kinds.add("named")
             if not inside and ctx.ref.phrases["either_one"].search(words):
                 # "applying either standard is voluntary", "Neither document ...": the two named just before
                 inside = _before(ctx, st)
@@ -739,6 +755,8 @@ def scope_list(ctx: Context) -> None:
     """A statement about guidance in general in a list's lead-in or just after it ("None of the following is
     legally binding", "The guidelines are voluntary ...") covers the list's items."""
     for st in _pending(ctx):
+        if _about_law(ctx, st):
+            continue
         if not is_generic(ctx, st):
             continue
         lst = _list_of_paragraph(ctx, st)
@@ -753,6 +771,8 @@ def scope_list(ctx: Context) -> None:
 def scope_paragraph(ctx: Context) -> None:
     """A statement about guidance in general covers the guidelines its paragraph names."""
     for st in _pending(ctx):
+        if _about_law(ctx, st):
+            continue
         if not is_generic(ctx, st):
             continue
         ids = [c.id for c in ctx.alive() if c.answer == st.answer and c.block == st.block]
@@ -765,6 +785,8 @@ def scope_answer(ctx: Context) -> None:
     """A statement about guidance in general in the answer's opening paragraph covers every guideline of the
     answer that no list lead-in covers."""
     for st in _pending(ctx):
+        if _about_law(ctx, st):
+            continue
         a = ctx.answers[st.answer]
         if st.block != a.first_paragraph() or not is_generic(ctx, st, broad=True):
             continue
