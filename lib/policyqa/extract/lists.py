@@ -286,8 +286,9 @@ def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, ra
         return True, "lists.instrument_item"
     if lst.kind == "guidance" and (title_like or is_abbreviation(words[0])) and len(words) <= 20:
         return True, "lists.guidance_list_item"
-    if lst.kind == "guidance" and len(words) <= 14 and not re.match(r"\w+ing\b", raw) and any(
-            (instrument_of(ctx.ref, w) or ("", ""))[1] == "strong" for w in words[:4]):
+    core = re.sub(r"\s*\([^()]*\)", "", title).split()  # (a name in the original language adds no words)
+    if lst.kind == "guidance" and len(core) <= 14 and not re.match(r"\w+ing\b", raw) and any(
+            (instrument_of(ctx.ref, w) or ("", ""))[1] == "strong" for w in core[:4]):
         return True, "lists.guidance_list_item"  # "the minimum standards for the federal administration"
     return False, ""
 

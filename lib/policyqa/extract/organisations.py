@@ -22,7 +22,7 @@ from policyqa.extract.text import strip_possessive
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"  # ASCII and Latin upper case (NÚKIB, ČNB, ÚOOÚ)
 _ABBR = rf"[{_UPPER}][\w&.\-/]*[{_UPPER}0-9][\w&.\-]*|[{_UPPER}][a-z]+[{_UPPER}][\w\-]*"
-_DEFINITION = re.compile(rf"\((?:the\s+)?(?:[^()]*?,\s*)?(?P<abbr>{_ABBR})\)")
+_DEFINITION = re.compile(rf"\((?:the\s+)?(?:[^()]*?,\s*)?(?P<abbr>(?:{_ABBR})(?:\s+[A-Z]{{2,3}})?)\)")  # "ÚOOÚ SR"
 _ABBR_FIRST = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})\s+\((?:the\s+)?(?P<name>[A-Z][^()]{{3,120}}?)\)")
 _KNOWN_AS = re.compile(rf",?\s+(?:known as|hereinafter|or)\s+(?:the\s+)?[‘“\"]?(?P<abbr>{_ABBR})[’”\"]?")
 
@@ -215,6 +215,10 @@ class Lexicon:
             if not is_abbreviation(word):
                 continue
             nxt = toks[k + 1].text if k + 1 < len(toks) else ""
+            pair = f"{word} {nxt}"
+            if nxt and pair in self.definitions and self.is_org_abbreviation(pair):  # "the ÚOOÚ SR"
+                found.append(OrgMention(t.start, toks[k + 1].end, Org(self.definitions[pair], pair, "abbreviation")))
+                continue
             if self.is_org_abbreviation(word):
                 stop = t.start + len(word)
                 # "CERT NZ", "CCN-CERT": a CERT's name may run on with a country code
@@ -284,7 +288,7 @@ def definitions(ctx: Context) -> None:
     for text in texts:
         for m in _DEFINITION.finditer(text):
             abbr = m.group("abbr").rstrip(".")
-            if abbr in lex.definitions or not is_abbreviation(abbr):
+            if abbr in lex.definitions or not is_abbreviation(abbr.split()[0]):
                 continue
             inside = m.group(0)[1:-1]
             native = inside.rsplit(",", 1)[0].strip() if "," in inside else ""
