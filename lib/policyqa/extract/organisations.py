@@ -100,6 +100,11 @@ class Lexicon:
             return False
         after = words[positions[0] + 1: positions[0] + 2]  # "X Authority Guideline ..." (not "Institute for Standards")
         kind = instrument_of(self.ctx.ref, " ".join(after)) if after else None
+        before = words[: positions[0]]
+        for n, w in enumerate(before):  # "Security Standards Handbook for Public Administration IT": a title
+            strong = (instrument_of(self.ctx.ref, w) or ("", ""))[1] == "strong"
+            if strong and any(x.lower() in ("for", "on", "to", "about") for x in before[n + 1:]):
+                return False
         return not (kind and kind[1] == "strong")
 
     def org(self, name_or_abbr: str) -> Org:
