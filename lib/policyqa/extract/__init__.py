@@ -45,6 +45,7 @@ PIPELINE = (
     "organisations.authority_description",
     "organisations.authority_administers",
     "organisations.authority_subject",
+    "organisations.authority_merged",
     "organisations.authority_lead_in",
     "organisations.authority_nearest",
     "laws.list_items",

@@ -322,7 +322,21 @@ def definitions(ctx: Context) -> None:
             name = _name_before(lex, text[max(0, m.start() - 200): m.start()], abbr)
             if name and lex.is_org_name(name.split()):
                 lex.definitions[abbr] = name
+        for m in re.finditer(ctx.ref.phrases["publish_verb"].pattern + r"\s+(?:the\s+)?(?P<name>(?-i:[A-Z])[\w\-]+"
+                             r"(?:\s+(?-i:[A-Z])[\w\-]+){0,3})(?![\w\-])", text, re.IGNORECASE):
+            name = strip_possessive(m.group("name"))  # "published by Standard Norge": whoever publishes is a body
+            if not lex.is_org_name(name.split()) and not is_abbreviation(name.split()[0]) and \
+                    not _law_or_title(ctx, name):
+                lex.bodies.add(name)
     _initials(ctx, lex, texts)
+
+
+def _law_or_title(ctx: Context, name: str) -> bool:
+    from policyqa.extract.titles import is_law_title
+
+    words = name.split()
+    return is_law_title(ctx.ref, name) or any(w in ctx.ref.words["month"] for w in words) or (
+        all(w in ctx.orgs.jurisdiction_words for w in words))
 
 
 def _initials(ctx: Context, lex: Lexicon, texts: list[str]) -> None:
@@ -372,7 +386,10 @@ def _set(c: Candidate, org: Org, source: str, name: str) -> None:
 
 
 def _pending(ctx: Context) -> list[Candidate]:
-    return [c for c in ctx.alive() if c.org is None]
+    """Candidates with no issuer yet, those merged into another included: where a title is named twice, each
+    place may say who issued it ("TSE publishes ISO/IEC 27001 as TS EN ISO/IEC 27001" in one answer, the
+    bare title in a list in another)."""
+    return [c for c in ctx.candidates if not c.vetoed and c.org is None]
 
 
 @rule("organisations.authority_agent")
@@ -381,7 +398,7 @@ def authority_agent(ctx: Context) -> None:
     agent = ctx.ref.phrases["agent"]
     for c in _pending(ctx):
         text, start, end = _text_around(ctx, c)
-        later = sorted((o.start, o.end) for o in ctx.candidates if o.id != c.id and o.answer == c.answer and
+        later = sorted((o.start, o.end) for o in ctx.alive() if o.id != c.id and o.answer == c.answer and
                        o.block == c.block and o.sentence == c.sentence and o.start >= end)
         nxt = len(text)
         last = end
@@ -508,6 +525,21 @@ def authority_subject(ctx: Context) -> None:
         after = [o for o in ctx.orgs.find(text[end:]) if o.start < 120]
         if after:
             _set(c, _resolve(ctx, after[0]), "sentence", "organisations.authority_subject")
+
+
+@rule("organisations.authority_merged")
+def authority_merged(ctx: Context) -> None:
+    """A guideline named twice whose own place names no issuer takes the issuer another place names by agent,
+    possessive, brackets, label, title, description or subject (before a list's lead-in or the nearest body)."""
+    strong = {"agent", "possessive", "parenthesis", "label", "title", "description", "administers", "sentence"}
+    for c in [c for c in ctx.alive() if c.org is None]:
+        for other in ctx.candidates:
+            x = other
+            while x.merged_into is not None:
+                x = ctx.candidates[x.merged_into]
+            if x is c and other is not c and other.org is not None and other.authority_source in strong:
+                _set(c, other.org, other.authority_source, "organisations.authority_merged")
+                break
 
 
 @rule("organisations.authority_lead_in")
