@@ -107,6 +107,12 @@ def not_guidance(ref: Reference, title: str) -> str | None:
     """What a named thing is when its head noun says it is no guidance (strategy, programme, platform ...)."""
     bare = re.sub(r"\([^()]*\)", "", title).strip()
     front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+|\s+[–—-]\s+", bare, maxsplit=1)[0]
+    # "Cybersecurity Strategy Belgium 2.0": a version, a year or the country's name after the head is no head
+    words = front.split()
+    while len(words) > 1 and (re.fullmatch(r"v?\d[\d.\-–/]*|(?:19|20)\d\d(?:[–\-]\d{2,4})?", words[-1]) or any(
+            p.fullmatch(words[-1]) for _, p in ref.jurisdictions)):
+        words.pop()
+    front = " ".join(words)
     for phrase in {" ".join(front.split()[-3:])}:  # the head is the name's last noun before "for/of/on ..."
         for pattern, what in ref.not_guidance:
             ends = [m.end() for m in pattern.finditer(phrase)]
