@@ -51,6 +51,7 @@ PIPELINE = (
     "laws.list_items",
     "laws.in_prose",
     "titles.mentions",
+    "laws.called_law",
     "status.audience_hints",
     "status.statements",
     "status.scope_item",

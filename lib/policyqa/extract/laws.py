@@ -80,3 +80,25 @@ def in_prose(ctx: Context) -> None:
                     if len(name.split()) < 2 or not is_law_title(ctx.ref, name):
                         continue
                     _law(ctx, name, a.index, b.line, "laws.in_prose", "medium")
+
+
+@rule("laws.called_law", veto=True)
+def called_law(ctx: Context) -> None:
+    """"The BDDK Regulation and the SPK Communiqué are secondary legislation", "Board Decision No. 2019/10,
+    which is a binding regulatory act": what the chapter itself calls legislation is a law, not guidance."""
+    mentions = ctx.memo.get(("titles", "mentions"), {})
+    called = ctx.ref.phrases["called_law"]
+    for (a, k, n), hits in mentions.items():
+        block = ctx.answers[a].blocks[k]
+        text = block.text if n < 0 else ctx.answers[a].sentences[k][n].text
+        for cid, _ in hits:
+            c = ctx.candidates[cid]
+            if c.vetoed or c.merged_into is not None:
+                continue
+            for name in {c.title, re.sub(r"\s*\([^()]*\)", "", c.title), *c.aliases}:
+                at = text.find(name) if len(name) >= 3 else -1
+                if at >= 0 and called.match(text[at + len(name):]):
+                    c.vetoed = "laws.called_law"
+                    _law(ctx, c.title, c.answer, c.line, "laws.called_law", "medium")
+                    break
+
