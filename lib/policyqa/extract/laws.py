@@ -14,7 +14,7 @@ import re
 
 from policyqa.extract.context import Context, LawMention
 from policyqa.extract.registry import rule
-from policyqa.extract.titles import clean_title, is_law_title, law_kind
+from policyqa.extract.titles import owner_words, clean_title, head_noun, is_law_title, law_kind
 from policyqa.parse import norm
 
 _NUMBER = re.compile(r"(?:No\.?\s*|Nos\.?\s*|Act\s+|Cap\.?\s*)?(?P<n>\d+(?:[/.:\-]\d+)+|\d+(?=\)))")
@@ -95,9 +95,13 @@ def called_law(ctx: Context) -> None:
             c = ctx.candidates[cid]
             if c.vetoed or c.merged_into is not None:
                 continue
-            for name in {c.title, re.sub(r"\s*\([^()]*\)", "", c.title), *c.aliases}:
-                at = text.find(name) if len(name) >= 3 else -1
-                if at >= 0 and called.match(text[at + len(name):]):
+            names = [re.escape(x) for x in {c.title, re.sub(r"\s*\([^()]*\)", "", c.title), *c.aliases} if len(x) >= 3]
+            head = head_noun(ctx, c.title)
+            if head:  # "the SPK Communiqué"
+                names.append(rf"\b[Tt]he\s+{owner_words(c)}{re.escape(head)}\b")
+            for pattern in names:
+                m = re.search(pattern, text)
+                if m and called.match(text[m.end():]):
                     c.vetoed = "laws.called_law"
                     _law(ctx, c.title, c.answer, c.line, "laws.called_law", "medium")
                     break

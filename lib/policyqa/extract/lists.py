@@ -261,6 +261,20 @@ def _described_as_guidance(ctx: Context, lst: ListBlock, title: str) -> bool:
     return False
 
 
+def _of_body(ctx: Context, title: str) -> tuple[int, int] | None:
+    """Where "of/by/from the <body>" ends a title (the body, with its abbreviation in brackets, closing it):
+    (start of " of the", start of the body's name)."""
+    m = re.search(r"\s+(?:of|by|from)\s+(?:the\s+)?(?=[A-Z])", title)
+    while m:
+        rest = title[m.end():]
+        orgs = ctx.orgs.find(rest)
+        if orgs and orgs[0].start == 0 and re.fullmatch(r"\s*(?:\([^()]{1,20}\))?\s*", rest[orgs[0].end:]) and \
+                not re.match(r"[A-Z][a-z]+(?:ies|ions|ers)\b", rest):
+            return m.start(), m.end()
+        m = re.compile(r"\s+(?:of|by|from)\s+(?:the\s+)?(?=[A-Z])").search(title, m.end())
+    return None
+
+
 def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, raw: str) -> tuple[bool, str]:
     """Whether an item's title names a guideline, and the rule that says so (`raw`: the title as written, before
     its first letter was made upper-case)."""
@@ -322,6 +336,10 @@ def items(ctx: Context) -> None:
                                                                                  issuer.group("who"))):
                     owner = owner or issuer.group("who")  # "Cyber/Physical Security Framework (METI)"
                     title_part = title_part[: issuer.start()]
+                of_body = _of_body(ctx, title_part)
+                if of_body is not None:  # "Communiqué on X (VII-128.9) of the Capital Markets Board (SPK)"
+                    owner = owner or title_part[of_body[1]:].strip()
+                    title_part = title_part[: of_body[0]]
                 title = clean_title(title_part)
                 if len(title) < 3:
                     continue  # an item cut to a letter or two at the end of an excerpt names nothing

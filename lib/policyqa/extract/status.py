@@ -488,7 +488,7 @@ def scope_position(ctx: Context) -> None:
 def named_in(ctx: Context, st: Statement, clause: Clause, hits: list[int]) -> list[int]:
     """Guidelines the clause names by title, abbreviation, short form or code, or as "the <head noun>" ("the
     Policy", "the Communication")."""
-    from policyqa.extract.titles import head_noun
+    from policyqa.extract.titles import owner_words, head_noun
 
     words = st.text[clause.start: clause.end]
     out = []
@@ -496,7 +496,8 @@ def named_in(ctx: Context, st: Statement, clause: Clause, hits: list[int]) -> li
         c = ctx.candidates[cid]
         head = head_noun(ctx, c.title)
         if any(_has(words, x) for x in _names(ctx, c)) or (
-                head and re.search(rf"\b[Tt]he\s+{re.escape(head)}\b(?!\s+(?:on|for|of|to)\b)", words)) or (
+                head and re.search(rf"\b[Tt]he\s+{owner_words(c)}{re.escape(head)}\b(?!\s+(?:on|for|of|to)\b)",
+                                   words)) or (
                 st.sentence is not None and _span_in(ctx, st, cid, clause)):
             out.append(cid)
     return out
