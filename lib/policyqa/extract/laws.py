@@ -14,7 +14,7 @@ import re
 
 from policyqa.extract.context import Context, LawMention
 from policyqa.extract.registry import rule
-from policyqa.extract.titles import owner_words, clean_title, head_noun, is_law_title, law_kind
+from policyqa.extract.titles import clean_title, head_noun, is_law_title, law_kind, owner_words
 from policyqa.parse import norm
 
 _NUMBER = re.compile(r"(?:No\.?\s*|Nos\.?\s*|Act\s+|Cap\.?\s*)?(?P<n>\d+(?:[/.:\-]\d+)+|\d+(?=\)))")

@@ -488,7 +488,7 @@ def scope_position(ctx: Context) -> None:
 def named_in(ctx: Context, st: Statement, clause: Clause, hits: list[int]) -> list[int]:
     """Guidelines the clause names by title, abbreviation, short form or code, or as "the <head noun>" ("the
     Policy", "the Communication")."""
-    from policyqa.extract.titles import owner_words, head_noun
+    from policyqa.extract.titles import head_noun, owner_words
 
     words = st.text[clause.start: clause.end]
     out = []
