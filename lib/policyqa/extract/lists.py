@@ -122,7 +122,7 @@ def _label(ctx: Context, text: str, level: int, has_children: bool, block: int) 
         named = re.sub(r"\s*\([^()]*\)$", "", named)  # "Taiwan Stock Exchange (TWSE)"
         org = orgs[0].org if orgs else lex.org(named)
         return Label(block, level, org, _label_audience(stripped, orgs), stripped)
-    ends = stripped.endswith((":", ";")) or stripped.endswith(":")
+    ends = stripped.endswith((":", ";")) or _bare_body(ctx, stripped, orgs)
     if orgs and ends and len(stripped) - (orgs[-1].end - orgs[0].start) <= 40 and orgs[0].start <= 8 and \
             not instrument_of(ctx.ref, stripped[:orgs[0].start] + stripped[orgs[-1].end:]):
         inside = re.sub(r"\([^()]*\)", "", stripped[orgs[0].end:]).strip(" :;,.")
@@ -139,12 +139,28 @@ def _label(ctx: Context, text: str, level: int, has_children: bool, block: int) 
     return None
 
 
+def _bare_body(ctx: Context, stripped: str, orgs) -> bool:
+    """A line that is nothing but a body's name (and its abbreviation in brackets): "Bank of Ghana (BoG)" over
+    the items it issued, a label without its colon."""
+    if not orgs or orgs[0].start > 4 or stripped.endswith((".", ",")):
+        return False
+    gaps, at = [], 0
+    for o in orgs:
+        gaps.append(stripped[at:o.start])
+        at = o.end
+    gaps.append(stripped[at:])
+    rest = re.sub(r"[()\s:;\-–—,]+|\b(?:the|The|and)\b", " ", " ".join(gaps)).strip()
+    return not rest
+
+
 def is_label_line(ctx: Context, text: str) -> bool:
     """A paragraph line that is a group label, not a sentence: "Central Bank of R (CBR):", "Guidance issued by
-    the X:" (a body's name with at most a few words around it, ending in a colon)."""
+    the X:" (a body's name with at most a few words around it, ending in a colon), or a body's name alone."""
     stripped = text.strip()
-    if not stripped.endswith(":") or len(stripped) > 160:
+    if len(stripped) > 160:
         return False
+    if not stripped.endswith(":"):
+        return _bare_body(ctx, stripped, ctx.orgs.find(stripped))
     if ctx.ref.phrases["list_label"].match(stripped):
         return True
     orgs = ctx.orgs.find(stripped)
@@ -181,7 +197,7 @@ def structure(ctx: Context) -> None:
                     k += 1
                     continue
                 # a label line between two runs of items ("Central Bank of R (CBR):") keeps the list going
-                if b.kind == "paragraph" and k + 1 < len(blocks) and blocks[k + 1].kind == "item" and \
+                if b.kind in ("paragraph", "subheading") and k + 1 < len(blocks) and blocks[k + 1].kind == "item" and \
                         is_label_line(ctx, b.text):
                     items.append(k)
                     k += 1
@@ -190,7 +206,7 @@ def structure(ctx: Context) -> None:
             lead = None
             j = start - 1
             # a label paragraph just before the first item belongs to the list; the lead-in is before it
-            if j >= 1 and blocks[j].kind == "paragraph" and is_label_line(ctx, blocks[j].text) and \
+            if j >= 1 and blocks[j].kind in ("paragraph", "subheading") and is_label_line(ctx, blocks[j].text) and \
                     blocks[j - 1].kind == "paragraph":
                 items.insert(0, j)
                 j -= 1
