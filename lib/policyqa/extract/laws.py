@@ -14,7 +14,7 @@ import re
 
 from policyqa.extract.context import Context, LawMention
 from policyqa.extract.registry import rule
-from policyqa.extract.titles import clean_title, head_noun, is_law_title, law_kind, owner_words
+from policyqa.extract.titles import clean_title, head_noun, head_pattern, is_law_title, law_kind
 from policyqa.parse import norm
 
 _NUMBER = re.compile(r"(?:No\.?\s*|Nos\.?\s*|Act\s+|Cap\.?\s*)?(?P<n>\d+(?:[/.:\-]\d+)+|\d+(?=\)))")
@@ -98,7 +98,7 @@ def called_law(ctx: Context) -> None:
             names = [re.escape(x) for x in {c.title, re.sub(r"\s*\([^()]*\)", "", c.title), *c.aliases} if len(x) >= 3]
             head = head_noun(ctx, c.title)
             if head:  # "the SPK Communiqué"
-                names.append(rf"\b[Tt]he\s+{owner_words(c)}{re.escape(head)}\b")
+                names.append(head_pattern(c, head))
             for pattern in names:
                 m = re.search(pattern, text)
                 if m and called.match(text[m.end():]):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 
 from policyqa.extract.context import Candidate, Clause, Context, Sentence, Statement
+from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
 from policyqa.extract.titles import instrument_of
 from policyqa.schema import NOT_STATED
@@ -82,6 +83,8 @@ def is_audience(ctx: Context, phrase: str) -> bool:
     last = re.findall(r"[\w/’'\-]+", head)
     if not last or last[-1].lower() in ctx.ref.words.get("pointing_head", frozenset()):
         return _holds_group(ctx, phrase)
+    if instrument_of(ctx.ref, last[-1]) or last[-1].lower() in ctx.ref.words["generic_document"]:
+        return False  # "its SME guidelines": documents, not the group they are for
     heads = [_last_noun(re.findall(r"[\w/’'\-]+", part)) for part in re.split(r"\s+(?:and|or|&)\s+|,\s*", head)]
     return _holds_group(ctx, " ".join(w for part in heads for w in part)) or \
         any(p.search(head) for p, _ in ctx.ref.audiences)
@@ -488,7 +491,7 @@ def scope_position(ctx: Context) -> None:
 def named_in(ctx: Context, st: Statement, clause: Clause, hits: list[int]) -> list[int]:
     """Guidelines the clause names by title, abbreviation, short form or code, or as "the <head noun>" ("the
     Policy", "the Communication")."""
-    from policyqa.extract.titles import head_noun, owner_words
+    from policyqa.extract.titles import head_noun, head_pattern
 
     words = st.text[clause.start: clause.end]
     out = []
@@ -496,8 +499,7 @@ def named_in(ctx: Context, st: Statement, clause: Clause, hits: list[int]) -> li
         c = ctx.candidates[cid]
         head = head_noun(ctx, c.title)
         if any(_has(words, x) for x in _names(ctx, c)) or (
-                head and re.search(rf"\b[Tt]he\s+{owner_words(c)}{re.escape(head)}\b(?!\s+(?:on|for|of|to)\b)",
-                                   words)) or (
+                head and re.search(head_pattern(c, head) + r"(?!\s+(?:on|for|of|to)\b)", words)) or (
                 st.sentence is not None and _span_in(ctx, st, cid, clause)):
             out.append(cid)
     return out
@@ -509,21 +511,33 @@ def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
     generic = ctx.ref.words["generic_document"]
     alive = [c for c in ctx.alive() if c.answer == answer]
     found: list[tuple[int, int]] = []
-    for o in ctx.orgs.find(text):
-        after = re.match(r"[’']?s?\s+(?P<words>(?:[\w\-]+\s*){1,6})", text[o.end: o.end + 80])
+    orgs = ctx.orgs.find(text)
+    owners = [(o.org, o.start, o.end) for o in orgs]
+    for m in re.finditer(r"\b(?:its|their)\b", text):  # "whereas its SME guidelines ...": the body named before
+        before = [o for o in orgs if o.end <= m.start()]
+        if before:
+            owners.append((before[-1].org, m.start(), m.end()))
+    for org, o_start, o_end in owners:
+        after = re.match(r"[’']?s?\s+(?P<words>(?:[\w\-]+\s*){1,6})", text[o_end: o_end + 80])
         if not after:
             continue
         nouns = re.findall(r"[a-z]+", after.group("words"))[:5]
         if not any(n in generic for n in nouns):
             continue
-        org = o.org
         members = [c for c in alive if c.org is not None and (
             c.org.name == org.name or (org.abbreviation and c.org.abbreviation == org.abbreviation))]
         # "the KNF's recommendations and guidelines": its recommendations and guidelines, not its Communication
         kinds = [n[:6] for n in nouns if n in generic and n not in ctx.ref.words["broad_document"]]
         if len(kinds) >= 2:  # an enumeration of kinds is specific; one noun ("the AgID guidelines") is all of them
             members = [c for c in members if any(k in c.title.lower() for k in kinds)] or members
-        found += [(c.id, o.start) for c in members]
+        nouns_alt = "|".join(sorted(generic, key=len, reverse=True))
+        described = re.match(r"(?P<what>(?:[\w\-]+\s+){1,4}?)(?=(?:" + nouns_alt + r")\b)", after.group("words"))
+        plain = generic | ctx.ref.words["determiner"] | ctx.ref.words["function"] | ctx.ref.words["quantity_some"]
+        what = " ".join(w for w in described.group("what").split() if w.lower() not in plain) if described else ""
+        if what and len(members) > 1:  # "the CSA's incident reporting guidelines": the one about that
+            fits = [c for c in members if _describes(ctx, what, c.title)]
+            members = fits or members
+        found += [(c.id, o_start) for c in members]
     for c in alive:
         words = c.title.split()
         for n in (3, 2, 1):
@@ -534,6 +548,24 @@ def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
                     found.append((c.id, m.start()))
                     break
     return found
+
+
+def _describes(ctx: Context, words: str, title: str) -> bool:
+    """Whether lower-case describing words fit a title: each content word's stem is in it, or an abbreviation
+    is the initials of a run of its words ("SME" for "Small and Medium-sized Enterprises")."""
+    stop = ctx.ref.words["connector"] | ctx.ref.words["determiner"] | ctx.ref.words["function"]
+    wanted = [w for w in re.findall(r"[\w\-]+", words) if w.lower() not in stop]
+    if not wanted:
+        return False
+    tw = [w for w in re.findall(r"[\w\-]+", title) if w.lower() not in stop]
+    initials = "".join(w[0].lower() for w in tw)
+    for w in wanted:
+        if is_abbreviation(w):
+            if re.sub(r"s$", "", w).lower() not in initials:
+                return False
+        elif not any(t.lower().startswith(w.lower()[:5]) for t in tw):
+            return False
+    return True
 
 
 def described_in(ctx: Context, text: str, answer: int) -> list[int]:
@@ -720,6 +752,9 @@ def scope_anaphora(ctx: Context) -> None:
             continue
         if not m or st.sentence is None:
             continue
+        if re.match(rf"\W*(?:the|these|those|both)\s+(?:\w+\s+)?{ctx.ref.phrases['law_word'].pattern}\b", st.text,
+                    re.IGNORECASE):
+            continue  # "The two directives are legally binding": laws, not the guidance named before
         named: list[int] = []
         for n in range(st.sentence - 1, -1, -1):
             named = [cid for cid, _ in mentions.get((st.answer, st.block, n), []) if cid in alive]

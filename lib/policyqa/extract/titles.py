@@ -777,10 +777,12 @@ def head_noun(ctx: Context, title: str) -> str:
     return head
 
 
-def owner_words(c: Candidate) -> str:
-    """The issuer's abbreviation, optional, before a head noun: "the SPK Communiqué" names SPK's Communiqué."""
+def head_pattern(c: Candidate, head: str) -> str:
+    """"the Policy" names a guideline by its head noun; so does "the SPK Communiqué" or "the BoG template" (its
+    issuer's abbreviation before the head, in any case)."""
     abbr = c.org.abbreviation if c.org is not None and c.org.abbreviation else ""
-    return rf"(?:{re.escape(abbr)}(?:[’']s)?\s+)?" if abbr else ""
+    owned = rf"|{re.escape(abbr)}(?:[’']s)?\s+(?i:{re.escape(head)})" if abbr else ""
+    return rf"\b[Tt]he\s+(?:{re.escape(head)}{owned})\b"
 
 
 class _Lazy:
@@ -816,7 +818,7 @@ def mentions(ctx: Context) -> None:
     prefix_res = {c.id: [(x, _Lazy(rf"\b[Tt]he\s+{re.escape(x)}(?!\s+[A-Z\d])(?![\w\-])|(?<![\w\-]){re.escape(x)}"
                                   rf"(?=\s+(?:is|are|was|were|binds?|applies|remains|has|covers|requires)\b)"))
                          for x in c.prefixes] for c in alive}
-    head_res = {c.id: _Lazy(rf"\b[Tt]he\s+{owner_words(c)}{re.escape(heads[c.id])}\b(?!\s+(?:on|for|of|to)\b)")
+    head_res = {c.id: _Lazy(head_pattern(c, heads[c.id]) + r"(?!\s+(?:on|for|of|to)\b)")
                 for c in alive if heads[c.id]}
     for a in ctx.answers:
         for k, sents in enumerate(a.sentences):
