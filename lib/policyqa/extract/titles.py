@@ -785,6 +785,16 @@ def head_pattern(c: Candidate, head: str) -> str:
     return rf"\b[Tt]he\s+(?:{re.escape(head)}{owned})\b"
 
 
+def _other_number(c: Candidate, name: str) -> str:
+    """"External Circular" is short for "External Circular 007" only when no other number follows it:
+    "External Circular 033" is another instrument of the same series."""
+    bare = re.sub(r"\s*\([^()]*\)", "", c.title)
+    rest = bare[len(name):] if bare.startswith(name) else ""
+    if re.match(r"\s+(?:No\.?\s*)?\d", rest):
+        return r"(?!\s+(?:No\.?\s*)?\d)"
+    return ""
+
+
 class _Lazy:
     """A pattern compiled the first time it is needed (most names never occur in most sentences)."""
 
@@ -813,7 +823,7 @@ def mentions(ctx: Context) -> None:
     found: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
     plural = {w for w in ctx.ref.words["generic_document"] if w.endswith("s")}
     # each candidate's patterns compiled once, not once per sentence
-    name_res = {c.id: [(n, _Lazy(rf"(?<![\w\-]){re.escape(n)}(?![\w\-])(?P<after>\s+[a-z]+)?"))
+    name_res = {c.id: [(n, _Lazy(rf"(?<![\w\-]){re.escape(n)}(?![\w\-]){_other_number(c, n)}(?P<after>\s+[a-z]+)?"))
                        for n in names[c.id] if len(n) >= 2] for c in alive}
     prefix_res = {c.id: [(x, _Lazy(rf"\b[Tt]he\s+{re.escape(x)}(?!\s+[A-Z\d])(?![\w\-])|(?<![\w\-]){re.escape(x)}"
                                   rf"(?=\s+(?:is|are|was|were|binds?|applies|remains|has|covers|requires)\b)"))
