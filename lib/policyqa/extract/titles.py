@@ -376,7 +376,15 @@ class Finder:
                     break
             s, e = toks[i].start, toks[j].end
             if not _free(taken, s, e):
-                continue
+                # "the NIST Cybersecurity Framework and ISO/IEC 27032": the run ends before a title already read
+                k = next(k for k in range(i, j + 1) if not _free(taken, toks[k].start, toks[k].end))
+                j = k - 1
+                while j >= i and toks[j].text.lower() in self.determiners - {"and", "or"}:
+                    j -= 1
+                if j <= i or toks[j].text.lower() not in ("and", "or"):
+                    continue  # ("a Kenya Standard, KS ISO/IEC 27001" is one name, in apposition)
+                j -= 1
+                s, e = toks[i].start, toks[j].end
             words = [t.text for t in toks[i: j + 1] if t.is_word]
             if not words:
                 continue
