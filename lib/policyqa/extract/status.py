@@ -663,8 +663,13 @@ def scope_references(ctx: Context) -> None:
                     r"\W*(?:and\s+)?(?:both|all|each|they|these|neither|none)\b", words, re.I)):
                 # the ones this clause names, else those the sentence named before it, else those named before
                 # the sentence ("NSM recommends both to ..." after a list of two), else all the sentence names
-                prior = _before(ctx, st) if len(inside) < 2 and len(current) < 2 and len(hits) < 2 else []
+                # ("Both are voluntary standards; the MSPI is aligned with X": an opening pronoun speaks of what
+                # came before, not of names later in its sentence)
+                opening = n == 0 and not inside and not current
+                prior = _before(ctx, st) if len(inside) < 2 and len(current) < 2 and (
+                    len(hits) < 2 or opening) else []
                 inside = inside if len(inside) >= 2 else current if len(current) >= 2 else \
+                    prior if opening and len(prior) >= 2 else \
                     hits if len(hits) >= 2 else prior if len(prior) >= 2 else (hits or current)
                 if inside is prior:
                     kinds.add("named")
