@@ -524,8 +524,13 @@ def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
         nouns = re.findall(r"[a-z]+", after.group("words"))[:5]
         if not any(n in generic for n in nouns):
             continue
-        members = [c for c in alive if c.org is not None and (
-            c.org.name == org.name or (org.abbreviation and c.org.abbreviation == org.abbreviation))]
+        members = [c for c in alive if _issued_by(c, org)]
+        partner = next((o.org for o in orgs if o.end <= o_start and re.fullmatch(
+            r"\s*(?:[–—\-/]|and)\s*", text[o.end: o_start])), None)
+        if partner is not None:  # "the DAFP–MinTIC guide": the one both bodies issued, named together
+            both = [c for c in alive if (_issued_by(c, org) or _issued_by(c, partner)) and all(
+                _names_body(_where_named(ctx, c), x) for x in (org, partner))]
+            members = both or members
         # "the KNF's recommendations and guidelines": its recommendations and guidelines, not its Communication
         kinds = [n[:6] for n in nouns if n in generic and n not in ctx.ref.words["broad_document"]]
         if len(kinds) >= 2:  # an enumeration of kinds is specific; one noun ("the AgID guidelines") is all of them
@@ -548,6 +553,20 @@ def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
                     found.append((c.id, m.start()))
                     break
     return found
+
+
+def _where_named(ctx: Context, c: Candidate) -> str:
+    s = ctx.sentence_of(c)
+    return s.text if s is not None else ctx.block_of(c).text
+
+
+def _issued_by(c: Candidate, org) -> bool:
+    return c.org is not None and (c.org.name == org.name or bool(
+        org.abbreviation and c.org.abbreviation == org.abbreviation))
+
+
+def _names_body(text: str, org) -> bool:
+    return any(x and re.search(rf"(?<![\w\-]){re.escape(x)}(?![\w\-])", text) for x in (org.name, org.abbreviation))
 
 
 def _describes(ctx: Context, words: str, title: str) -> bool:
