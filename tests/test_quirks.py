@@ -225,3 +225,19 @@ def test_missing_space_after_a_full_stop_still_ends_the_sentence(tmp_path):
     o = t.obligations
     assert set(zip(o["audience"], o["mandatoriness"].astype(str))) == {("private companies", "voluntary"),
                                                                       ("federal authorities", "mandatory")}
+
+
+def test_print_copy_hard_wrapped_at_a_width(tmp_path):
+    # "Q13" without a full stop, the question wrapped over two lines, answer lines cut wherever the width falls
+    import textwrap
+    answer = ("Yes. The National Cyber Security Centre under the Ministry of National Defence (NKSC) publishes "
+              "the Cyber Hygiene Handbook and the Remote Work Security Recommendations, both of which are "
+              "voluntary for private businesses and for public sector bodies alike. " * 2)
+    text = "\n".join(["Best practice", "", "Increased protection", "", *textwrap.wrap("Q13 " + Q13, 60), "",
+                      *textwrap.wrap(answer, 60), "", *textwrap.wrap("Q14 " + Q14, 60), "",
+                      *textwrap.wrap("It does not. " * 8, 60)])
+    t = chapter(tmp_path, text + "\n")
+    assert qnos(t) == [13, 14]
+    assert list(t.questions["question"]) == [Q13, Q14]
+    assert (t.diagnostics["level"] == "unplaced").sum() == 0
+    assert "Cyber Hygiene Handbook" in set(t.guidelines["title"])

@@ -26,7 +26,8 @@ _BULLET = re.compile(r"^(?P<indent>[ \t\u00a0]*)(?P<mark>[•●▪◦○·‣�
 # recognise as a printed question)
 _NUMBERED = re.compile(r"^(?P<indent>[ \t\u00a0]*)(?P<mark>(?:\d{1,2}|[a-z]|[ivx]{1,4}|[A-Z])[.)]|"
                        r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\))[ \t\u00a0]+(?P<text>\S.*)$")
-_PRINTED = re.compile(r"^\s*(?:Q(?:uestion)?\s*)?(?:(?P<no>\d{1,2})\s*[.):]|\((?P<paren>\d{1,2})\))\s*(?P<text>\S.*)$")
+_PRINTED = re.compile(r"^\s*(?:Q(?:uestion)?\s*(?P<qno>\d{1,2})\s*[.):]?|(?P<no>\d{1,2})\s*[.):]|\((?P<paren>\d{1,2})\))\s*"
+                      r"(?P<text>\S.*)$")
 _GLUE = re.compile(r"(?<=[a-z\)])(?=[A-Z])")
 _HEADING_BAD = re.compile(r"[.?!:;,]$|\s{3,}|[.?!;]\s")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -78,6 +79,7 @@ class Question:
     score: float
     blocks: list[Block] = field(default_factory=list)
     shares_answer_of: int | None = None  # line of the question whose answer this one shares
+    more_lines: tuple[int, ...] = ()  # the rest of a question hard-wrapped over several lines
 
 
 @dataclass
@@ -111,6 +113,8 @@ class Chapter:
                 where[h.line] = "heading"
         for q in self.questions:
             where[q.line] = "question"
+            for extra in q.more_lines:
+                where[extra] = "question"
             for b in q.blocks:
                 where[b.line] = "answer"
                 for extra in b.more_lines:
@@ -217,7 +221,7 @@ class Classifier:
         printed = _PRINTED.match(t)
         if printed:
             body = printed.group("text")
-            number = int(printed.group("no") or printed.group("paren"))
+            number = int(printed.group("qno") or printed.group("no") or printed.group("paren"))
             matched, score = self.match_question(body)
             if body.endswith("?") or score >= 0.5 or _QUESTION_WORD.match(body):
                 return LineClass("question", body, number=number, match="printed", score=round(score, 3))
@@ -288,6 +292,53 @@ def classifier_for(ref: Reference) -> Classifier:
 # --------------------------------------------------------------------------- structure
 
 
+def wrap_width(lengths: list[int]) -> int:
+    """The length from which a line was cut by a hard wrap, or 0 where lines are not wrapped: in a print copy
+    wrapped at some width most lines end within a few characters of it (web copies run a paragraph on one
+    line of hundreds)."""
+    if len(lengths) < 10:
+        return 0
+    width = sorted(lengths)[int(len(lengths) * 0.9)]
+    if width > 120:
+        return 0
+    near = sum(1 for n in lengths if n >= width - 15)
+    return width - 15 if near >= 0.3 * len(lengths) else 0
+
+
+def _wrapped_questions(clf: Classifier, lines, classes: list[LineClass]) -> dict[int, tuple[int, ...]]:
+    """Questions a print copy hard-wrapped over two to four lines ("Q1 Summarise ... Does" / "your jurisdiction
+    have ...?"): the joined lines read as a question where the first alone does not end one. Rewrites
+    `classes[i]` to the joined question and returns, for each, the line numbers it took in."""
+    out: dict[int, tuple[int, ...]] = {}
+    i = 0
+    while i < len(classes):
+        c = classes[i]
+        first = clean(lines[i]) if c.kind != "blank" else ""
+        if c.kind in ("blank", "bullet") or re.search(r"[?.!:;]$", first) or not (
+                first[:1].isupper() or first[:1].isdigit()):
+            i += 1
+            continue
+        k, found = i, None
+        while k + 1 < len(classes) and k - i < 3 and classes[k + 1].kind in ("paragraph", "heading"):
+            k += 1
+            if clean(lines[k]).endswith("?"):
+                joined = " ".join(clean(lines[n]) for n in range(i, k + 1))
+                question = clf.classify(joined)
+                if question.kind in ("question", "glued"):
+                    found = (k, question)
+                break
+        if found is None:
+            i += 1
+            continue
+        k, question = found
+        classes[i] = question
+        for n in range(i + 1, k + 1):
+            classes[n] = LineClass("blank", "")  # (placed as the question's: see Question.more_lines)
+        out[i] = tuple(n + 1 for n in range(i + 1, k + 1))
+        i = k + 1
+    return out
+
+
 def _stems(text: str) -> set[str]:
     return {w[:5] for w in _WORD.findall(text.lower()) if len(w) >= 4 and w not in _STOP and not w.isdigit()}
 
@@ -310,6 +361,7 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None
     """Walk the lines once, top to bottom, placing each one."""
     clf = classifier_for(ref)
     classes = [clf.classify(raw) for raw in src.lines]
+    wrapped = _wrapped_questions(clf, src.lines, classes)
     furniture_re = ref.phrases["furniture"]
     nonblank = [i for i, c in enumerate(classes) if c.kind != "blank"]
     next_nonblank = {a: b for a, b in zip(nonblank, nonblank[1:])}
@@ -334,8 +386,10 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None
             steps += 1
         return ("eof" if j is None else classes[j].kind), steps
 
+    consumed = {n - 1 for rest in wrapped.values() for n in rest}
+    wrap_min = wrap_width([len(clean(raw)) for raw in src.lines if not is_blank(raw)])
     for i, c in enumerate(classes):
-        if c.kind == "blank":
+        if c.kind == "blank" or i in consumed:
             continue
         lineno = i + 1
         raw_clean = clean(src.lines[i])
@@ -353,7 +407,8 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None
                 else:
                     subsection = h
                 headings.append(Heading(h, lineno, level, glued=True))
-            current = Question(c.number, c.text, lineno, section, subsection, c.match, c.score)
+            current = Question(c.number, c.text, lineno, section, subsection, c.match, c.score,
+                               more_lines=wrapped.get(i, ()))
             questions.append(current)
             started = True
             if c.match == "fuzzy":
@@ -364,6 +419,13 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None
                 diags.append(Diagnostic(name, lineno, "guess",
                                         f"printed number {c.number} taken; wording matches no standard question",
                                         c.text))
+            continue
+        if current is not None and wrap_min and c.kind in ("heading", "paragraph") and current.blocks and \
+                current.blocks[-1].kind in ("paragraph", "item") and \
+                (current.blocks[-1].more_lines or (current.blocks[-1].line,))[-1] == lineno - 1 and \
+                len(clean(src.lines[i - 1])) >= wrap_min:
+            prev = current.blocks[-1]  # a print copy's hard wrap: a full line runs on, whatever case follows
+            current.blocks[-1] = replace(prev, text=f"{prev.text} {c.text}", more_lines=prev.more_lines + (lineno,))
             continue
         if c.kind == "heading":
             known = clf.heading_level(c.text)
