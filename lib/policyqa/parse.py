@@ -208,7 +208,7 @@ class Classifier:
         t = clean(text)
         if not t or len(t) > 80 or len(t.split()) > 9:
             return False
-        if not (t[0].isupper() or t[0].isdigit() or t[0] in "‘“\"("):
+        if not (t[0].isupper() or t[0].isdigit() or t[0] in "‘“\"«„("):
             return False
         if self.ref.phrases["no_answer_words"].search(t):
             return False

@@ -18,7 +18,7 @@ import re
 from policyqa.extract.context import Context, Label, ListBlock
 from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
-from policyqa.extract.text import strip_possessive
+from policyqa.extract.text import OPEN_QUOTES, QUOTED, strip_possessive
 from policyqa.extract.titles import clean_title, instrument_of, is_law_title, not_guidance
 
 _DASH = re.compile(r"\s+[–—-]\s+|\s+[–—](?=\S)|(?<=\S)[–—]\s+")
@@ -39,14 +39,14 @@ def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
     ("KNF", "Communication on X", ", of January 2020")."""
     owner = ""
     body = text
-    lead = re.match(r"(?:the|a|an)\s+(?=[‘“\"A-Z0-9])", body)
+    lead = re.match(r"(?:the|a|an)\s+(?=[‘“\"«A-Z0-9])", body)
     if lead:
         body = body[lead.end():]
     poss = re.match(r"(?P<owner>[A-Z][\w\-.&]*(?:\s+[A-Z][\w\-.&]*){0,5})[’']s?\s+(?=[‘“\"\w])", body)
     if poss:
         owner = poss.group("owner")
         body = body[poss.end():]
-    quoted = re.match(r"[‘“\"](?P<t>[^’”\"]{3,200})[’”\"]", body)
+    quoted = QUOTED.match(body)
     if quoted:
         return owner, quoted.group("t"), body[quoted.end():]
     cut = len(body)
@@ -250,7 +250,7 @@ def kind(ctx: Context) -> None:
             titles = [split_item(a.blocks[k].text, ctx.ref.phrases)[1] for k in lst.items if k not in lst.labels]
             laws = sum(1 for t in titles if is_law_title(ctx.ref, t))
             strong = sum(1 for t in titles if (instrument_of(ctx.ref, t) or ("", ""))[1] == "strong" and
-                         (t[:1].isupper() or t[:1].isdigit() or t[:1] in "‘“\"" or instrument_of(ctx.ref, t.split()[0])))
+                         (t[:1].isupper() or t[:1].isdigit() or t[:1] in OPEN_QUOTES or instrument_of(ctx.ref, t.split()[0])))
             speaks = bool(ctx.ref.phrases["guidance_noun"].search(tail)) or any(
                 w in tail and re.search(rf"\b{re.escape(w)}\b", tail) for w in generic)
             lst.not_exhaustive = bool(ctx.ref.phrases["not_exhaustive"].search(lead))
@@ -299,7 +299,7 @@ def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, ra
         return False, ""
     kind = instrument_of(ctx.ref, title)
     first = instrument_of(ctx.ref, re.sub(r"(\w)\1+", r"\1", words[0].lower()))
-    title_like = raw[:1].isupper() or raw[:1].isdigit() or raw[:1] in "‘“\""
+    title_like = raw[:1].isupper() or raw[:1].isdigit() or raw[:1] in OPEN_QUOTES
     if is_law_title(ctx.ref, title) and not (first and first[1] == "strong"):
         if _described_as_guidance(ctx, lst, title):
             return True, "lists.described_item"  # "X Regulation, the TDRA's set of ... controls": a guideline

@@ -19,7 +19,7 @@ import re
 from policyqa.extract.context import Candidate, Context
 from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
-from policyqa.extract.text import strip_possessive
+from policyqa.extract.text import OPEN_QUOTES, QUOTED, strip_possessive
 from policyqa.parse import norm
 from policyqa.reference import Reference
 
@@ -129,8 +129,8 @@ def clean_title(title: str, ref: Reference | None = None) -> str:
     title = re.sub(r"(?:[;,.:]+(?:\s+(?:and|or))?|\s+(?:and|or))\s*$", "", title).strip()
     title = re.sub(r"\s*\((?:19|20)\d\d\)$", "", title)
     title = re.sub(r"^(?:the|a|an)\s+", "", title, flags=re.IGNORECASE)
-    if title[:1] in "‘“\"" and title[-1:] in "’”\"" and not re.search(r"[’”\"].*[‘“\"]", title[1:-1]):
-        title = title[1:-1]
+    if title[:1] in OPEN_QUOTES and title[-1:] in "’”\"»“" and not re.search(r"[’”\"»](?!\w).*[‘“\"«]", title[1:-1]):
+        title = title[1:-1].strip()
     title = re.sub(r"\s*[–—\-:]+$", "", title.strip(" ;,")).strip(" ;,")
     return title[:1].upper() + title[1:] if title else title
 
@@ -251,7 +251,7 @@ class Finder:
     def quoted(self, text: str, taken) -> list[dict]:
         """A quoted name with an instrument noun, or one right after a code, an owner or a publishing verb."""
         out = []
-        for m in re.finditer(r"[‘“\"](?P<t>[^’”\"]{3,200})[’”\"]", text):
+        for m in QUOTED.finditer(text):
             s, e = m.start("t"), m.end("t")
             inner = m.group("t")
             words = inner.split()
