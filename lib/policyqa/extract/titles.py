@@ -707,6 +707,8 @@ def merge(ctx: Context) -> None:
         if len(words) >= 3 and all(w[:1].isupper() for w in words[:2]) and not instrument_of(
                 ctx.ref, " ".join(words[:2])):
             c.prefixes.add(" ".join(words[:2]))  # "the Essential Eight" for "Essential Eight Maturity Model"
+    _bracketed_names(ctx, alive)
+    alive = [c for c in alive if c.merged_into is None]
     for c in sorted(alive, key=lambda c: (c.answer, c.block, c.sentence if c.sentence is not None else -1, c.start)):
         key = title_key(ctx, c.title)
         hit = by_key.get(key)
@@ -755,6 +757,23 @@ def merge(ctx: Context) -> None:
         hit.mentions += c.mentions
         hit.aliases |= c.aliases
         c.merged_into = hit.id
+
+
+def _bracketed_names(ctx: Context, alive: list[Candidate]) -> None:
+    """"the Guide to Good Practices (Guía de Buenas Prácticas)": a name in brackets right after a title is the
+    same document in its own language, not another guideline."""
+    by_sentence: dict[tuple, list[Candidate]] = {}
+    for c in alive:
+        if c.sentence is not None:
+            by_sentence.setdefault((c.answer, c.block, c.sentence), []).append(c)
+    for group in by_sentence.values():
+        group.sort(key=lambda c: c.start)
+        text = ctx.sentence_of(group[0]).text
+        for first, then in zip(group, group[1:]):
+            if first.merged_into is None and re.fullmatch(r"\s*\(\s*[‘“\"«*]?", text[first.end: then.start]):
+                then.merged_into = first.id
+                first.aliases.add(then.title)
+                first.mentions += then.mentions
 
 
 def _names_again(ctx: Context, short: str, full: str) -> bool:
