@@ -228,7 +228,8 @@ def _fronted_for(text: str) -> str:
         return ""
     rest = m.group("rest")
     comma = rest.split(", ", 1)[0] if ", " in rest else ""
-    bounded = re.match(r"(?P<a>.+?)(?:,\s+|\s+)(?=(?:the|these|this|it|they|its|their|such|certification|compliance|"
+    bounded = re.match(r"(?P<a>.+?)(?:,\s+|\s+)(?=(?:the|these|this|it|they|its|their|such|none|neither|all|each|both|"
+                       r"certification|compliance|"
                        r"use|adoption|application|implementation|following)\b)", rest, re.IGNORECASE)
     b = bounded.group("a") if bounded else ""
     if b and "," in b and " the " not in b:
