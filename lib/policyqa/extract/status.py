@@ -588,6 +588,14 @@ def _describes(ctx: Context, words: str, title: str) -> bool:
     return True
 
 
+def _glossed(ctx: Context, c: Candidate) -> str:
+    """A title with the translation a chapter gives in brackets after it ("Lineamientos para el uso de servicios
+    en la nube (guidelines on the use of cloud services)"): "the cloud guidelines" describes it in English."""
+    text = _where_named(ctx, c)
+    gloss = re.match(r"\s*[’”\"»*]?\s*\((?P<g>[^()]{3,160})\)", text[c.end:]) if c.sentence is not None else None
+    return f"{c.title} {gloss.group('g')}" if gloss else c.title
+
+
 def described_in(ctx: Context, text: str, answer: int) -> list[int]:
     """Guidelines a clause describes in lower case: "only the guidelines on personal data held by public
     institutions", "the banking standards", "the three sets of recommendations", or a list label's words ("The
@@ -619,7 +627,8 @@ def described_in(ctx: Context, text: str, answer: int) -> list[int]:
             picked += labelled
             continue
         what = words_of(" ".join(what_words))
-        fits = [c for c in alive if what and what <= words_of(c.title) and noun[:5].lower() in c.title.lower()]
+        fits = [c for c in alive if what and what <= words_of(_glossed(ctx, c)) and
+                noun[:5].lower() in _glossed(ctx, c).lower()]
         if len(fits) == 1:
             picked.append(fits[0].id)
     for m in ctx.ref.phrases["described_after"].finditer(text):

@@ -252,9 +252,13 @@ class Finder:
     def quoted(self, text: str, taken) -> list[dict]:
         """A quoted name with an instrument noun, or one right after a code, an owner or a publishing verb."""
         out = []
+        last_end = -1
         for m in QUOTED.finditer(text):
             s, e = m.start("t"), m.end("t")
             inner = m.group("t")
+            # "the *A* (...), the *B* (...) and the *C*": a quoted name in a run of quoted titles is one too
+            in_run = last_end >= 0 and re.fullmatch(r"\s*(?:\([^()]*\))?\s*(?:,|,?\s*(?:and|or))\s+(?:the\s+)?",
+                                                    text[last_end: m.start()])
             words = inner.split()
             if not _free(taken, m.start(), m.end()) or len(words) < 2 or not (words[0][0].isupper()
                                                                              or words[0][0].isdigit()):
@@ -279,11 +283,13 @@ class Finder:
                 out.append(dict(title=clean_title(inner), start=s, end=e, rule="titles.quoted",
                                 instrument=kind[0], strength="strong",
                                 owner=strip_possessive(owner.group("owner")) if owner else ""))
-            elif (owner and self.lex.find(owner.group("owner"))) or published or re.search(r"\b(?:its|their)\s*$",
-                                                                                             before):
+            elif (owner and self.lex.find(owner.group("owner"))) or published or in_run or re.search(
+                    r"\b(?:its|their)\s*$", before):
                 out.append(dict(title=clean_title(inner), start=s, end=e, rule="titles.quoted_publication",
                                 instrument=(kind or ("guide", ""))[0], strength="strong",
                                 owner=strip_possessive(owner.group("owner")) if owner else ""))
+            if out and out[-1]["end"] == e or (out and out[-1]["end"] == m.end()):
+                last_end = m.end()
             taken.append((m.start(), m.end()))
         return out
 
