@@ -141,7 +141,11 @@ def identifier_pattern(ctx: Context) -> re.Pattern:
     number."""
     key = ("titles", "identifier")
     if key not in ctx.memo:
-        prefixes = sorted(ctx.orgs.prefix_body, key=len, reverse=True)
+        # and the chapter's own series: "National standards (TCVN)" makes "TCVN 11930:2017" a standard
+        own = {m.group("abbr") for a in ctx.answers for b in a.blocks
+               for m in re.finditer(r"\b[Ss]tandards?\s+\((?P<abbr>[A-Z]{2,6})\)", b.text)
+               if not ctx.orgs.is_org_abbreviation(m.group("abbr"))}
+        prefixes = sorted(set(ctx.orgs.prefix_body) | set(own), key=len, reverse=True)
         alt = "|".join(re.escape(p) for p in prefixes) or "(?!x)x"
         national = rf"(?:(?!(?:{alt})\b)(?:[A-ZÀ-ÞĀ-ſ][A-Za-zÀ-ÿĀ-ſ]{{0,3}}(?:[\s\-/]|(?=ISO))|[A-Z]{{5,7}}-))"
         ctx.memo[key] = re.compile(
@@ -405,7 +409,7 @@ class Finder:
                 m_pos = next((n for n, w in enumerate(words) if instrument_of(self.ref, w)), len(words))
                 after = words[m_pos + 1:]
                 if org_positions and max(org_positions) >= m_pos and not (kind[1] == "strong" and instrument_of(
-                        self.ref, words[-1])) and not any(w.lower() in self.connectors for w in after):
+                        self.ref, words[-1])) and not any(w.lower() in self.connectors - {"and", "&"} for w in after):
                     continue  # "Cyber Security Strategy Headquarters" is an organisation ("Methodology for an
                     # Organization" is not)
             if kind is None and nxt is not None and len(words) >= 1:
