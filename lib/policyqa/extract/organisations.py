@@ -514,6 +514,8 @@ def authority_subject(ctx: Context) -> None:
             continue
         text, start, end = _text_around(ctx, c)
         before = [o for o in ctx.orgs.find(text[:start])]
+        # "The NKSC, in its role as national CSIRT, has published X": a body in an aside is not the subject
+        before = [o for o in before if not _aside(text[:o.start], text[o.end:start])] or before
         if c.prefix_body:  # "the Authority recommends ISO 9999" names its recommender; else the standard's body
             before = [o for o in before if ctx.ref.phrases["recommend_verb"].search(text[o.end:start])]
         if before:
@@ -525,6 +527,11 @@ def authority_subject(ctx: Context) -> None:
         after = [o for o in ctx.orgs.find(text[end:]) if o.start < 120]
         if after:
             _set(c, _resolve(ctx, after[0]), "sentence", "organisations.authority_subject")
+
+
+def _aside(before: str, after: str) -> bool:
+    return bool(re.search(r",\s*(?:in\s+(?:its|their)\s+(?:role|capacity)\s+as|acting\s+as|as)\s+(?:the\s+|a\s+|an\s+)?"
+                          r"(?:[\w\-]+\s+){0,4}$", before) and re.match(r"\s*,", after))
 
 
 @rule("organisations.authority_merged")

@@ -227,7 +227,8 @@ class Finder:
                 if runs and runs[0][0] == 0 and toks[0].text.lower() not in self.determiners and \
                         runs[0][1] - runs[0][0] >= 1:
                     e = e + tail.end() + toks[runs[0][1]].end
-            body = self.lex.prefix_body.get(m.group("prefix"), "")
+            # ("LST EN ISO/IEC 27002" is the national body's standard, not CEN's: its issuer is read as a title's)
+            body = self.lex.prefix_body.get(m.group("prefix"), "") if m.start("prefix") == s else ""
             found = dict(title=clean_title(text[s:e]), start=s, end=e, instrument="standard", strength="strong",
                          rule="titles.standard_identifier", prefix_body=body)
             if out and re.fullmatch(r"\s+as\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,3}?", text[out[-1]["end"]: s]) and \
@@ -777,9 +778,16 @@ def _bracketed_names(ctx: Context, alive: list[Candidate]) -> None:
     for c in alive:
         if c.sentence is not None:
             by_sentence.setdefault((c.answer, c.block, c.sentence), []).append(c)
+    english = ctx.ref.words["determiner"] | ctx.ref.words["function"]
     for group in by_sentence.values():
         group.sort(key=lambda c: c.start)
         text = ctx.sentence_of(group[0]).text
+        for c in group:  # "has published Kibernetinių incidentų valdymo rekomendacijos (Recommendations on ...)"
+            native = re.search(r"\b(?:publish|issu|adopt|releas|produc)\w*\s+(?P<n>[A-ZÀ-ŽА-Я][^\s()]*(?:\s+[^\s(),;]+)"
+                               r"{1,8}?)\s*\(\s*$", text[: c.start])
+            if native and c.where == "prose" and not any(w.lower() in english for w in native.group("n").split()):
+                c.title = f"{native.group('n')} ({c.title})"
+                c.start = native.start("n")
         for first, then in zip(group, group[1:]):
             if first.merged_into is None and re.fullmatch(r"\s*\(\s*[‘“\"«*]?", text[first.end: then.start]):
                 then.merged_into = first.id
