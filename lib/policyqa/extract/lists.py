@@ -291,7 +291,8 @@ def _of_body(ctx: Context, title: str) -> tuple[int, int] | None:
     return None
 
 
-def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, raw: str) -> tuple[bool, str]:
+def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, raw: str,
+                    owned: bool = False) -> tuple[bool, str]:
     """Whether an item's title names a guideline, and the rule that says so (`raw`: the title as written, before
     its first letter was made upper-case)."""
     words = title.split()
@@ -312,8 +313,8 @@ def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, ra
         return True, "lists.label_item"
     if first and first[1] == "strong":
         return True, "lists.instrument_item"
-    if title_like and kind and kind[1] == "strong" and len(words) <= 25:
-        return True, "lists.instrument_item"
+    if (title_like or owned) and kind and kind[1] == "strong" and len(words) <= 25:
+        return True, "lists.instrument_item"  # (or "the Agency's cyber crisis management guidelines")
     if lst.kind == "guidance" and (title_like or is_abbreviation(words[0])) and len(words) <= 20:
         return True, "lists.guidance_list_item"
     core = re.sub(r"\s*\([^()]*\)", "", title).split()  # (a name in the original language adds no words)
@@ -343,7 +344,8 @@ def items(ctx: Context) -> None:
                 if not text.strip(" ;,.:") or re.fullmatch(r"[;,.:\s]*(?:and|or)?[;,.:\s]*", text):
                     continue
                 owner, title_part, description = split_item(text, ctx.ref.phrases)
-                if owner and not ctx.orgs.find(owner) and not is_abbreviation(owner.split()[0]):
+                if owner and not ctx.orgs.find(owner) and not is_abbreviation(owner.split()[0]) and not (
+                        len(owner.split()) == 1 and ctx.orgs.is_org_word(owner)):  # ("the Agency's X" is a body's)
                     at = text.find(owner)  # "Organizations' Social Media Accounts ...": a title's first word
                     title_part = text[at: text.find(title_part) + len(title_part)] if at >= 0 else title_part
                     owner = ""
@@ -360,7 +362,7 @@ def items(ctx: Context) -> None:
                 if len(title) < 3:
                     continue  # an item cut to a letter or two at the end of an excerpt names nothing
                 year = re.search(r"\((?P<y>(?:19|20)\d\d)\)", text)
-                ok, name = _guideline_item(ctx, lst, title, current is not None, title_part)
+                ok, name = _guideline_item(ctx, lst, title, current is not None, title_part, bool(owner))
                 if not ok:
                     continue
                 position += 1

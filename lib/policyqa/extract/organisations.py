@@ -432,7 +432,22 @@ def authority_possessive(ctx: Context) -> None:
             if before:
                 _set(c, _resolve(ctx, before[-1]), "possessive", "organisations.authority_possessive")
             continue
-        _set(c, _resolve(ctx, c.owner), "possessive", "organisations.authority_possessive")
+        named = _named_before(ctx, c, c.owner) if len(c.owner.split()) == 1 and ctx.orgs.is_org_word(c.owner) \
+            else None
+        _set(c, named or _resolve(ctx, c.owner), "possessive", "organisations.authority_possessive")
+
+
+def _named_before(ctx: Context, c: Candidate, word: str) -> Org | None:
+    """"the Agency's guidelines": the body named before in the answer whose name has that word."""
+    a = ctx.answers[c.answer]
+    found = None
+    s = ctx.sentence_of(c)
+    upto = c.start + (s.offset if s is not None else 0)  # where the title starts in its block
+    for k, b in enumerate(a.blocks[: c.block + 1]):
+        for o in ctx.orgs.find(b.text if k < c.block else b.text[:upto]):
+            if word in o.org.name.split():
+                found = _resolve(ctx, o)
+    return found
 
 
 @rule("organisations.authority_parenthesis")
