@@ -56,6 +56,7 @@ PIPELINE = (
     "status.statements",
     "status.scope_item",
     "status.scope_position",
+    "status.scope_except",
     "status.scope_references",
     "status.scope_anaphora",
     "status.scope_list",

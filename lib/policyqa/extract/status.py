@@ -22,6 +22,7 @@ gives way to one stated for a named audience.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from policyqa.extract.context import Candidate, Clause, Context, Sentence, Statement
 from policyqa.extract.organisations import is_abbreviation
@@ -479,6 +480,42 @@ def scope_position(ctx: Context) -> None:
                 st.per_target.setdefault(cid, []).extend(rest_clauses)
         if st.per_target:
             _target(st, list(st.per_target), "own", "status.scope_position")
+
+
+@rule("status.scope_except")
+def scope_except(ctx: Context) -> None:
+    """"All of the above are voluntary except the OJK guidelines, which bind every commercial bank": the level
+    before "except" for every item of the list but the ones named after it, which take the clauses that
+    follow."""
+    pattern = ctx.ref.phrases["all_except"]
+    for st in _pending(ctx):
+        m = pattern.search(st.text)
+        if not m:
+            continue
+        a = ctx.answers[st.answer]
+        lst = _list_of_paragraph(ctx, st)
+        members = [c.id for c in ctx.alive() if lst is not None and c.answer == st.answer and c.block in lst.items]
+        if not members:
+            continue
+        rest = st.text[m.end():]
+        excepted = {cid for cid in members if any(_has(rest, x) for x in _names(ctx, ctx.candidates[cid]))}
+        excepted |= {cid for cid, _ in grouped_in(ctx, rest, a.index) if cid in members}
+        first = next((c for c in st.clauses if c.start <= m.start() < c.end), None)
+        if first is None:
+            continue
+        said = _mask(ctx, st.text[first.start: m.end()], [])
+        cues = level_spans(ctx, said)
+        if not cues:
+            continue
+        head = Clause(said, [lv for _, _, lv in cues], audiences_in(ctx, said, cues), [], first.start, m.end())
+        after = [replace(c, start=c.start + m.end(), end=c.end + m.end()) for c in clauses_of(ctx, _mask(
+            ctx, rest, [])) if c.levels]
+        for cid in members:
+            if cid not in excepted:
+                st.per_target[cid] = [head]
+            elif after:
+                st.per_target[cid] = after
+        _target(st, list(st.per_target), "list", "status.scope_except")
 
 
 # ----------------------------------------------------------------------------- what a clause speaks of
