@@ -17,7 +17,8 @@ from policyqa.extract.registry import rule
 
 _SENTENCE_END = re.compile(r"[.!?][’”\"')\]]*\s+(?=[A-Z‘“\"(\[\u00C0-\u00DE])|(?<=[a-z]{3}\.)(?=[A-Z][a-z])")
 MAX_SENTENCE = 2000  # longer "sentences" (a chapter whose full stops were lost) are read in pieces
-_TOKEN = re.compile(r"[\w\u00C0-\u024F][\w\u00C0-\u024F’'/&\-]*(?:[.:][0-9][\w\-]*)*|[^\s\w]")
+_TOKEN = re.compile(r"[\w\u00C0-\u024F][\w\u00C0-\u024F’'/&\-]*(?:[.:][0-9][\w\-]*|(?<=[A-Z])\.[A-Z]{2,3}(?!\w))*|[^\s\w]")
+# ("CERT.LV", "GOVCERT.LU": a body's name with its country's domain is one word)
 
 
 class Tok(NamedTuple):
