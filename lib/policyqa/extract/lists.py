@@ -26,7 +26,7 @@ _CUTS = (
     re.compile(r":\s+(?=[a-z])(?!(?:the|a|an)\s+[A-Z])"),  # "label: description"
     re.compile(r",\s+(?=[a-z])"),  # ", which ...", ", of January 2020", ", on categorising systems"
     re.compile(r",\s+(?=[A-Z][\w\-]*[’']s\s)"),  # ", DESC's control standard for the emirate"
-    re.compile(r"\s+\((?=the\s|[a-z])"),  # "(the ...)", "(available ...)"
+    re.compile(r"\s+\((?=the\s|[a-z](?![A-Z]))"),  # "(the ...)", "(available ...)" (not a code: "(eGA/EXT/1)")
     re.compile(r";\s+(?=[a-z])"),  # "...; mandatory for ..."
 )
 
@@ -350,8 +350,8 @@ def items(ctx: Context) -> None:
                     title_part = text[at: text.find(title_part) + len(title_part)] if at >= 0 else title_part
                     owner = ""
                 issuer = re.search(r"\s*\((?P<who>[^()]{2,60})\)$", title_part)
-                if issuer and all(ctx.orgs.is_org_abbreviation(w) for w in re.split(r"\s+and\s+|,\s*|/",
-                                                                                 issuer.group("who"))):
+                if issuer and not re.search(r"/[\w\-]*\d", issuer.group("who")) and all(
+                        ctx.orgs.is_org_abbreviation(w) for w in re.split(r"\s+and\s+|,\s*|/", issuer.group("who"))):
                     owner = owner or issuer.group("who")  # "Cyber/Physical Security Framework (METI)"
                     title_part = title_part[: issuer.start()]
                 of_body = _of_body(ctx, title_part)

@@ -22,7 +22,8 @@ from policyqa.extract.text import strip_possessive
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"  # ASCII and Latin upper case (NÚKIB, ČNB, ÚOOÚ)
 _ABBR = rf"[{_UPPER}][\w&.\-/]*[{_UPPER}0-9][\w&.\-]*|[{_UPPER}][a-z]+[{_UPPER}][\w\-]*"
-_DEFINITION = re.compile(rf"\((?:the\s+)?(?:[^()]*?,\s*)?(?P<abbr>(?:{_ABBR})(?:\s+[A-Z]{{2,3}})?)\)")  # "ÚOOÚ SR"
+_DEFINITION = re.compile(rf"\((?:the\s+)?(?:[^()]*?,\s*)?(?P<abbr>(?:{_ABBR})(?:\s+[A-Z]{{2,3}})?|"
+                         rf"(?:[A-Z][a-z]+\s+){{1,2}}(?:CERT|CSIRT)(?:/CC)?)\)")  # "ÚOOÚ SR", "Sri Lanka CERT"
 _ABBR_FIRST = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})\s+\((?:the\s+)?(?P<name>[A-Z][^()]{{3,120}}?)\)")
 _KNOWN_AS = re.compile(rf",?\s+(?:known as|hereinafter|or)\s+(?:the\s+)?[‘“\"]?(?P<abbr>{_ABBR})[’”\"]?")
 
@@ -84,7 +85,11 @@ class Lexicon:
     def is_org_abbreviation(self, abbr: str) -> bool:
         """An abbreviation names a body when the vocabulary says so, the chapter expands it to one, or it is a
         CERT/CSIRT's name."""
-        if abbr in self.vocab_abbr or re.search(r"CERT|CSIRT|ISAC", abbr):
+        if abbr in self.vocab_abbr:
+            return True
+        if re.search(r"/[\w\-]*\d", abbr):
+            return False  # "TZ-CERT/G-01" is a document's code
+        if re.search(r"CERT|CSIRT|ISAC", abbr):
             return True
         full = self.definitions.get(abbr)
         return bool(full) and self.names_body(full)
@@ -180,6 +185,11 @@ class Lexicon:
                 found.append(OrgMention(start, start + len(name), Org(name, self.abbreviation_of(name), "defined")))
                 start = text.find(name, start + 1)
         for full, abbr in ((f, a) for a, f in self.definitions.items() if self.is_org_abbreviation(a)):
+            if " " in abbr and not is_abbreviation(abbr.split()[0]):  # "Sri Lanka CERT": found as a name is
+                start = text.find(abbr)
+                while start >= 0:
+                    found.append(OrgMention(start, start + len(abbr), Org(full, abbr, "defined")))
+                    start = text.find(abbr, start + 1)
             start = text.find(full)
             while start >= 0:
                 found.append(OrgMention(start, start + len(full), Org(full, abbr, "defined")))
@@ -293,7 +303,7 @@ def definitions(ctx: Context) -> None:
     for text in texts:
         for m in _DEFINITION.finditer(text):
             abbr = m.group("abbr").rstrip(".")
-            if abbr in lex.definitions or not is_abbreviation(abbr.split()[0]):
+            if abbr in lex.definitions or not (is_abbreviation(abbr.split()[0]) or is_abbreviation(abbr.split()[-1])):
                 continue
             inside = m.group(0)[1:-1]
             native = inside.rsplit(",", 1)[0].strip() if "," in inside else ""

@@ -30,8 +30,8 @@ class Tok(NamedTuple):
 
     @property
     def is_cap(self) -> bool:
-        c = self.text[0]
-        return c.isupper() or c.isdigit()
+        c = self.text[0]  # ("e-Government Authority", "m-Banking Guidelines": a name's e- prefix keeps it one)
+        return c.isupper() or c.isdigit() or (len(self.text) > 2 and self.text[1] == "-" and self.text[2].isupper())
 
     @property
     def is_word(self) -> bool:
