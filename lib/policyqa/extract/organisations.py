@@ -21,7 +21,7 @@ from policyqa.extract.registry import rule
 from policyqa.extract.text import strip_possessive
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"  # ASCII and Latin upper case (NÚKIB, ČNB, ÚOOÚ)
-_ABBR = rf"[{_UPPER}][\w&.\-/]*[{_UPPER}0-9][\w&.\-]*|[{_UPPER}][a-z]+[{_UPPER}][\w\-]*"
+_ABBR = rf"[{_UPPER}][\w&.\-/]*[{_UPPER}0-9][\w&.\-]*|[{_UPPER}][a-z]+[{_UPPER}][\w\-]*|[a-z]-[{_UPPER}]{{2,}}[\w\-]*"
 _DEFINITION = re.compile(rf"\((?:the\s+)?(?:[^()]*?,\s*)?(?P<abbr>(?:{_ABBR})(?:\s+[A-Z]{{2,3}})?|"
                          rf"(?:[A-Z][a-z]+\s+){{1,2}}(?:CERT|CSIRT)(?:/CC)?)\)")  # "ÚOOÚ SR", "Sri Lanka CERT"
 _ABBR_FIRST = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})\s+\((?:the\s+)?(?P<name>[A-Z][^()]{{3,120}}?)\)")

@@ -452,6 +452,9 @@ def scope_position(ctx: Context) -> None:
                 if re.search(r"\bto\b|–|-", m.group(0)) and len(nums) == 2:
                     nums = list(range(nums[0], nums[1] + 1))
                 picked += [c.id for c in members if c.position in nums]
+            for m in ctx.ref.phrases["ordinal_item"].finditer(clause.text):  # "the second document is guidance"
+                n = number_of(ctx, m.group("n")) if m.group("n").lower() != "last" else len(ids)
+                picked += [cid for cid in ids if position[cid] == n]
             first = ctx.ref.phrases["first_n"].search(clause.text)
             n = number_of(ctx, first.group("n")) if first else None
             if n:
@@ -815,6 +818,13 @@ def scope_anaphora(ctx: Context) -> None:
     use = ctx.ref.phrases["use_anaphora"]
     for st in _pending(ctx):
         m = pattern.match(st.text)
+        if st.sentence and not m and ctx.ref.phrases["object_anaphora"].search(st.text) and not _mentioned(ctx, st):
+            # "Private companies ... must also follow them": what the statement before in the paragraph spoke of
+            before = [o for o in ctx.statements if o.answer == st.answer and o.block == st.block and
+                      o.sentence == st.sentence - 1 and o.targets]
+            if before:
+                _target(st, before[0].targets, "own", "status.scope_anaphora")
+                continue
         if st.sentence is not None and not m and use.match(st.text) and st.sentence > 0:
             # "... adopted X as Y. For operators of vital importance, compliance is expected but not required."
             named = [cid for cid, _ in mentions.get((st.answer, st.block, st.sentence - 1), []) if cid in alive]
