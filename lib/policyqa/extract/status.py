@@ -836,6 +836,9 @@ def scope_anaphora(ctx: Context) -> None:
         if re.match(rf"\W*(?:the|these|those|both)\s+(?:\w+\s+)?{ctx.ref.phrases['law_word'].pattern}\b", st.text,
                     re.IGNORECASE):
             continue  # "The two directives are legally binding": laws, not the guidance named before
+        if st.clauses and re.match(r"\W*\w+\s+(?:_{3,}|(?:[A-Z][\w\-]+\s+){2,})", st.clauses[0].text):
+            continue  # "The National Cybersecurity Policy ... creates no duties": a title the chapter names (and
+            # may not count as guidance), not the one before
         named: list[int] = []
         for n in range(st.sentence - 1, -1, -1):
             named = [cid for cid, _ in mentions.get((st.answer, st.block, n), []) if cid in alive]

@@ -42,11 +42,11 @@ class Tok(NamedTuple):
         return len(self.text) > 2 and self.text[0].isupper() and self.text.endswith(("’s", "'s", "’", "'"))
 
 
-# A quoted name: in curly, straight or angle quotes (« »), or in *italics* as a web copy marks them; an
+# A quoted name: in curly, straight or angle quotes (« »), or in *italics* or **bold** as a web copy marks them; an
 # apostrophe inside a word ("Référentiel d’audit")
 # does not close it.
 OPEN_QUOTES = "‘“\"«„*"
-QUOTED = re.compile(r"[‘“\"«„*]\s*(?P<t>(?:[^’”\"»“*]|(?<=\w)’(?=\w)){3,200}?)\s*[’”\"»“*](?![\w*])")
+QUOTED = re.compile(r"(?:[‘“\"«„]|\*{1,2})\s*(?P<t>(?:[^’”\"»“*]|(?<=\w)’(?=\w)){3,200}?)\s*(?:[’”\"»“]|\*{1,2})(?![\w*])")
 
 def strip_possessive(word: str) -> str:
     return re.sub(r"[’']s?$", "", word)

@@ -124,7 +124,7 @@ def not_guidance(ref: Reference, title: str) -> str | None:
 def clean_title(title: str, ref: Reference | None = None) -> str:
     """A title as the tables give it: no footnote marks, list punctuation, leading article or quotes; its first
     letter upper-case; a trailing "(2018)" (the year of the edition) dropped."""
-    title = re.sub(r"\s*\[\d+\]", "", title).strip()
+    title = re.sub(r"\s*\[\d+\]", "", title).replace("**", "").strip()
     title = re.sub(r"\s*\(\s*$", "", title)
     title = re.sub(r"(?:[;,.:]+(?:\s+(?:and|or))?|\s+(?:and|or))\s*$", "", title).strip()
     title = re.sub(r"\s*\((?:19|20)\d\d\)$", "", title)
@@ -672,13 +672,15 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
     out: set[str] = set()
     text = ctx.block_of(c).text if c.sentence is None else ctx.sentence_of(c).text
     after = text[c.end: c.end + 80]
-    inside = re.findall(r"\(([^()]{2,60})\)", c.title) + re.findall(r"^\s*\(([^()]{2,60})\)", after)
+    inside = re.findall(r"\(([^()]{2,60})\)", c.title) + re.findall(r"^[\s*’”\"»]*\(([^()]{2,60})\)", after)
     for group in inside:
         for part in group.split(","):
             part = re.sub(r"\s*[®™©]", "", part.strip().removeprefix("the ").strip("‘’“”\""))
             if is_abbreviation(part.split()[0] if part.split() else "") and not ctx.orgs.is_org_abbreviation(part):
                 out.add(part)
                 out.add(re.sub(r"\s+\d[\d.]*$", "", part))
+            elif re.fullmatch(r"[A-Z][a-z]+\s+(?:No\.?\s*)?[A-Z]*\d[\w/.\-]*", part):
+                out.add(part)  # "(Circular C498)": the number the chapter names it by again
     bare = re.sub(r"\s*\([^()]*\)", "", c.title)
     words = bare.split()
     for n, w in enumerate(words[:6]):
