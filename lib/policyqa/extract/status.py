@@ -459,6 +459,10 @@ def scope_position(ctx: Context) -> None:
             n = number_of(ctx, first.group("n")) if first else None
             if n:
                 picked += [cid for cid in ids if position[cid] <= n]
+            last_n = ctx.ref.phrases["last_n"].search(clause.text)  # "The last two are entirely voluntary"
+            n = number_of(ctx, last_n.group("n")) if last_n else None
+            if n:
+                picked += [cid for cid in ids if position[cid] > len(ids) - n]
             if not picked and last and (ctx.ref.phrases["continues_subject"].search(clause.text) or
                                         not _new_subject(ctx, clause.text)):
                 picked = last  # "Only the first two bind: they are mandatory for ..."
@@ -786,8 +790,14 @@ def _list_items(ctx: Context, lst) -> list[int]:
     that guideline ("the first two" of a list whose first item the chapter named in question 1 too)."""
     alive = _alive_ids(ctx)
     out: list[int] = []
-    for c in sorted((c for c in ctx.candidates if c.lst is lst and c.sentence is None and not c.vetoed),
-                    key=lambda c: (c.block, c.start)):
+    own = [c for c in ctx.candidates if c.lst is lst and c.sentence is None and not c.vetoed]
+    blocks = {c.block for c in own}
+    for k in lst.items:  # an item whose title was found in its running text ("..., SOA has published the X")
+        if k not in blocks:
+            inside = sorted((c for c in ctx.alive() if c.answer == lst.answer and c.block == k),
+                            key=lambda c: (c.sentence or 0, c.start))
+            own += inside[:1]
+    for c in sorted(own, key=lambda c: (c.block, c.start)):
         x = c
         while x.merged_into is not None:
             x = ctx.candidates[x.merged_into]

@@ -208,7 +208,7 @@ class Finder:
                 taken.append((max(0, start - s.offset), end - s.offset))
         out: list[dict] = []
         for finder in (self.identifiers, self.national_adoption, self.quoted, self.named_after_noun,
-                       self.published_phrase, self.capitalised, self.abbreviation_with_noun):
+                       self.published_phrase, self.capitalised, self.abbreviation_with_noun, self.sentence_case):
             out += finder(text, taken)
         return out
 
@@ -464,6 +464,38 @@ class Finder:
             out.append(dict(title=clean_title(title_text), start=s, end=s + len(title_text), rule=rule_name,
                             instrument=kind[0], strength=kind[1], owner=owner))
             taken.append((s, s + len(title_text)))
+        return out
+
+    def sentence_case(self, text: str, taken) -> list[dict]:
+        """"directed by ZSIS to the Technical standards for the security of information systems", "the National
+        CERT's Basic cybersecurity recommendations for small businesses": a capital inside the sentence after
+        "the" or an owner, then lower-case words reaching a strong instrument noun, run on as a title."""
+        out = []
+        for m in re.finditer(r"(?:\b[Tt]he\s+|[’']s\s+)(?P<first>[A-Z][a-z]{2,})(?P<rest>(?:\s+[a-z][\w\-]*){1,4})",
+                             text):
+            if m.start("first") == 0 or m.group("first") in self.lex.jurisdiction_words or \
+                    self.lex.is_org_word(m.group("first")) or instrument_of(self.ref, m.group("first")):
+                continue  # (a capital word that is a title's noun itself is the capitalised finder's)
+            words = m.group("rest").split()
+            at = next((n for n, w in enumerate(words) if (instrument_of(self.ref, w) or ("", ""))[1] == "strong"),
+                      None)
+            if at is None or at > 2:
+                continue
+            s = m.start("first")
+            e = m.start("rest") + len(" ".join([""] + words[: at + 1]))
+            tail = self.phrases["title_run_on"].match(text[e:])
+            if tail and tail.group(0).strip() and len(tail.group(0).split()) <= 12:
+                e += len(tail.group(0).rstrip())
+            if not _free(taken, s, e):
+                continue
+            owner = ""
+            if m.group(0)[0] in "’'":
+                before = re.search(r"(?P<o>[A-Z][\w\-.]*(?:\s+[A-Z][\w\-.]*){0,4})$", text[: m.start()])
+                owner = before.group("o") if before else ""
+            kind = instrument_of(self.ref, words[at])
+            out.append(dict(title=clean_title(text[s:e]), start=s, end=e, rule="titles.sentence_case",
+                            instrument=kind[0], strength="strong", owner=owner))
+            taken.append((s, e))
         return out
 
     def kind_abbreviation(self, word: str) -> tuple[str, str] | None:
