@@ -48,6 +48,7 @@ PIPELINE = (
     "organisations.authority_merged",
     "organisations.authority_lead_in",
     "organisations.authority_nearest",
+    "organisations.authority_short_name",
     "laws.list_items",
     "laws.in_prose",
     "titles.mentions",

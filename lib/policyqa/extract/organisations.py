@@ -448,16 +448,31 @@ def authority_possessive(ctx: Context) -> None:
 
 
 def _named_before(ctx: Context, c: Candidate, word: str) -> Org | None:
-    """"the Agency's guidelines": the body named before in the answer whose name has that word."""
-    a = ctx.answers[c.answer]
-    found = None
+    """"the Agency's guidelines": the body named before (in the answer, else in the answers before it) whose
+    name has that word."""
     s = ctx.sentence_of(c)
     upto = c.start + (s.offset if s is not None else 0)  # where the title starts in its block
-    for k, b in enumerate(a.blocks[: c.block + 1]):
-        for o in ctx.orgs.find(b.text if k < c.block else b.text[:upto]):
-            if word in o.org.name.split():
-                found = _resolve(ctx, o)
-    return found
+    for a in reversed(ctx.answers[: c.answer + 1]):
+        found = None
+        for k, b in enumerate(a.blocks if a.index < c.answer else a.blocks[: c.block + 1]):
+            text = b.text if a.index < c.answer or k < c.block else b.text[:upto]
+            for o in ctx.orgs.find(text):
+                if word in o.org.name.split() and o.org.name != word:
+                    found = _resolve(ctx, o)
+        if found is not None:
+            return found
+    return None
+
+
+@rule("organisations.authority_short_name")
+def authority_short_name(ctx: Context) -> None:
+    """"the Agency", "the Directorate": an issuer named by its head word alone is the body named before whose
+    name has that word ("the Agency for Access to Public Information")."""
+    for c in ctx.alive():
+        if c.org is not None and len(c.org.name.split()) == 1 and ctx.orgs.is_org_word(c.org.name):
+            named = _named_before(ctx, c, c.org.name)
+            if named is not None:
+                c.org = named
 
 
 @rule("organisations.authority_parenthesis")
@@ -555,8 +570,15 @@ def authority_subject(ctx: Context) -> None:
 
 
 def _aside(before: str, after: str) -> bool:
-    return bool(re.search(r",\s*(?:in\s+(?:its|their)\s+(?:role|capacity)\s+as|acting\s+as|as)\s+(?:the\s+|a\s+|an\s+)?"
+    """A body named in an aside: ", in its role as national CSIRT,", ", which sits within the Chief of Cabinet's
+    Office,"."""
+    return bool(re.search(r",\s*(?:in\s+(?:its|their)\s+(?:role|capacity)\s+as|acting\s+as|as|which\s+(?:sits|is|operates|"
+                          r"works|reports)\s+(?:\w+\s+)?(?:within|under|in|to|inside|part\s+of))\s+(?:the\s+|a\s+|an\s+)?"
                           r"(?:[\w\-]+\s+){0,4}$", before) and re.match(r"\s*,", after))
+
+
+def _not_aside(text: str, orgs: list) -> list:
+    return [o for o in orgs if not _aside(text[:o.start], text[o.end:])] or orgs
 
 
 @rule("organisations.authority_merged")
@@ -593,13 +615,13 @@ def authority_nearest(ctx: Context) -> None:
         a = ctx.answers[c.answer]
         found = None
         s = ctx.sentence_of(c)
-        here = a.blocks[c.block].text[: (s.offset if s else 0) + c.start]
-        orgs = ctx.orgs.find(here[-4000:])
+        here = a.blocks[c.block].text[: (s.offset if s else 0) + c.start][-4000:]
+        orgs = _not_aside(here, ctx.orgs.find(here))
         if orgs:
             found = orgs[-1]
         else:
             for b in reversed(a.blocks[: c.block]):
-                orgs = ctx.orgs.find(b.text[-4000:])
+                orgs = _not_aside(b.text[-4000:], ctx.orgs.find(b.text[-4000:]))
                 if orgs:
                     found = orgs[-1]
                     break
