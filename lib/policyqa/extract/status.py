@@ -235,6 +235,8 @@ def _fronted_for(text: str) -> str:
     b = bounded.group("a") if bounded else ""
     if b and "," in b and " the " not in b:
         return b
+    if b and "," not in b and len(b.split()) <= 6 and (not comma or len(b) < len(comma)):
+        return b  # "For public bodies it is de facto mandatory"
     used = re.match(r"(?P<a>.+?)\s+(?=(?:certification|compliance|use|adoption|application|implementation|following|"
                     r"applying|using)\b)", rest, re.IGNORECASE)
     if used and (not comma or len(used.group("a")) < len(comma)):
