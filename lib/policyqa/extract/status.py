@@ -560,6 +560,9 @@ def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     orgs = ctx.orgs.find(text)
     owners = [(o.org, o.start, o.end) for o in orgs]
+    for m in re.finditer(r"\b[Tt]he\s+(?P<w>[A-Z][a-z]+)(?=[’']s\s)", text):  # "The Council's baseline controls"
+        if ctx.orgs.is_org_word(m.group("w")) and not any(o.start <= m.start("w") < o.end for o in orgs):
+            owners.append((ctx.orgs.org(m.group("w")), m.start(), m.end()))
     for m in re.finditer(r"\b(?:its|their)\b", text):  # "whereas its SME guidelines ...": the body named before
         before = [o for o in orgs if o.end <= m.start()]
         if before:
@@ -608,8 +611,10 @@ def _where_named(ctx: Context, c: Candidate) -> str:
 
 
 def _issued_by(c: Candidate, org) -> bool:
+    """(also "the Council's baseline controls" for the Supreme Cybersecurity Council's)"""
     return c.org is not None and (c.org.name == org.name or bool(
-        org.abbreviation and c.org.abbreviation == org.abbreviation))
+        org.abbreviation and c.org.abbreviation == org.abbreviation) or (
+        len(org.name.split()) == 1 and org.name in c.org.name.split()))
 
 
 def _names_body(text: str, org) -> bool:
@@ -943,9 +948,9 @@ def audience_hints(ctx: Context) -> None:
             hints.append(clean_audience(ctx, c.label.audience))
             source = "label"
         title_hints = [h for h in vocabulary_audiences(ctx, c.title)]  # "Security policies for SMEs"
-        lower = re.search(r"\bfor\s+(?P<aud>[a-z][\w\- ]{2,60})$", re.sub(r"\s*\([^()]*\)$", "", c.title))
-        if lower and is_audience(ctx, lower.group("aud")) and (not title_hints or all(
-                h in lower.group("aud") for h in title_hints)):
+        lower = re.search(r"\bfor\s+(?:the\s+)?(?P<aud>[A-Za-z][\w\- ]{2,60})$", re.sub(r"\s*\([^()]*\)$", "", c.title))
+        if lower and is_audience(ctx, lower.group("aud")) and (lower.group("aud")[0].islower() or title_hints) and (
+                not title_hints or all(h.lower() in lower.group("aud").lower() for h in title_hints)):
             title_hints = [lower.group("aud")]  # "... for portfolio managers", "... for insurance undertakings"
         if title_hints:
             hints += title_hints
