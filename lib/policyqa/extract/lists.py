@@ -350,8 +350,9 @@ def items(ctx: Context) -> None:
                     title_part = text[at: text.find(title_part) + len(title_part)] if at >= 0 else title_part
                     owner = ""
                 issuer = re.search(r"\s*\((?P<who>[^()]{2,60})\)$", title_part)
-                if issuer and not re.search(r"/[\w\-]*\d", issuer.group("who")) and all(
-                        ctx.orgs.is_org_abbreviation(w) for w in re.split(r"\s+and\s+|,\s*|/", issuer.group("who"))):
+                if issuer and not re.search(r"/[\w\-]*\d", issuer.group("who")) and (all(
+                        ctx.orgs.is_org_abbreviation(w) for w in re.split(r"\s+and\s+|,\s*|/", issuer.group("who")))
+                        or (issuer.group("who")[:1].isupper() and ctx.orgs.names_body(issuer.group("who")))):
                     owner = owner or issuer.group("who")  # "Cyber/Physical Security Framework (METI)"
                     title_part = title_part[: issuer.start()]
                 of_body = _of_body(ctx, title_part)

@@ -258,8 +258,8 @@ def _acronym_name(before: str, abbr: str, skip: frozenset[str]) -> str | None:
     letters = re.sub(r"[.\-&/]", "", abbr).lower()
     for k in range(len(words) - 1, max(-1, len(words) - 14), -1):
         chosen = [w.group() for w in words[k:]]
-        if not chosen[0][0].isupper():
-            continue
+        if not chosen[0][0].isupper() and not all(w[0].islower() for w in chosen):
+            continue  # (a term in lower case may be defined too: "critical information infrastructure (CII)")
         parts = [re.split(r"[’']", w)[-1] or w for w in chosen]
         initials = "".join(p[0].lower() for p in parts if p and p.lower() not in skip)
         if initials == letters or (len(letters) >= 3 and initials.startswith(letters) and len(initials) <= len(

@@ -754,6 +754,12 @@ def merge(ctx: Context) -> None:
                 ctx.ref, " ".join(words[:2])):
             c.prefixes.add(" ".join(words[:2]))  # "the Essential Eight" for "Essential Eight Maturity Model"
     _bracketed_names(ctx, alive)
+    for c in alive:  # "the CII guideline" after "Critical Information Infrastructure Protection Guideline 2021"
+        full = ctx.orgs.definitions.get(c.title)
+        named = [o for o in alive if o is not c and full and full.lower() in o.title.lower()] if full else []
+        if len(named) == 1:
+            c.merged_into = named[0].id
+            named[0].mentions += c.mentions
     alive = [c for c in alive if c.merged_into is None]
     for c in sorted(alive, key=lambda c: (c.answer, c.block, c.sentence if c.sentence is not None else -1, c.start)):
         key = title_key(ctx, c.title)
