@@ -289,8 +289,10 @@ def _name_before(lex: Lexicon, before: str, abbr: str) -> str | None:
         name = re.sub(r"^(?:the|The)\s+", "", name)
         # "Adoption of the Federal Standards Office (FSO)": the name starts after "of the"
         orgs = [o for o in lex.find(name) if o.end == len(name)]
-        if orgs and orgs[0].start > 0 and lex.is_org_name(name[orgs[0].start:].split()):
-            name = name[orgs[0].start:]
+        head = name[: orgs[0].start].split() if orgs else []
+        if orgs and orgs[0].start > 0 and lex.is_org_name(name[orgs[0].start:].split()) and not any(
+                lex.is_org_word(w) and head[n + 1: n + 2] in (["of"], ["for"]) for n, w in enumerate(head)):
+            name = name[orgs[0].start:]  # (not "Ministry of Telecommunications and the Information Society")
     return name
 
 
@@ -344,6 +346,7 @@ def definitions(ctx: Context) -> None:
 def _law_or_title(ctx: Context, name: str) -> bool:
     from policyqa.extract.titles import is_law_title
 
+    name = re.sub(r"\s+(?:No|Nr|Art)\.?$", "", name)  # "Ministerial Agreement No" (its number cut off)
     words = name.split()
     return is_law_title(ctx.ref, name) or any(w in ctx.ref.words["month"] for w in words) or (
         all(w in ctx.orgs.jurisdiction_words for w in words))
@@ -425,7 +428,8 @@ def authority_agent(ctx: Context) -> None:
         else:  # "issued by the SC", "operated by CyberSecurity Malaysia": whoever the capitalised name after "by" is
             m = re.search(r"\bby\s+(?:the\s+)?(?P<name>(?-i:[A-Z])[\w\-.&’']*(?:\s+(?:of|for|and|the|(?-i:[A-Z])"
                           r"[\w\-.&’']*)){0,8})", text[end: nxt])
-            if m and agent.search(text[end: end + m.start("name")]) and m.start() <= 260:
+            if m and agent.search(text[end: end + m.start("name")]) and m.start() <= 260 and \
+                    not _law_or_title(ctx, m.group("name")):  # (not "published by Ministerial Agreement No. 3")
                 name = re.sub(r"\s+(?:of|for|and|the)$", "", m.group("name"))
                 _set(c, ctx.orgs.org(name), "agent", "organisations.authority_agent")
 
