@@ -503,7 +503,7 @@ def scope_except(ctx: Context) -> None:
             continue
         a = ctx.answers[st.answer]
         lst = _list_of_paragraph(ctx, st)
-        members = [c.id for c in ctx.alive() if lst is not None and c.answer == st.answer and c.block in lst.items]
+        members = _list_items(ctx, lst) if lst is not None else []
         if not members:
             continue
         rest = st.text[m.end():]
