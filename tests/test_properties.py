@@ -69,3 +69,25 @@ def test_any_bytes_give_a_result_or_our_error(data):
         assert exc.line >= 1
         return
     parse(src, REF, jurisdiction="Testland")
+
+
+NAMEISH = st.text(alphabet="ab -_(é1s.", min_size=1, max_size=4)
+
+
+@given(st.text(alphabet="ab -_(é1s.T", max_size=30), NAMEISH)
+def test_whole_finds_what_the_escaped_pattern_finds(text: str, name: str) -> None:
+    """`whole` stands in for a pattern compiled per name; it must find the same places as that pattern."""
+    import re
+
+    from policyqa.extract.text import whole
+
+    cases = {  # (hyphen, bounded, tail): the pattern it replaces
+        (True, False, True): rf"(?<![\w\-]){re.escape(name)}(?![\w\-])",
+        (False, False, True): rf"(?<!\w){re.escape(name)}(?!\w)",
+        (False, True, True): rf"\b{re.escape(name)}\b",
+        (False, True, False): rf"\b{re.escape(name)}",
+        (True, False, False): rf"(?<![\w\-]){re.escape(name)}",
+    }
+    for (hyphen, bounded, tail), pattern in cases.items():
+        expected = [m.start() for m in re.finditer(f"(?=(?:{pattern}))", text)]
+        assert list(whole(text, name, hyphen, bounded, tail=tail)) == expected, (hyphen, bounded, tail)

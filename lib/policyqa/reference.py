@@ -78,6 +78,7 @@ class Reference:
     laws: tuple[tuple[re.Pattern, str], ...] = ()  # law nouns and their kind (laws.csv)
     not_guidance: tuple[tuple[re.Pattern, str], ...] = ()  # things named that are no guidance (not_guidance.csv)
     phrase_rows: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)  # phrases.csv, a pattern a row
+    mandatoriness_any: re.Pattern | None = None  # every status pattern in one: one pass rules out most sentences
 
     def audience_group(self, audience: str) -> str:
         """The comparable group of an audience as written: the first row of audience_groups.csv that matches."""
@@ -185,6 +186,7 @@ def _load(folder: Path) -> Reference:
         folder, digest.hexdigest()[:16], questions, instruments, authorities, words, audiences,
         mandatoriness, stance, jurisdictions, compiled, jurisdiction_any, alias, groups, word_classes, laws,
         not_guidance, phrase_rows,
+        re.compile("|".join(f"(?:{p.pattern})" for p, _ in mandatoriness), re.IGNORECASE) if mandatoriness else None,
     )
 
 

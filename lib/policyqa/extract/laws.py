@@ -95,14 +95,13 @@ def called_law(ctx: Context) -> None:
             c = ctx.candidates[cid]
             if c.vetoed or c.merged_into is not None:
                 continue
-            names = [re.escape(x) for x in {c.title, re.sub(r"\s*\([^()]*\)", "", c.title), *c.aliases} if len(x) >= 3]
+            names = {x for x in {c.title, re.sub(r"\s*\([^()]*\)", "", c.title), *c.aliases} if len(x) >= 3}
+            ends = [text.find(x) + len(x) for x in names if x in text]
             head = head_noun(ctx, c.title)
-            if head:  # "the SPK Communiqué"
-                names.append(head_pattern(c, head))
-            for pattern in names:
-                m = re.search(pattern, text)
-                if m and called.match(text[m.end():]):
-                    c.vetoed = "laws.called_law"
-                    _law(ctx, c.title, c.answer, c.line, "laws.called_law", "medium")
-                    break
+            if head and head.lower() in text.lower():  # "the SPK Communiqué"
+                m = re.search(head_pattern(c, head), text)
+                ends += [m.end()] if m else []
+            if any(called.match(text[end:]) for end in ends):
+                c.vetoed = "laws.called_law"
+                _law(ctx, c.title, c.answer, c.line, "laws.called_law", "medium")
 

@@ -27,8 +27,11 @@ from dataclasses import replace
 from policyqa.extract.context import Candidate, Clause, Context, Sentence, Statement
 from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
+from policyqa.extract.text import has_whole, whole
 from policyqa.extract.titles import instrument_of
 from policyqa.schema import NOT_STATED
+
+_PLURAL_AFTER = re.compile(r"(?:\s+[a-z]+s|s)\b")  # "the Cyber Essentials controls", "CIS Benchmarks"
 
 RANK = {"own": 0, "list": 1, "paragraph": 2, "answer": 3}
 
@@ -42,11 +45,8 @@ def level_spans(ctx: Context, text: str) -> list[tuple[int, int, str]]:
     key = ("status", "levels", text)
     hit = ctx.memo.get(key)
     if hit is None:
-        anyone = ctx.memo.get(("status", "any_level"))
-        if anyone is None:  # one pass that rules out most sentences before forty patterns are tried
-            anyone = ctx.memo[("status", "any_level")] = re.compile(
-                "|".join(f"(?:{p.pattern})" for p, _ in ctx.ref.mandatoriness), re.IGNORECASE)
-        if not anyone.search(text):
+        anyone = ctx.ref.mandatoriness_any  # one pass that rules out most sentences before forty patterns are tried
+        if anyone is None or not anyone.search(text):
             ctx.memo[key] = []
             return []
         found: list[tuple[int, int, str]] = []
@@ -347,7 +347,8 @@ def _about_law(ctx: Context, st: Statement) -> bool:
     laws = [x.title for x in ctx.laws if x.answer == st.answer]
     duty = ctx.ref.phrases["duty_object"]
     return bool(laws) and all(
-        any(re.search(duty.pattern + re.escape(law), c.text, re.IGNORECASE) for law in laws)
+        any(law.lower() in c.text.lower() and re.search(duty.pattern + re.escape(law), c.text, re.IGNORECASE)
+            for law in laws)
         for c in st.clauses if c.levels)
 
 
@@ -381,7 +382,7 @@ def _new_subject(ctx: Context, words: str) -> bool:
 
 
 def _has(text: str, name: str) -> bool:
-    return bool(name) and name in text and re.search(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", text) is not None
+    return has_whole(text, name)
 
 
 def _span_in(ctx: Context, st: Statement, cid: int, clause) -> bool:
@@ -598,9 +599,10 @@ def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
         for n in (3, 2, 1):
             if len(words) > n:
                 prefix = " ".join(words[:n])
-                m = re.search(rf"\b{re.escape(prefix)}(?:\s+[a-z]+s|s)\b", text) if prefix in text else None
-                if len(prefix) >= 4 and m and (n > 1 or re.search(r"[A-Z]{2,}", prefix)):
-                    found.append((c.id, m.start()))
+                at = next((i for i in whole(text, prefix, hyphen=False, bounded=True, tail=False) if len(prefix) >= 4 and
+                           _PLURAL_AFTER.match(text, i + len(prefix))), None)
+                if at is not None and (n > 1 or re.search(r"[A-Z]{2,}", prefix)):
+                    found.append((c.id, at))
                     break
     return found
 

@@ -42,6 +42,38 @@ class Tok(NamedTuple):
         return len(self.text) > 2 and self.text[0].isupper() and self.text.endswith(("’s", "'s", "’", "'"))
 
 
+def _wordish(ch: str, hyphen: bool) -> bool:
+    return ch.isalnum() or ch == "_" or (hyphen and ch == "-")
+
+
+def whole(text: str, name: str, hyphen: bool = True, bounded: bool = False, start: int = 0, tail: bool = True):
+    """Every place where `name` stands whole in `text`: the same as searching `(?<![\\w\\-])NAME(?![\\w\\-])`
+    (or, `bounded`, `\bNAME\b`; without `hyphen`, `\\w` alone), without compiling a pattern per name. Names
+    differ from chapter to chapter, so such patterns are compiled once and used once, and they push the
+    vocabulary's own patterns out of the `re` module's cache. Without `tail`, only the start is checked (what
+    follows is the caller's to match)."""
+    if not name:
+        return
+    at = text.find(name, start)
+    while at >= 0:
+        end = at + len(name)
+        before = at > 0 and _wordish(text[at - 1], hyphen)
+        after = end < len(text) and _wordish(text[end], hyphen)
+        if not tail:
+            after = not _wordish(name[-1], hyphen) if bounded else False
+        if bounded:  # \b: a change between word and non-word, whichever side the name's edge is
+            ok = before != _wordish(name[0], hyphen) and after != _wordish(name[-1], hyphen)
+        else:
+            ok = not before and not after
+        if ok:
+            yield at
+        at = text.find(name, at + 1)
+
+
+def has_whole(text: str, name: str, hyphen: bool = True, bounded: bool = False) -> bool:
+    return next(whole(text, name, hyphen, bounded), None) is not None
+
+
 # A quoted name: in curly, straight or angle quotes (« »), or in *italics* or **bold** as a web copy marks them; an
 # apostrophe inside a word ("Référentiel d’audit")
 # does not close it.

@@ -19,7 +19,7 @@ import re
 from policyqa.extract.context import Candidate, Context
 from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
-from policyqa.extract.text import OPEN_QUOTES, QUOTED, strip_possessive
+from policyqa.extract.text import OPEN_QUOTES, QUOTED, has_whole, strip_possessive, whole
 from policyqa.parse import norm
 from policyqa.reference import Reference
 
@@ -541,7 +541,7 @@ class Finder:
     def _speaks_of_publications(self) -> bool:
         generic = self.ref.words["generic_document"]
         return bool(self.phrases["guidance_noun"].search(self.block)) or any(
-            re.search(rf"\b{re.escape(w)}\b", self.block) for w in generic if len(w) > 5)
+            has_whole(self.block, w, hyphen=False, bounded=True) for w in generic if len(w) > 5)
 
     def _trim_date(self, title: str) -> str:
         months = "|".join(sorted(self.months))
@@ -871,14 +871,42 @@ def head_pattern(c: Candidate, head: str) -> str:
     return rf"\b[Tt]he\s+(?:{re.escape(head)}{owned})\b"
 
 
-def _other_number(c: Candidate, name: str) -> str:
+_NUMBER_AFTER = re.compile(r"\s+(?:No\.?\s*)?\d")
+_WORD_AFTER = re.compile(r"\s+([a-z]+)")
+
+
+def _other_number(c: Candidate, name: str) -> bool:
     """"External Circular" is short for "External Circular 007" only when no other number follows it:
     "External Circular 033" is another instrument of the same series."""
     bare = re.sub(r"\s*\([^()]*\)", "", c.title)
     rest = bare[len(name):] if bare.startswith(name) else ""
-    if re.match(r"\s+(?:No\.?\s*)?\d", rest):
-        return r"(?!\s+(?:No\.?\s*)?\d)"
-    return ""
+    return bool(_NUMBER_AFTER.match(rest))
+
+
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+\Z")
+_CAP_AFTER = re.compile(r"\s+[A-Z\d]|[\w\-]")
+_VERB_AFTER = re.compile(r"\s+(?:is|are|was|were|binds?|applies|remains|has|covers|requires)\b")
+
+
+def _names_by_prefix(text: str, prefix: str) -> bool:
+    """"The Cloud Guide" for "Cloud Guide for Public Bodies": the short form after "the" and before no other
+    capitalised word, or right before a verb ("Cloud Guide is voluntary")."""
+    for at in whole(text, prefix, tail=False):
+        end = at + len(prefix)
+        if _VERB_AFTER.match(text, end):
+            return True
+    for at in _positions(text, prefix):
+        end = at + len(prefix)
+        if _THE_BEFORE.search(text, 0, at) and not _CAP_AFTER.match(text, end):
+            return True
+    return False
+
+
+def _positions(text: str, part: str):
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + 1)
 
 
 class _Lazy:
@@ -909,11 +937,8 @@ def mentions(ctx: Context) -> None:
     found: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
     plural = {w for w in ctx.ref.words["generic_document"] if w.endswith("s")}
     # each candidate's patterns compiled once, not once per sentence
-    name_res = {c.id: [(n, _Lazy(rf"(?<![\w\-]){re.escape(n)}(?![\w\-]){_other_number(c, n)}(?P<after>\s+[a-z]+)?"))
-                       for n in names[c.id] if len(n) >= 2] for c in alive}
-    prefix_res = {c.id: [(x, _Lazy(rf"\b[Tt]he\s+{re.escape(x)}(?!\s+[A-Z\d])(?![\w\-])|(?<![\w\-]){re.escape(x)}"
-                                  rf"(?=\s+(?:is|are|was|were|binds?|applies|remains|has|covers|requires)\b)"))
-                         for x in c.prefixes] for c in alive}
+    name_res = {c.id: [(n, bool(_other_number(c, n))) for n in names[c.id] if len(n) >= 2] for c in alive}
+
     head_res = {c.id: _Lazy(head_pattern(c, heads[c.id]) + r"(?!\s+(?:on|for|of|to)\b)")
                 for c in alive if heads[c.id]}
     for a in ctx.answers:
@@ -924,13 +949,15 @@ def mentions(ctx: Context) -> None:
                     if (a.index, k, s.index) in c.mentions:
                         hits.append((c.id, "title"))
                         continue
-                    for n, pattern in name_res[c.id]:
-                        m = pattern.search(s.text) if n in s.text else None
-                        if m and not (m.group("after") and m.group("after").strip() in plural):
+                    for n, numbered in name_res[c.id]:
+                        at = next((i for i in whole(s.text, n) if not (numbered and _NUMBER_AFTER.match(
+                            s.text, i + len(n)))), None)
+                        after = _WORD_AFTER.match(s.text, at + len(n)) if at is not None else None
+                        if at is not None and not (after and after.group(1) in plural):
                             hits.append((c.id, "name"))  # ("the CCN-STIC guides" names a group, not one)
                             break
                     else:
-                        if any(x in s.text and pattern.search(s.text) for x, pattern in prefix_res[c.id]):
+                        if any(_names_by_prefix(s.text, x) for x in c.prefixes):
                             hits.append((c.id, "prefix"))
                             continue
                         h = heads[c.id]
