@@ -761,13 +761,26 @@ def merge(ctx: Context) -> None:
             c.merged_into = named[0].id
             named[0].mentions += c.mentions
     alive = [c for c in alive if c.merged_into is None]
+    norms: dict[str, str] = {}
+    known: dict[int, tuple[int, set[str]]] = {}  # a candidate's aliases, normalised (aliases only ever grow)
+
+    def normed(text: str) -> str:
+        if text not in norms:
+            norms[text] = norm(text)
+        return norms[text]
+
+    def alias_norms(o: Candidate) -> set[str]:
+        if o.id not in known or known[o.id][0] != len(o.aliases):
+            known[o.id] = (len(o.aliases), {normed(x) for x in o.aliases})
+        return known[o.id][1]
+
     for c in sorted(alive, key=lambda c: (c.answer, c.block, c.sentence if c.sentence is not None else -1, c.start)):
         key = title_key(ctx, c.title)
         hit = by_key.get(key)
-        if hit is None:
+        if hit is None and c.rule == "titles.national_adoption":
+            alias_keys = {title_key(ctx, x) for x in c.aliases}
             for key_, other in list(by_key.items()):  # "ISO/IEC 27001 as CNS 27001": the national one stands
-                if c.rule == "titles.national_adoption" and title_key(ctx, other.title) in {
-                        title_key(ctx, x) for x in c.aliases}:
+                if title_key(ctx, other.title) in alias_keys:
                     c.mentions += other.mentions
                     c.aliases |= other.aliases | {other.title}
                     other.merged_into = c.id
@@ -778,9 +791,10 @@ def merge(ctx: Context) -> None:
                 by_key[key] = c
                 continue
         if hit is None:
+            mine = normed(c.title)
+            several = len(mine.split()) >= 2
             for other in by_key.values():  # "the Patch Framework" after "Patch Framework for Small Firms"
-                if norm(c.title) in {norm(x) for x in other.aliases} or (
-                        len(norm(c.title).split()) >= 2 and norm(other.title).startswith(norm(c.title) + " ")):
+                if mine in alias_norms(other) or (several and normed(other.title).startswith(mine + " ")):
                     hit = other
                     break
         if hit is None and c.where == "prose":
@@ -883,6 +897,7 @@ def _other_number(c: Candidate, name: str) -> bool:
     return bool(_NUMBER_AFTER.match(rest))
 
 
+_LEAD = re.compile(r"\w+")
 _THE_BEFORE = re.compile(r"\b[Tt]he\s+\Z")
 _CAP_AFTER = re.compile(r"\s+[A-Z\d]|[\w\-]")
 _VERB_AFTER = re.compile(r"\s+(?:is|are|was|were|binds?|applies|remains|has|covers|requires)\b")
@@ -909,70 +924,84 @@ def _positions(text: str, part: str):
         at = text.find(part, at + 1)
 
 
-class _Lazy:
-    """A pattern compiled the first time it is needed (most names never occur in most sentences)."""
-
-    __slots__ = ("source", "compiled")
-
-    def __init__(self, source: str) -> None:
-        self.source, self.compiled = source, None
-
-    def search(self, text: str):
-        if self.compiled is None:
-            self.compiled = re.compile(self.source)
-        return self.compiled.search(text)
-
-
 @rule("titles.mentions")
 def mentions(ctx: Context) -> None:
     """Every sentence that names a guideline again: by title, abbreviation, short form or code, capitalised
     ("The Policy is not binding" after "the Cybersecurity Policy for X")."""
     alive = ctx.alive()
-    names: dict[int, list[str]] = {}
-    heads: dict[int, str] = {}
-    for c in alive:
-        names[c.id] = sorted({c.title, re.sub(r"\s*\([^()]*\)", "", c.title).strip()} | c.aliases, key=len,
-                             reverse=True)
-        heads[c.id] = head_noun(ctx, c.title)
-    found: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
+    order = {c.id: n for n, c in enumerate(alive)}
     plural = {w for w in ctx.ref.words["generic_document"] if w.endswith("s")}
-    # each candidate's patterns compiled once, not once per sentence
-    name_res = {c.id: [(n, bool(_other_number(c, n))) for n in names[c.id] if len(n) >= 2] for c in alive}
-
-    head_res = {c.id: _Lazy(head_pattern(c, heads[c.id]) + r"(?!\s+(?:on|for|of|to)\b)")
-                for c in alive if heads[c.id]}
+    name_res = {c.id: [(n, _other_number(c, n)) for n in sorted(
+        {c.title, re.sub(r"\s*\([^()]*\)", "", c.title).strip()} | c.aliases, key=len, reverse=True) if len(n) >= 2]
+        for c in alive}
+    index, always, by_mention = _mention_index(alive, name_res)
+    # a head noun ("the Policy") names only the latest guideline with that head before it; candidates that share
+    # a head and an issuer share one pattern, tried once a sentence
+    by_head: dict[str, dict[str, list[Candidate]]] = {}
+    for c in alive:
+        h = head_noun(ctx, c.title)
+        if h:
+            by_head.setdefault(h, {}).setdefault(head_pattern(c, h) + r"(?!\s+(?:on|for|of|to)\b)", []).append(c)
+    compiled = {src: re.compile(src) for group in by_head.values() for src in group}
+    found: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
     for a in ctx.answers:
         for k, sents in enumerate(a.sentences):
             for s in sents:
+                key = (a.index, k, s.index)
+                ids = always | by_mention.get(key, set())
+                for w in set(_LEAD.findall(s.text)):
+                    ids |= index.get(w, set())
                 hits: list[tuple[int, str]] = []
-                for c in alive:
-                    if (a.index, k, s.index) in c.mentions:
-                        hits.append((c.id, "title"))
+                for c in sorted((ctx.candidates[i] for i in ids), key=lambda c: order[c.id]):
+                    how = "title" if key in c.mentions else _named_by(s.text, c, name_res[c.id], plural)
+                    if how:
+                        hits.append((c.id, how))
+                taken = {cid for cid, _ in hits}
+                for h, group in by_head.items():
+                    if h not in s.text:
                         continue
-                    for n, numbered in name_res[c.id]:
-                        at = next((i for i in whole(s.text, n) if not (numbered and _NUMBER_AFTER.match(
-                            s.text, i + len(n)))), None)
-                        after = _WORD_AFTER.match(s.text, at + len(n)) if at is not None else None
-                        if at is not None and not (after and after.group(1) in plural):
-                            hits.append((c.id, "name"))  # ("the CCN-STIC guides" names a group, not one)
-                            break
-                    else:
-                        if any(_names_by_prefix(s.text, x) for x in c.prefixes):
-                            hits.append((c.id, "prefix"))
-                            continue
-                        h = heads[c.id]
-                        if h and (c.answer, c.block) <= (a.index, k) and h in s.text and head_res[c.id].search(s.text):
-                            hits.append((c.id, "head"))
+                    heard = [c for src, cs in group.items() if compiled[src].search(s.text) for c in cs
+                             if c.id not in taken and (c.answer, c.block) <= (a.index, k)]
+                    if heard:
+                        latest = max((c.answer, c.block) for c in heard)
+                        hits.append((min((c for c in heard if (c.answer, c.block) == latest),
+                                         key=lambda c: order[c.id]).id, "head"))
                 if hits:
-                    found[(a.index, k, s.index)] = hits
-    # a head noun ("the Policy") names only the latest guideline with that head before it
-    for key, hits in found.items():
-        by_head: dict[str, list[tuple[int, str]]] = {}
-        for cid, how in hits:
-            if how == "head":
-                by_head.setdefault(heads[cid], []).append((cid, how))
-        for head, group in by_head.items():
-            if len(group) > 1:
-                keep = max(group, key=lambda h: (ctx.candidates[h[0]].answer, ctx.candidates[h[0]].block))
-                found[key] = [h for h in hits if h[1] != "head" or heads[h[0]] != head or h == keep]
+                    found[key] = sorted(hits, key=lambda h: order[h[0]])
     ctx.memo[("titles", "mentions")] = found
+
+
+def _named_by(text: str, c: Candidate, names: list[tuple[str, bool]], plural: set[str]) -> str:
+    """How a sentence names a candidate, if it does: by one of its names whole, or by a short form."""
+    for n, numbered in names:
+        at = next((i for i in whole(text, n) if not (numbered and _NUMBER_AFTER.match(text, i + len(n)))), None)
+        after = _WORD_AFTER.match(text, at + len(n)) if at is not None else None
+        if at is not None and not (after and after.group(1) in plural):  # "the CCN-STIC guides" names a group
+            return "name"
+    if any(_names_by_prefix(text, x) for x in c.prefixes):
+        return "prefix"
+    return ""
+
+
+def _mention_index(alive: list[Candidate], name_res: dict[int, list[tuple[str, bool]]]):
+    """Which candidates a sentence can name at all. Every way of naming finds a name whole, so each of the
+    name's words is a word of the sentence: a candidate is looked at only in sentences that have its name's
+    rarest word, so a long list is not read n × n."""
+    spelled = {c.id: [n for n, _ in name_res[c.id]] + sorted(c.prefixes) for c in alive}
+    seen: dict[str, int] = {}
+    for c in alive:
+        for w in {w for n in spelled[c.id] for w in _LEAD.findall(n)}:
+            seen[w] = seen.get(w, 0) + 1
+    index: dict[str, set[int]] = {}
+    always: set[int] = set()
+    by_mention: dict[tuple, set[int]] = {}
+    for c in alive:
+        for n in spelled[c.id]:
+            words = _LEAD.findall(n)
+            if words:
+                index.setdefault(min(words, key=lambda w: (seen[w], -len(w))), set()).add(c.id)
+            else:
+                always.add(c.id)
+        for key in c.mentions:
+            by_mention.setdefault(key, set()).add(c.id)
+    return index, always, by_mention
