@@ -594,17 +594,32 @@ def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
             fits = [c for c in members if _describes(ctx, what, c.title)]
             members = fits or members
         found += [(c.id, o_start) for c in members]
-    for c in alive:
-        words = c.title.split()
-        for n in (3, 2, 1):
-            if len(words) > n:
-                prefix = " ".join(words[:n])
-                at = next((i for i in whole(text, prefix, hyphen=False, bounded=True, tail=False) if len(prefix) >= 4 and
-                           _PLURAL_AFTER.match(text, i + len(prefix))), None)
-                if at is not None and (n > 1 or re.search(r"[A-Z]{2,}", prefix)):
-                    found.append((c.id, at))
-                    break
+    plural_at: dict[str, int | None] = {}  # titles that begin alike share their prefixes: each looked up once
+
+    def plural_of(prefix: str) -> int | None:
+        if prefix not in plural_at:
+            plural_at[prefix] = next((i for i in whole(text, prefix, hyphen=False, bounded=True, tail=False)
+                                      if _PLURAL_AFTER.match(text, i + len(prefix))), None)
+        return plural_at[prefix]
+
+    by_chain: dict[tuple[str, ...], int | None] = {}
+    for c in alive:  # "The CCN-STIC guides", "the Joint Standards": titles that begin alike, in the plural
+        chain = _prefixes(ctx, c)
+        if chain not in by_chain:
+            by_chain[chain] = next((at for at, prefix in ((plural_of(x), x) for x in chain)
+                                    if at is not None and (" " in prefix or re.search(r"[A-Z]{2,}", prefix))), None)
+        if by_chain[chain] is not None:
+            found.append((c.id, by_chain[chain]))
     return found
+
+
+def _prefixes(ctx: Context, c: Candidate) -> tuple[str, ...]:
+    """A title's first three, two and one words (those of four letters or more), longest first."""
+    key = ("status", "prefixes", c.title)
+    if key not in ctx.memo:
+        words = c.title.split()
+        ctx.memo[key] = tuple(p for n in (3, 2, 1) if len(words) > n and len(p := " ".join(words[:n])) >= 4)
+    return ctx.memo[key]
 
 
 def _where_named(ctx: Context, c: Candidate) -> str:

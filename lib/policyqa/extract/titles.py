@@ -769,6 +769,13 @@ def merge(ctx: Context) -> None:
             norms[text] = norm(text)
         return norms[text]
 
+    words: dict[str, list[str]] = {}
+
+    def bare_words(title: str) -> list[str]:
+        if title not in words:
+            words[title] = normed(re.sub(r"\s*\([^()]*\)", "", title)).split()
+        return words[title]
+
     def alias_norms(o: Candidate) -> set[str]:
         if o.id not in known or known[o.id][0] != len(o.aliases):
             known[o.id] = (len(o.aliases), {normed(x) for x in o.aliases})
@@ -798,7 +805,9 @@ def merge(ctx: Context) -> None:
                     hit = other
                     break
         if hit is None and c.where == "prose":
-            inside = list({o.id: o for o in by_key.values() if _names_again(ctx, c.title, o.title)}.values())
+            short = bare_words(c.title)
+            inside = list({o.id: o for o in by_key.values() if _names_again(ctx, short, bare_words(o.title))}.values()) \
+                if len(short) >= 2 and instrument_of(ctx.ref, short[-1]) else []
             if len(inside) == 1:  # "the Incident Management Guide (see question 13)", "The Competency Model"
                 hit = inside[0]
         if hit is None:
@@ -849,12 +858,10 @@ def _bracketed_names(ctx: Context, alive: list[Candidate]) -> None:
                 first.mentions += then.mentions
 
 
-def _names_again(ctx: Context, short: str, full: str) -> bool:
+def _names_again(ctx: Context, a: list[str], b: list[str]) -> bool:
     """A shorter title that is a run of a longer one's words ending at its instrument noun names it again:
     "Incident Management Guide" in "Cyber Security Incident Management Guide", "Competency Model" in "Cyber
-    Security Competency Model for the Energy Sector"."""
-    a = norm(re.sub(r"\s*\([^()]*\)", "", short)).split()
-    b = norm(re.sub(r"\s*\([^()]*\)", "", full)).split()
+    Security Competency Model for the Energy Sector" (both titles as normalised words, brackets left out)."""
     if len(a) < 2 or len(a) >= len(b) or not instrument_of(ctx.ref, a[-1]):
         return False
     for i in range(len(b) - len(a) + 1):
