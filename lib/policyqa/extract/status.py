@@ -659,8 +659,8 @@ def _describes(ctx: Context, words: str, title: str) -> bool:
 def _glossed(ctx: Context, c: Candidate) -> str:
     """A title with the translation a chapter gives in brackets after it ("Lineamientos para el uso de servicios
     en la nube (guidelines on the use of cloud services)"): "the cloud guidelines" describes it in English."""
-    text = _where_named(ctx, c)
-    gloss = re.match(r"\s*[’”\"»*]?\s*\((?P<g>[^()]{3,160})\)", text[c.end:]) if c.sentence is not None else None
+    text = _where_named(ctx, c)  # (a list item's offsets are in its block, a sentence's in its sentence)
+    gloss = re.match(r"\s*[’”\"»*]?(?:\[\d+\])?\s*\((?P<g>[^()]{3,160})\)", text[c.end:])
     return f"{c.title} {gloss.group('g')}" if gloss else c.title
 
 
@@ -756,8 +756,9 @@ def scope_references(ctx: Context) -> None:
                 inside = _before(ctx, st)
                 if inside:
                     kinds.add("named")
-            if ctx.ref.phrases["both"].search(words) or (not inside and re.match(
-                    r"\W*(?:and\s+)?(?:both|all|each|they|these|neither|none)\b", words, re.I)):
+            pointing = ctx.ref.phrases["both"].search(words)  # ("both X and Y must ..." joins two others)
+            if pointing or (not inside and re.match(r"\W*(?:and\s+)?(?:all|each|they|these|neither|none)\b", words,
+                                                    re.I)):
                 # the ones this clause names, else those the sentence named before it, else those named before
                 # the sentence ("NSM recommends both to ..." after a list of two), else all the sentence names
                 # ("Both are voluntary standards; the MSPI is aligned with X": an opening pronoun speaks of what
