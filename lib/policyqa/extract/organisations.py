@@ -340,6 +340,11 @@ def definitions(ctx: Context) -> None:
             if not lex.is_org_name(name.split()) and not is_abbreviation(name.split()[0]) and \
                     not _law_or_title(ctx, name):
                 lex.bodies.add(name)
+        for m in ctx.ref.phrases["publisher_subject"].finditer(text):
+            name = strip_possessive(m.group("name"))  # "Icelandic Standards (Staðlaráð Íslands) publishes ...": a body
+            if not lex.is_org_name(name.split()) and not is_abbreviation(name.split()[0]) and \
+                    not _law_or_title(ctx, name):
+                lex.bodies.add(name)
     _initials(ctx, lex, texts)
 
 

@@ -458,6 +458,11 @@ def scope_position(ctx: Context) -> None:
             for m in ctx.ref.phrases["ordinal_item"].finditer(clause.text):  # "the second document is guidance"
                 n = number_of(ctx, m.group("n")) if m.group("n").lower() != "last" else len(ids)
                 picked += [cid for cid in ids if position[cid] == n]
+            for m in ctx.ref.phrases["ordinal_heading"].finditer(clause.text):  # "the documents under the first
+                labels = list(dict.fromkeys(c.label.text for c in members if c.label is not None))  # heading"
+                n = number_of(ctx, m.group("n")) if m.group("n").lower() != "last" else len(labels)
+                if n and n <= len(labels):
+                    picked += [c.id for c in members if c.label is not None and c.label.text == labels[n - 1]]
             first = ctx.ref.phrases["first_n"].search(clause.text)
             n = number_of(ctx, first.group("n")) if first else None
             if n:

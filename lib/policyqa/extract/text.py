@@ -74,11 +74,12 @@ def has_whole(text: str, name: str, hyphen: bool = True, bounded: bool = False) 
     return next(whole(text, name, hyphen, bounded), None) is not None
 
 
-# A quoted name: in curly, straight or angle quotes (« »), or in *italics* or **bold** as a web copy marks them; an
+# A quoted name: in curly, straight or angle quotes (« »), or in *italics*, _italics_ or **bold** as a web copy marks them; an
 # apostrophe inside a word ("Référentiel d’audit")
 # does not close it.
-OPEN_QUOTES = "‘“\"«„*"
-QUOTED = re.compile(r"(?:[‘“\"«„]|\*{1,2})\s*(?P<t>(?:[^’”\"»“*]|(?<=\w)’(?=\w)){3,200}?)\s*(?:[’”\"»“]|\*{1,2})(?![\w*])")
+OPEN_QUOTES = "‘“\"«„*_"
+QUOTED = re.compile(r"(?:[‘“\"«„]|\*{1,2}|(?<!\w)_)\s*(?P<t>(?:[^’”\"»“*_]|(?<=\w)’(?=\w)){3,200}?)\s*"
+                    r"(?:[’”\"»“]|\*{1,2}|_)(?![\w*])")
 
 def strip_possessive(word: str) -> str:
     return re.sub(r"[’']s?$", "", word)
