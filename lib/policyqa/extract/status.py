@@ -1137,6 +1137,17 @@ def audience_statements(ctx: Context) -> None:
                 c.audience_hint = list(dict.fromkeys(auds + c.audience_hint))
 
 
+def _item_overrides(ctx: Context, found: dict[str, tuple]) -> dict[str, tuple]:
+    """"Unless the entry says otherwise, each is compulsory for public bodies" and an item "presented as a
+    recommendation only, even for public bodies": what the item says of its own audience group replaces what a
+    list, paragraph or answer says of the same group at another level."""
+    own = {(ctx.ref.audience_group(aud), level) for rank, aud, level, st in found.values()
+           if rank == 0 and st is not None and st.rule == "status.scope_item" and aud != NOT_STATED}
+    groups = {g for g, _ in own}
+    return {k: v for k, v in found.items() if not (
+        v[0] > 0 and ctx.ref.audience_group(v[1]) in groups and (ctx.ref.audience_group(v[1]), v[2]) not in own)}
+
+
 @rule("status.assign")
 def assign(ctx: Context) -> None:
     """Each guideline's rows: every statement about it, the most specific first for any audience it names; a
@@ -1181,6 +1192,7 @@ def assign(ctx: Context) -> None:
             for aud in c.audience_hint or [NOT_STATED]:
                 if aud.lower() not in found:
                     found[aud.lower()] = (rank, aud, level, st)
+        found = _item_overrides(ctx, found)
         for _rank, aud, level, st in found.values():
             out.append((aud, level, st))
         if not out:  # nothing says how binding it is: 'not stated' for the audience it names for itself
