@@ -51,8 +51,30 @@ def list_items(ctx: Context) -> None:
                     continue
                 _, title, _ = split_item(b.text, ctx.ref.phrases)
                 title = re.sub(r"^(?:the|The)\s+", "", title)
+                if any(c.alive and c.answer == a.index and c.block == k and c.sentence is None for c in ctx.candidates):
+                    continue  # an item kept as guidance ("X Regulation, the TDRA's set of controls") is no law
                 if is_law_title(ctx.ref, title):
                     _law(ctx, title, a.index, b.line, "laws.list_items", "high")
+
+
+@rule("laws.made_by_law")
+def made_by_law(ctx: Context) -> None:
+    """"the Unified Requirements ..., approved by Government Decree No. 832": a document a decree or resolution
+    makes is law (the titles family vetoed it as a guideline; here it joins the laws table)."""
+    for c in ctx.candidates:
+        if c.vetoed == "titles.veto_law" and not is_law_title(ctx.ref, c.title):
+            _law(ctx, c.title, c.answer, c.line, "laws.made_by_law", "medium")
+
+
+@rule("laws.named_again", veto=True)
+def named_again(ctx: Context) -> None:
+    """"the Unified Requirements" after "the Unified Requirements in the Field of ICT ..., approved by Government
+    Decree No. 832": a short form of a law the chapter names is that law, not a guideline."""
+    laws = [norm(x.title).split() for x in ctx.laws]
+    for c in ctx.alive():
+        words = norm(c.title).split()
+        if len(words) >= 2 and any(len(law) > len(words) and law[: len(words)] == words for law in laws):
+            c.vetoed = "laws.named_again"
 
 
 @rule("laws.in_prose")

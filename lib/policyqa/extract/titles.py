@@ -121,6 +121,10 @@ def not_guidance(ref: Reference, title: str) -> str | None:
     return None
 
 
+_BACK_REFERENCE = re.compile(r",?\s+(?:mentioned|described|referred\s+to|discussed|listed|cited|named)\s+(?:(?:in|under|at)\s+"
+                             r"(?:questions?|Q)\s*\d+|above|earlier|below|previously)\b.*$")
+
+
 def clean_title(title: str, ref: Reference | None = None) -> str:
     """A title as the tables give it: no footnote marks, list punctuation, leading article or quotes; its first
     letter upper-case; a trailing "(2018)" (the year of the edition) dropped."""
@@ -128,6 +132,7 @@ def clean_title(title: str, ref: Reference | None = None) -> str:
     title = re.sub(r"\s*\(\s*$", "", title)
     title = re.sub(r"(?:[;,.:]+(?:\s+(?:and|or))?|\s+(?:and|or))\s*$", "", title).strip()
     title = re.sub(r"\s*\((?:19|20)\d\d\)$", "", title)
+    title = _BACK_REFERENCE.sub("", title)  # "the Unified Requirements mentioned in question 1"
     title = re.sub(r"^(?:the|a|an)\s+", "", title, flags=re.IGNORECASE)
     if title[:1] in OPEN_QUOTES and title[-1:] in "’”\"»“" and not re.search(r"[’”\"»](?!\w).*[‘“\"«]", title[1:-1]):
         title = title[1:-1].strip()
@@ -590,8 +595,11 @@ def veto_law(ctx: Context) -> None:
     for c in ctx.alive():
         if c.rule == "lists.described_item":
             continue  # its list and description call it controls or a standard, whatever its name says
+        where = ctx.sentence_of(c).text if c.sentence is not None else ctx.block_of(c).text
         if is_law_title(ctx.ref, c.title):
             _veto(c, "titles.veto_law")
+        elif ctx.ref.phrases["made_by_law"].match(where[c.end:]):
+            _veto(c, "titles.veto_law")  # "Unified Requirements ..., approved by Government Decree No. 832"
         elif c.sentence is not None:
             s = ctx.sentence_of(c)
             # "Law No. 12/2014 (the Internet Framework)": a name a law is known by
