@@ -21,7 +21,7 @@ from policyqa.extract.registry import rule
 from policyqa.extract.text import strip_possessive
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"  # ASCII and Latin upper case (NÚKIB, ČNB, ÚOOÚ)
-_ABBR = rf"[{_UPPER}][\w&.\-/]*[{_UPPER}0-9][\w&.\-]*|[{_UPPER}][a-z]+[{_UPPER}][\w\-]*|[a-z]-[{_UPPER}]{{2,}}[\w\-]*"
+_ABBR = rf"[{_UPPER}][\w&.\-/]*[{_UPPER}0-9][\w&.\-]*|[{_UPPER}][a-z]+[{_UPPER}][\w\-]*|[a-z]-?[{_UPPER}]{{2,}}[\w\-]*"
 _DEFINITION = re.compile(rf"\((?:the\s+)?(?:[^()]*?,\s*)?(?P<abbr>(?:{_ABBR})(?:\s+[A-Z]{{2,3}})?|"
                          rf"(?:[A-Z][a-z]+\s+){{1,2}}(?:CERT|CSIRT)(?:/CC)?)\)")  # "ÚOOÚ SR", "Sri Lanka CERT"
 _ABBR_FIRST = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})\s+\((?:the\s+)?(?P<name>[A-Z][^()]{{3,120}}?)\)")
@@ -495,7 +495,7 @@ def authority_parenthesis(ctx: Context) -> None:
     """"Title (ISSUER, Month YYYY)": a body in the brackets right after the title."""
     for c in _pending(ctx):
         text, start, end = _text_around(ctx, c)
-        m = re.match(r"\s*\((?P<inside>[^()]{2,120})\)", text[end:])
+        m = re.match(r"[’”\"»*_]?\s*\((?P<inside>[^()]{2,120})\)", text[end:])  # ('"Title" (ISSUER, 2023)')
         if not m:
             continue
         first = m.group("inside").split(",")[0].strip()

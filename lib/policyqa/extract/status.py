@@ -54,8 +54,18 @@ def level_spans(ctx: Context, text: str) -> list[tuple[int, int, str]]:
             for m in pattern.finditer(text):
                 if all(m.end() <= a or m.start() >= b for a, b, _ in found):
                     found.append((m.start(), m.end(), label))
+        ctx.memo[("status", "ignored", text)] = [(a, b) for a, b, label in found if label == "ignore"]
         hit = ctx.memo[key] = sorted(x for x in found if x[2] != "ignore")
     return hit
+
+
+def _without_ignored(ctx: Context, text: str) -> str:
+    """The text with the words an `ignore` cue took out of play blanked, so that they name no audience either
+    ("it may make parts of them mandatory for CNI operators in future")."""
+    level_spans(ctx, text)
+    for a, b in ctx.memo.get(("status", "ignored", text), []):
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
 
 
 def _audience_words(ctx: Context) -> frozenset[str]:
@@ -209,9 +219,10 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
             subj = inner.group("rest")
         subj = re.sub(r"^(?:[\w’']+\s+){0,2}?(?=(?:all|every|each|most|some|the|any|other)\b)", "", subj)
         take(subj)
-    if not out:  # "Organisations commonly certify against X": the noun phrase that opens the clause, then the cue
+    if not out:  # "Organisations commonly certify against X", "..., which licensees are encouraged to complete": the
+        # noun phrase that opens the clause (or its relative clause), then the cue
         for start, _end, _level in cues[:1]:
-            m = re.match(r"(?:[^,;]{0,80},\s+)?\W*(?P<aud>(?:[\w’'/()\-]+\s+){1,6}?)"
+            m = re.match(r"(?:[^,;]{0,200},\s+)?\W*(?:(?:which|that|whom)\s+)?(?P<aud>(?:[\w’'/()\-]+\s+){1,6}?)"
                          r"(?:(?:are|is|were|was|be|been|being|have|has)\s+)*(?:\w+ly\s+)?$", text[:start])
             if m and not re.match(r"(?i)(?:the|it|this|these|they|there|which|that|and|but)\b", m.group("aud")):
                 take(m.group("aud"))
@@ -261,7 +272,8 @@ def clauses_of(ctx: Context, text: str) -> list[Clause]:
         body = re.sub(r"^[;:,\s]+", "", p)
         cues = level_spans(ctx, body)
         levels = list(dict.fromkeys(label for _, _, label in cues))
-        auds = audiences_in(ctx, body, cues) if cues or names_audience(ctx, body) else []
+        heard = _without_ignored(ctx, body)
+        auds = audiences_in(ctx, heard, cues) if cues or names_audience(ctx, heard) else []
         if levels and not auds and earlier and ctx.ref.phrases["points_back"].search(body):
             auds = split_audience(ctx, earlier)
         pairs = [(a, levels[0]) for a in auds] if levels and auds else []
@@ -980,7 +992,7 @@ def audience_hints(ctx: Context) -> None:
             source = source or "title"
         for name, text in ((("description", c.description[:300]), ("sentence", _own_text(ctx, c)))
                            if not title_hints else ()):
-            for m in pattern.finditer(text):
+            for m in pattern.finditer(_without_ignored(ctx, text)):
                 aud = clean_audience(ctx, re.split(ctx.ref.phrases["audience_stop"], m.group("aud"))[0])
                 if m.group("help"):
                     aud = helped(ctx, aud)

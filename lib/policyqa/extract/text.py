@@ -30,8 +30,9 @@ class Tok(NamedTuple):
 
     @property
     def is_cap(self) -> bool:
-        c = self.text[0]  # ("e-Government Authority", "m-Banking Guidelines": a name's e- prefix keeps it one)
-        return c.isupper() or c.isdigit() or (len(self.text) > 2 and self.text[1] == "-" and self.text[2].isupper())
+        c = self.text[0]  # ("e-Government Authority", "m-Banking Guidelines", "eGovernment", "iGA": a name's e- prefix
+        t = self.text  # keeps it one)
+        return c.isupper() or c.isdigit() or (len(t) > 2 and (t[1] == "-" and t[2].isupper() or t[1].isupper()))
 
     @property
     def is_word(self) -> bool:
