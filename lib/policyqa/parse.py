@@ -58,6 +58,7 @@ class Block:
     level: int = 0
     more_lines: tuple[int, ...] = ()  # lines joined to this one (a sentence or item split by a page break)
     marker: str = ""  # the list marker ("•", "-", or a numbering family: digit, letter, roman, upper)
+    label: str = ""  # a numbered item's own label, lower case ("b" for "(b)", "iii", "3"): what "item (b)(iii)" cites
 
 
 @dataclass(slots=True)
@@ -138,6 +139,7 @@ class LineClass:
     match: str = ""
     score: float = 0.0
     headings: tuple[str, ...] = ()
+    label: str = ""
 
 
 def marker_family(mark: str) -> str:
@@ -272,7 +274,8 @@ class Classifier:
         if numbered and question is None:
             indent = len(numbered.group("indent").expandtabs(4))
             return LineClass("bullet", clean(numbered.group("text")), level=1 if indent >= 4 else 0,
-                             match=marker_family(numbered.group("mark")))
+                             match=marker_family(numbered.group("mark")),
+                             label=numbered.group("mark").strip("().").lower())
         if (question is None or question.match == "fuzzy") and _GLUE.search(raw):
             glued = self._glued(raw)  # "Increased protectionDo the authorities ...?"
             if glued and (question is None or glued.score >= question.score):
@@ -465,7 +468,7 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None
         # paragraph or bullet
         if current is not None:
             if c.kind == "bullet":
-                current.blocks.append(Block("item", c.text, lineno, c.level, marker=c.match))
+                current.blocks.append(Block("item", c.text, lineno, c.level, marker=c.match, label=c.label))
                 if not c.text.strip(" ;,.:") or re.fullmatch(r"[;,.:\s]*(?:and|or)?[;,.:\s]*", c.text):
                     diags.append(Diagnostic(name, lineno, "warning", "empty list item (a removed link?)",
                                             raw_clean))

@@ -31,8 +31,10 @@ def _law(ctx: Context, title: str, a: int, line: int, name: str, confidence: str
     number = _NUMBER.search(title)
     year = _YEAR.search(title)
     key = norm(title)
-    for known in ctx.laws:
-        if norm(known.title) == key or (number and known.number == number.group("n") and known.kind == kind):
+    for known in ctx.laws:  # ("Resolution 500 of 2021" after "Resolution 500 of 2021 on the security model")
+        other = norm(known.title)
+        if other == key or other.startswith(key + " ") or key.startswith(other + " ") or (
+                number and known.number == number.group("n") and known.kind == kind):
             return
     ctx.laws.append(LawMention(title, kind, number.group("n") if number else None,
                                int(year.group("y")) if year else None, a, line, name, confidence))
@@ -126,4 +128,23 @@ def called_law(ctx: Context) -> None:
             if any(called.match(text[end:]) for end in ends):
                 c.vetoed = "laws.called_law"
                 _law(ctx, c.title, c.answer, c.line, "laws.called_law", "medium")
+    _called_by_item(ctx, called)
+
+
+def _called_by_item(ctx: Context, called) -> None:
+    """"Strictly speaking, items (a)(i), (a)(ii) and (c) are binding regulations rather than guidance": the items
+    a sentence cites by label, called legislation."""
+    from policyqa.extract.status import cited_items
+
+    for a in ctx.answers:
+        for k, sents in enumerate(a.sentences):
+            lists = [lst for lst in a.lists if lst.items[-1] < k]
+            for s in sents if lists else ():
+                for m in ctx.ref.phrases["item_reference"].finditer(s.text):
+                    if not called.match(s.text[m.end():]):
+                        continue
+                    for cid in cited_items(ctx, m.group(0), lists[-1]):
+                        c = ctx.candidates[cid]
+                        c.vetoed = "laws.called_law"
+                        _law(ctx, c.title, c.answer, c.line, "laws.called_law", "medium")
 

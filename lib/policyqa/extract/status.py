@@ -467,6 +467,8 @@ def scope_position(ctx: Context) -> None:
                 if re.search(r"\bto\b|–|-", m.group(0)) and len(nums) == 2:
                     nums = list(range(nums[0], nums[1] + 1))
                 picked += [c.id for c in members if c.position in nums]
+            if not ctx.ref.phrases["except_clause"].match(clause.text):  # (an exception: see scope_references)
+                picked += cited_items(ctx, clause.text, lst)  # "items (c) and (d) are binding on ..."
             for m in ctx.ref.phrases["ordinal_item"].finditer(clause.text):  # "the second document is guidance"
                 n = number_of(ctx, m.group("n")) if m.group("n").lower() != "last" else len(ids)
                 picked += [cid for cid in ids if position[cid] == n]
@@ -527,6 +529,7 @@ def scope_except(ctx: Context) -> None:
         rest = st.text[m.end():]
         excepted = {cid for cid in members if any(_has(rest, x) for x in _names(ctx, ctx.candidates[cid]))}
         excepted |= {cid for cid, _ in grouped_in(ctx, rest, a.index) if cid in members}
+        excepted |= {cid for cid in cited_items(ctx, rest, lst) if cid in members}
         first = next((c for c in st.clauses if c.start <= m.start() < c.end), None)
         if first is None:
             continue
@@ -586,8 +589,9 @@ def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
         if before:
             owners.append((before[-1].org, m.start(), m.end()))
     for org, o_start, o_end in owners:
-        after = re.match(r"[’']?s?\s+(?P<words>(?:[\w\-]+\s*){1,6})", text[o_end: o_end + 80])
-        if not after:
+        after = re.match(r"[’']?s?\s+(?P<words>(?:(?!(?:are|is|were|was|remain|remains|must|should|have|has|bind|"
+                         r"binds|apply|applies)\b)[\w\-]+\s*){1,6})", text[o_end: o_end + 80])
+        if not after:  # (the group's own words: "the CERTuy guides are recommendations" enumerates no kinds)
             continue
         nouns = re.findall(r"[a-z]+", after.group("words"))[:5]
         if not any(n in generic for n in nouns):
@@ -748,9 +752,17 @@ def scope_references(ctx: Context) -> None:
         kinds: set[str] = set()
         current: list[int] = []
         per: dict[int, list[Clause]] = {}
+        excepted: dict[int, int] = {}  # "..., except the website requirements in item (b)(iii), which ...": from clause n
+        before = [lst for lst in ctx.answers[st.answer].lists if lst.items[-1] < st.block]
         for n, clause in enumerate(st.clauses):
             words = st.text[clause.start: clause.end]
             inside = _relative_owner(ctx, st, clause, named_in(ctx, st, clause, hits))
+            if n > 0 and ctx.ref.phrases["except_clause"].match(words):
+                cited = (cited_items(ctx, words, before[-1]) if before else []) or inside
+                if cited:
+                    kinds.add("named")
+                    excepted.update({cid: n for cid in cited})
+                    inside = cited
             if inside:
                 kinds.add("named")
             if not inside:
@@ -798,6 +810,8 @@ def scope_references(ctx: Context) -> None:
                 current = []  # a clause about something else ("the OPC recommends that every agency ...")
             for cid in current:
                 per.setdefault(cid, []).append(clause)
+        for cid, n in excepted.items():  # an exception keeps only what its own clause and those after it say
+            per[cid] = [c for c in per.get(cid, []) if st.clauses.index(c) >= n]
         if not per:
             continue
         if "description" in kinds:  # "only the guidelines on X are binding ...; the other two are guidance"
@@ -825,6 +839,51 @@ def _list_before(ctx: Context, st: Statement, opening: bool = True) -> list[int]
         return []
     lst = next((x for x in a.lists if st.block - 1 in x.items), None)
     return _list_items(ctx, lst) if lst else []
+
+
+def _item_paths(ctx: Context, lst) -> dict[int, tuple[str, ...]]:
+    """Each item's label path in a numbered list ("(b)" then its "(iii)" is ("b", "iii")), what "item (b)(iii)"
+    and "items (c) and (d)" cite."""
+    a = ctx.answers[lst.answer]
+    out: dict[int, tuple[str, ...]] = {}
+    stack: list[tuple[int, str]] = []  # (level, label)
+    for k in lst.items:
+        b = a.blocks[k]
+        while stack and stack[-1][0] >= b.level:
+            stack.pop()
+        stack.append((b.level, b.label))
+        out[k] = tuple(label for _, label in stack)
+    return out
+
+
+def cited_items(ctx: Context, text: str, lst) -> list[int]:
+    """The guidelines a clause cites by item label: "items (c) and (d)", "item (b)(iii)", "items (a) to (c)"
+    (an item that only groups others, "(b) guides published by CERTuy:", stands for the items under it)."""
+    paths = _item_paths(ctx, lst)
+    if not any(p and p[-1] for p in paths.values()):
+        return []
+    members = [ctx.candidates[cid] for cid in _list_items(ctx, lst)]
+    out: list[int] = []
+    for m in ctx.ref.phrases["item_reference"].finditer(text):
+        refs = re.findall(r"\(?([a-z0-9]{1,4})\)((?:\s*\([a-z0-9]{1,4}\))*)|(to|–|-)", m.group("refs"))
+        cited: list[tuple[str, ...]] = []
+        for first, rest, dash in refs:
+            if dash:
+                cited.append(("…",))
+                continue
+            cited.append((first, *re.findall(r"\(([a-z0-9]{1,4})\)", rest)))
+        expanded: list[tuple[str, ...]] = []
+        for n, ref in enumerate(cited):  # "(a) to (c)": every top-level label between
+            if ref == ("…",) and 0 < n < len(cited) - 1:
+                tops = list(dict.fromkeys(p[0] for p in paths.values() if p))
+                lo, hi = cited[n - 1][:1], cited[n + 1][:1]
+                if lo[0] in tops and hi[0] in tops:
+                    expanded += [(t,) for t in tops[tops.index(lo[0]) + 1: tops.index(hi[0])]]
+            elif ref != ("…",):
+                expanded.append(ref)
+        for ref in expanded:
+            out += [c.id for c in members if c.block in paths and paths[c.block][: len(ref)] == ref]
+    return list(dict.fromkeys(out))
 
 
 def _list_items(ctx: Context, lst) -> list[int]:
