@@ -276,6 +276,9 @@ def clauses_of(ctx: Context, text: str) -> list[Clause]:
         auds = audiences_in(ctx, heard, cues) if cues or names_audience(ctx, heard) else []
         if levels and not auds and earlier and ctx.ref.phrases["points_back"].search(body):
             auds = split_audience(ctx, earlier)
+        elif levels and not auds and out and out[-1].audiences and not out[-1].levels and \
+                ctx.ref.phrases["points_back"].search(body):  # "X addresses its guides to Y, and presents them as
+            auds = list(out[-1].audiences)  # recommendations": the group the clause before named
         pairs = [(a, levels[0]) for a in auds] if levels and auds else []
         out.append(Clause(p, levels, auds, pairs, start, end))
         named = re.search(r"\bfor\s+(?P<aud>(?:[\w’'\-]+\s+){0,6}?[\w’'\-]+)(?=\s+(?:within|in|under|that|who|which|"
@@ -356,6 +359,9 @@ def _pending(ctx: Context) -> list[Statement]:
 def _about_law(ctx: Context, st: Statement) -> bool:
     """"Public administration bodies must also meet MIRRI Decree No. 179/2020": a duty whose object is a law
     the chapter names says nothing about the guidance around it."""
+    source = ctx.ref.phrases["law_source"]  # "must apply the measures laid down in Decisions of the DSA ..."
+    if any(c.levels for c in st.clauses) and all(source.search(c.text) for c in st.clauses if c.levels):
+        return True
     laws = [x.title for x in ctx.laws if x.answer == st.answer]
     duty = ctx.ref.phrases["duty_object"]
     return bool(laws) and all(
