@@ -467,14 +467,13 @@ def scope_position(ctx: Context) -> None:
             continue
         last: list[int] = []
         for clause in st.clauses:
-            picked: list[int] = []
-            for m in pattern.finditer(clause.text):
+            picked = [] if ctx.ref.phrases["except_clause"].match(clause.text) else \
+                cited_items(ctx, clause.text, lst)  # "items (c) and (d)", "item 1(a)": by label (an exception: see
+            for m in pattern.finditer(clause.text) if not picked else ():  # scope_references); else by place
                 nums = [int(x) for x in re.findall(r"\d+", m.group(0))]
                 if re.search(r"\bto\b|–|-", m.group(0)) and len(nums) == 2:
                     nums = list(range(nums[0], nums[1] + 1))
                 picked += [c.id for c in members if c.position in nums]
-            if not ctx.ref.phrases["except_clause"].match(clause.text):  # (an exception: see scope_references)
-                picked += cited_items(ctx, clause.text, lst)  # "items (c) and (d) are binding on ..."
             for m in ctx.ref.phrases["ordinal_item"].finditer(clause.text):  # "the second document is guidance"
                 n = number_of(ctx, m.group("n")) if m.group("n").lower() != "last" else len(ids)
                 picked += [cid for cid in ids if position[cid] == n]
@@ -494,6 +493,7 @@ def scope_position(ctx: Context) -> None:
             if not picked and last and (ctx.ref.phrases["continues_subject"].search(clause.text) or
                                         not _new_subject(ctx, clause.text)):
                 picked = last  # "Only the first two bind: they are mandatory for ..."
+            picked = list(dict.fromkeys(picked))
             for cid in picked:
                 st.per_target.setdefault(cid, []).append(clause)
             last = picked
@@ -871,13 +871,13 @@ def cited_items(ctx: Context, text: str, lst) -> list[int]:
     members = [ctx.candidates[cid] for cid in _list_items(ctx, lst)]
     out: list[int] = []
     for m in ctx.ref.phrases["item_reference"].finditer(text):
-        refs = re.findall(r"\(?([a-z0-9]{1,4})\)((?:\s*\([a-z0-9]{1,4}\))*)|(to|–|-)", m.group("refs"))
+        refs = re.findall(r"(?:\(?([a-z0-9]{1,4})\)|(\d{1,2}))((?:\s*\([a-z0-9]{1,4}\))*)|(to|–|-)", m.group("refs").lower())
         cited: list[tuple[str, ...]] = []
-        for first, rest, dash in refs:
+        for first, number, rest, dash in refs:
             if dash:
                 cited.append(("…",))
                 continue
-            cited.append((first, *re.findall(r"\(([a-z0-9]{1,4})\)", rest)))
+            cited.append((first or number, *re.findall(r"\(([a-z0-9]{1,4})\)", rest)))
         expanded: list[tuple[str, ...]] = []
         for n, ref in enumerate(cited):  # "(a) to (c)": every top-level label between
             if ref == ("…",) and 0 < n < len(cited) - 1:
