@@ -668,10 +668,14 @@ def veto_group(ctx: Context) -> None:
     Manual modules" for "Supervisory Policy Manual module TM-G-1 ..." and "... OR-2 ...") is no guideline."""
     alive = ctx.alive()
     for c in alive:
-        if c.sentence is None or not c.title.endswith("s"):
+        if c.sentence is None:
             continue
-        stem = c.title[:-1]
-        if sum(1 for o in alive if o.id != c.id and o.title.startswith(stem + " ")) >= 1:
+        words = c.title.split()  # "ETDA Recommendations on ICT standards" for "ETDA Recommendation on X", "... on Y"
+        plural = next((n for n, w in enumerate(words) if n > 0 and w.endswith("s") and instrument_of(ctx.ref, w)), None)
+        stems = [c.title[:-1]] if c.title.endswith("s") else []
+        if plural is not None:
+            stems.append(" ".join(words[:plural] + [words[plural][:-1]]))
+        if any(o.id != c.id and o.title.startswith(stem + " ") for stem in stems for o in alive):
             _veto(c, "titles.veto_group")
 
 
