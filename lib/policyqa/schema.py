@@ -25,7 +25,7 @@ AUDIENCE_GROUPS = (
     "individuals", "all organisations", "other", "not stated",
 )
 LAW_KINDS = ("act", "law", "code", "decree", "regulation", "directive", "ordinance", "rules", "directions",
-             "resolution", "order", "constitution", "treaty", "bill", "other")
+             "resolution", "decision", "order", "constitution", "treaty", "bill", "other")
 NOT_STATED = "not stated"
 
 _PY = {"text": "str", "count": "int", "real": "float", "flag": "bool", "category": "str"}

@@ -263,16 +263,19 @@ def kind(ctx: Context) -> None:
                 lst.kind = "guidance"
 
 
-def _described_as_guidance(ctx: Context, lst: ListBlock, title: str) -> bool:
+def _described_as_guidance(ctx: Context, lst: ListBlock, title: str, any_list: bool = False) -> bool:
     """"UAE Information Assurance Regulation (IAR), the TDRA's set of management and technical controls": an item of
-    a list of guidance whose description says it is controls or a standard is one, whatever its name."""
-    if lst.kind != "guidance":
+    a list of guidance whose description says it is controls or a standard is one, whatever its name (`any_list`:
+    in any list, for a title that is no law's)."""
+    if lst.kind != "guidance" and not any_list:
         return False
-    for k in lst.items:
-        text = ctx.answers[lst.answer].blocks[k].text
+    texts = [ctx.answers[lst.answer].blocks[k].text for k in lst.items]
+    for text in [t for t in texts if title[:25] in t] or texts:  # (its own item first)
         if title.split()[0] in text:
             _, _, description = split_item(text, ctx.ref.phrases)
             head = " ".join(re.split(r"[,;(]", description.lstrip(" ,;:–—-"), maxsplit=1)[0].split()[:8])
+            if not re.match(r"(?:the|a|an|its|their|[A-Z][\w\-]*[’']s)\s", head):
+                return False  # (an appositive says what it is: "BSSN's self-assessment tool", not "which sets ...")
             return (instrument_of(ctx.ref, head) or ("", ""))[1] == "strong"
     return False
 
@@ -321,6 +324,8 @@ def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, ra
     if lst.kind == "guidance" and len(core) <= 14 and not re.match(r"\w+ing\b", raw) and any(
             (instrument_of(ctx.ref, w) or ("", ""))[1] == "strong" for w in core[:4]):
         return True, "lists.guidance_list_item"  # "the minimum standards for the federal administration"
+    if title_like and _described_as_guidance(ctx, lst, title, any_list=True):
+        return True, "lists.described_item"  # "the Information Security Index version 5.0, BSSN's self-assessment tool"
     return False, ""
 
 

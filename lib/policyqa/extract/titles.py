@@ -21,7 +21,7 @@ from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
 from policyqa.extract.text import OPEN_QUOTES, QUOTED, has_whole, strip_possessive, whole
 from policyqa.parse import norm
-from policyqa.reference import Reference
+from policyqa.reference import Reference, load_reference
 
 # ----------------------------------------------------------------------------- vocabulary look-ups
 
@@ -121,10 +121,6 @@ def not_guidance(ref: Reference, title: str) -> str | None:
     return None
 
 
-_BACK_REFERENCE = re.compile(r",?\s+(?:mentioned|described|referred\s+to|discussed|listed|cited|named)\s+(?:(?:in|under|at)\s+"
-                             r"(?:questions?|Q)\s*\d+|above|earlier|below|previously)\b.*$")
-
-
 def clean_title(title: str, ref: Reference | None = None) -> str:
     """A title as the tables give it: no footnote marks, list punctuation, leading article or quotes; its first
     letter upper-case; a trailing "(2018)" (the year of the edition) dropped."""
@@ -132,7 +128,8 @@ def clean_title(title: str, ref: Reference | None = None) -> str:
     title = re.sub(r"\s*\(\s*$", "", title)
     title = re.sub(r"(?:[;,.:]+(?:\s+(?:and|or))?|\s+(?:and|or))\s*$", "", title).strip()
     title = re.sub(r"\s*\((?:19|20)\d\d\)$", "", title)
-    title = _BACK_REFERENCE.sub("", title)  # "the Unified Requirements mentioned in question 1"
+    tail = (ref or load_reference()).phrases.get("title_tail")  # "... mentioned in question 1", "... as an
+    title = tail.sub("", title) if tail else title  # attachment to Circular Letter No. 29": not the title's words
     title = re.sub(r"^(?:the|a|an)\s+", "", title, flags=re.IGNORECASE)
     if title[:1] in OPEN_QUOTES and title[-1:] in "’”\"»“" and not re.search(r"[’”\"»](?!\w).*[‘“\"«]", title[1:-1]):
         title = title[1:-1].strip()
