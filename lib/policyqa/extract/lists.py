@@ -66,8 +66,8 @@ def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
                         r"(?=\s*(?:[;,.]|$|\s+[–—-]\s+))", after)
         if re.search(r"\d", before) and len(before.split()) <= 5 and name and len(name.group(0).split()) >= 2:
             continue
-        if _subtitle(after):  # "Guide to IT hygiene – 42 measures for a healthy network": a subtitle
-            continue
+        if _subtitle(after) and not phrases["issuer_after_dash"].match(after):  # "Guide to IT hygiene – 42
+            continue  # measures for a healthy network": a subtitle; "Guide X – National Cyber Directorate, 2022": its issuer
         cut = m.start()
         break
     # with an agent ("X for A, B and C issued by Y") only a comma that opens a description cuts before it
