@@ -617,9 +617,12 @@ def authority_lead_in(ctx: Context) -> None:
     for c in _pending(ctx):
         if c.lst is None or c.lst.lead is None:
             continue
-        lead = ctx.answers[c.answer].blocks[c.lst.lead].text
-        orgs = ctx.orgs.find(lead)
-        if orgs:
+        a = ctx.answers[c.answer]
+        lead = a.blocks[c.lst.lead].text
+        sents = a.sentences[c.lst.lead]
+        last = ctx.orgs.find(sents[-1].text) if len(sents) > 1 else []
+        orgs = last or ctx.orgs.find(lead)  # the sentence that opens the list speaks for it ("..., but Latvijas
+        if orgs:  # Banka still maintains two documents of its own:"), else the paragraph's first body
             _set(c, _resolve(ctx, orgs[0]), "list lead-in", "organisations.authority_lead_in")
 
 
