@@ -1160,7 +1160,8 @@ def vocabulary_audiences(ctx: Context, text: str) -> list[str]:
 # ----------------------------------------------------------------------------- rows
 
 
-def _pairs_for(st: Statement, cid: int, gloss, parts, part_binding) -> tuple[list[tuple[str, str]], list[str]]:
+def _pairs_for(st: Statement, cid: int, gloss, parts, part_binding, part_scope=None) -> tuple[list[tuple[str, str]],
+                                                                                            list[str]]:
     """(audience, level) pairs the statement gives one target, and its levels stated for no audience."""
     clauses = st.per_target[cid] if cid in st.per_target else st.clauses
     pairs: list[tuple[str, str]] = []
@@ -1189,7 +1190,9 @@ def _pairs_for(st: Statement, cid: int, gloss, parts, part_binding) -> tuple[lis
         if loose_levels:
             pairs = [p for p in pairs if p[0] != "not stated"]
     # "X is not legally binding, but some of its requirements are binding on banks": binding in part
-    part = [c for c in clauses if c.levels[:1] == ["mandatory"] and part_binding.match(c.text)]
+    part = [c for c in clauses if c.levels[:1] == ["mandatory"] and (part_binding.match(c.text) or (
+        part_scope is not None and part_scope.search(c.text)))]  # "... bind banks as far as their minimum
+    # requirements are concerned, while the good practices in their annexes are recommendations only"
     if part and any(c.levels[:1] == ["voluntary"] and c not in part for c in clauses):
         auds = [a for c in part for a in c.audiences] or ["not stated"]
         pairs = [p for p in pairs if p[0] not in auds and p[0] != "not stated"]
@@ -1242,7 +1245,7 @@ def assign(ctx: Context) -> None:
         loose: list[tuple] = []
         for st in sorted(by_target.get(c.id, []), key=lambda s: RANK[s.scope]):
             pairs, levels = _pairs_for(st, c.id, ctx.ref.phrases["gloss_clause"], ctx.ref.phrases["parts_differ"],
-                                       ctx.ref.phrases["part_binding"])
+                                       ctx.ref.phrases["part_binding"], ctx.ref.phrases["part_scope"])
             rank = RANK[st.scope]
             if st.scope == "list" and len({a for a, _ in pairs}) > 1 and len({x for _, x in pairs}) == 1 and \
                     c.hint_source in ("title", "label"):
