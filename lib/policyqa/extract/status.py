@@ -360,7 +360,9 @@ def _about_law(ctx: Context, st: Statement) -> bool:
     """"Public administration bodies must also meet MIRRI Decree No. 179/2020": a duty whose object is a law
     the chapter names says nothing about the guidance around it."""
     source = ctx.ref.phrases["law_source"]  # "must apply the measures laid down in Decisions of the DSA ..."
-    if any(c.levels for c in st.clauses) and all(source.search(c.text) for c in st.clauses if c.levels):
+    called = ctx.ref.phrases["called_laws"]  # "Some are directives with binding force; the rest are guidance"
+    if any(c.levels for c in st.clauses) and all(source.search(c.text) or called.match(c.text)
+                                                 for c in st.clauses if c.levels):
         return True
     laws = [x.title for x in ctx.laws if x.answer == st.answer]
     duty = ctx.ref.phrases["duty_object"]
