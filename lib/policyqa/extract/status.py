@@ -33,6 +33,9 @@ from policyqa.schema import NOT_STATED
 
 _PLURAL_AFTER = re.compile(r"(?:\s+[a-z]+s|s)\b")  # "the Cyber Essentials controls", "CIS Benchmarks"
 
+_USES_THEM = re.compile(r"(?P<a>.+?)\s+(?:apply|use|follow|adopt|implement|certify\s+against)\s+(?:both|them|it|these|"
+                        r"those|either)\b(?:\s+(?:on|in|at|as|with)\b.*)?\s*$")
+
 RANK = {"own": 0, "list": 1, "paragraph": 2, "answer": 3}
 
 
@@ -180,6 +183,8 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
         names = ctx.memo[("status", "names")] = [n for c in ctx.alive() for n in c.aliases if len(n) >= 3]
 
     def take(raw: str) -> None:
+        used = _USES_THEM.match(raw)  # "Private companies apply both on a voluntary basis": the group, not its verb
+        raw = used.group("a") if used else raw
         if ctx.ref.phrases["audience_anaphoric"].search(raw[:60]):
             pointed.append(raw)
             return  # "the institutions to which they are addressed": whom the guideline itself names
@@ -753,6 +758,7 @@ def scope_references(ctx: Context) -> None:
         hits = [cid for cid, _ in _mentioned(ctx, st) if cid in alive]
         groups = grouped_in(ctx, st.text, st.answer)
         if not hits and not groups and not ctx.ref.phrases["either_one"].search(st.text) and \
+                not ctx.ref.phrases["both"].search(st.text) and \
                 not ctx.ref.phrases["described_before"].search(st.text) and not \
                 ctx.ref.phrases["described_after"].search(st.text) and not \
                 ctx.ref.phrases["counted_reference"].search(st.text):
