@@ -47,16 +47,21 @@ def _wordish(ch: str, hyphen: bool) -> bool:
     return ch.isalnum() or ch == "_" or (hyphen and ch == "-")
 
 
+def occurrences(text: str, part: str, start: int = 0):
+    """Every place `part` starts in `text`, overlapping ones included."""
+    at = text.find(part, start) if part else -1
+    while at >= 0:
+        yield at
+        at = text.find(part, at + 1)
+
+
 def whole(text: str, name: str, hyphen: bool = True, bounded: bool = False, start: int = 0, tail: bool = True):
     """Every place where `name` stands whole in `text`: the same as searching `(?<![\\w\\-])NAME(?![\\w\\-])`
-    (or, `bounded`, `\bNAME\b`; without `hyphen`, `\\w` alone), without compiling a pattern per name. Names
+    (or, `bounded`, `\\bNAME\\b`; without `hyphen`, `\\w` alone), without compiling a pattern per name. Names
     differ from chapter to chapter, so such patterns are compiled once and used once, and they push the
     vocabulary's own patterns out of the `re` module's cache. Without `tail`, only the start is checked (what
     follows is the caller's to match)."""
-    if not name:
-        return
-    at = text.find(name, start)
-    while at >= 0:
+    for at in occurrences(text, name, start):
         end = at + len(name)
         before = at > 0 and _wordish(text[at - 1], hyphen)
         after = end < len(text) and _wordish(text[end], hyphen)
@@ -68,7 +73,6 @@ def whole(text: str, name: str, hyphen: bool = True, bounded: bool = False, star
             ok = not before and not after
         if ok:
             yield at
-        at = text.find(name, at + 1)
 
 
 def has_whole(text: str, name: str, hyphen: bool = True, bounded: bool = False) -> bool:

@@ -19,7 +19,7 @@ import re
 from policyqa.extract.context import Candidate, Context
 from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
-from policyqa.extract.text import OPEN_QUOTES, QUOTED, has_whole, strip_possessive, whole
+from policyqa.extract.text import OPEN_QUOTES, QUOTED, has_whole, occurrences, strip_possessive, whole
 from policyqa.parse import norm
 from policyqa.reference import Reference, load_reference
 
@@ -926,18 +926,11 @@ def _names_by_prefix(text: str, prefix: str) -> bool:
         end = at + len(prefix)
         if _VERB_AFTER.match(text, end):
             return True
-    for at in _positions(text, prefix):
+    for at in occurrences(text, prefix):
         end = at + len(prefix)
         if _THE_BEFORE.search(text, 0, at) and not _CAP_AFTER.match(text, end):
             return True
     return False
-
-
-def _positions(text: str, part: str):
-    at = text.find(part)
-    while at >= 0:
-        yield at
-        at = text.find(part, at + 1)
 
 
 @rule("titles.mentions")
