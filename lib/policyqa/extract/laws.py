@@ -24,7 +24,7 @@ _TAIL = re.compile(r"(?:\s*\((?:[^()]{1,40})\)|\s+(?:No\.?\s*)?\d[\d/.:\-]*|\s+o
 
 
 def _law(ctx: Context, title: str, a: int, line: int, name: str, confidence: str) -> None:
-    title = clean_title(title)
+    title = clean_title(title, ctx.ref)
     if len(title) < 4:
         return
     kind = law_kind(ctx.ref, title) or "other"

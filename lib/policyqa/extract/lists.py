@@ -364,7 +364,7 @@ def items(ctx: Context) -> None:
                 if of_body is not None:  # "Communiqué on X (VII-128.9) of the Capital Markets Board (SPK)"
                     owner = owner or title_part[of_body[1]:].strip()
                     title_part = title_part[: of_body[0]]
-                title = clean_title(title_part)
+                title = clean_title(title_part, ctx.ref)
                 if len(title) < 3:
                     continue  # an item cut to a letter or two at the end of an excerpt names nothing
                 year = re.search(r"\((?P<y>(?:19|20)\d\d)\)", text)

@@ -21,7 +21,7 @@ from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
 from policyqa.extract.text import OPEN_QUOTES, QUOTED, has_whole, occurrences, strip_possessive, whole
 from policyqa.parse import norm
-from policyqa.reference import Reference, load_reference
+from policyqa.reference import Reference
 
 # ----------------------------------------------------------------------------- vocabulary look-ups
 
@@ -121,14 +121,14 @@ def not_guidance(ref: Reference, title: str) -> str | None:
     return None
 
 
-def clean_title(title: str, ref: Reference | None = None) -> str:
+def clean_title(title: str, ref: Reference) -> str:
     """A title as the tables give it: no footnote marks, list punctuation, leading article or quotes; its first
     letter upper-case; a trailing "(2018)" (the year of the edition) dropped."""
     title = re.sub(r"\s*\[\d+\]", "", title).replace("**", "").strip()
     title = re.sub(r"\s*\(\s*$", "", title)
     title = re.sub(r"(?:[;,.:]+(?:\s+(?:and|or))?|\s+(?:and|or))\s*$", "", title).strip()
     title = re.sub(r"\s*\((?:19|20)\d\d\)$", "", title)
-    tail = (ref or load_reference()).phrases.get("title_tail")  # "... mentioned in question 1", "... as an
+    tail = ref.phrases.get("title_tail")  # "... mentioned in question 1", "... as an
     title = tail.sub("", title) if tail else title  # attachment to Circular Letter No. 29": not the title's words
     title = re.sub(r"^(?:the|a|an)\s+", "", title, flags=re.IGNORECASE)
     if title[:1] in OPEN_QUOTES and title[-1:] in "’”\"»“" and not re.search(r"[’”\"»](?!\w).*[‘“\"«]", title[1:-1]):
@@ -231,7 +231,7 @@ class Finder:
                     e = e + tail.end() + toks[runs[0][1]].end
             # ("LST EN ISO/IEC 27002" is the national body's standard, not CEN's: its issuer is read as a title's)
             body = self.lex.prefix_body.get(m.group("prefix"), "") if m.start("prefix") == s else ""
-            found = dict(title=clean_title(text[s:e]), start=s, end=e, instrument="standard", strength="strong",
+            found = dict(title=clean_title(text[s:e], self.ref), start=s, end=e, instrument="standard", strength="strong",
                          rule="titles.standard_identifier", prefix_body=body)
             if out and re.fullmatch(r"\s+as\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,3}?", text[out[-1]["end"]: s]) and \
                     re.search(r"\b(?:adopt|publish|issu|releas|implement)\w*\s+(?:the\s+)?$",
@@ -250,9 +250,9 @@ class Finder:
             s, e = m.start("t"), m.end("t")
             if not _free(taken, s, e):
                 continue
-            out.append(dict(title=clean_title(m.group("t")), start=s, end=e, rule="titles.national_adoption",
+            out.append(dict(title=clean_title(m.group("t"), self.ref), start=s, end=e, rule="titles.national_adoption",
                             instrument="standard", strength="strong", prefix_body="",
-                            aliases={clean_title(m.group("intl"))}))
+                            aliases={clean_title(m.group("intl"), self.ref)}))
             taken.append((s, e))
         return out
 
@@ -284,15 +284,15 @@ class Finder:
                 s = m.start() - len(code.group(0)) + code.start("code") - (len(before) - len(code.group(0)) -
                                                                            code.start()) + 0
                 s = text.rfind(code.group("code"), 0, m.start())
-                out.append(dict(title=clean_title(text[s: m.end()]), start=s, end=m.end(), rule="titles.code_quoted",
+                out.append(dict(title=clean_title(text[s: m.end()], self.ref), start=s, end=m.end(), rule="titles.code_quoted",
                                 instrument=(kind or ("guide", ""))[0], strength="strong"))
             elif kind and kind[1] == "strong":
-                out.append(dict(title=clean_title(inner), start=s, end=e, rule="titles.quoted",
+                out.append(dict(title=clean_title(inner, self.ref), start=s, end=e, rule="titles.quoted",
                                 instrument=kind[0], strength="strong",
                                 owner=strip_possessive(owner.group("owner")) if owner else ""))
             elif (owner and self.lex.find(owner.group("owner"))) or published or in_run or re.search(
                     r"\b(?:its|their)\s*$", before):
-                out.append(dict(title=clean_title(inner), start=s, end=e, rule="titles.quoted_publication",
+                out.append(dict(title=clean_title(inner, self.ref), start=s, end=e, rule="titles.quoted_publication",
                                 instrument=(kind or ("guide", ""))[0], strength="strong",
                                 owner=strip_possessive(owner.group("owner")) if owner else ""))
             if out and out[-1]["end"] == e or (out and out[-1]["end"] == m.end()):
@@ -308,7 +308,7 @@ class Finder:
             if _free(taken, s, e) and len(m.group("t").split()) <= 14:
                 kind = instrument_of(self.ref, m.group("noun"))
                 owner = strip_possessive(m.group("owner")) if m.group("owner")[0].isupper() else m.group("owner")
-                out.append(dict(title=clean_title(m.group("t")), start=s, end=e, rule="titles.named_after_noun",
+                out.append(dict(title=clean_title(m.group("t"), self.ref), start=s, end=e, rule="titles.named_after_noun",
                                 instrument=kind[0] if kind else "guide", strength="strong",
                                 owner=owner.lower() if owner in ("its", "their") else owner))
                 taken.append((s, e))
@@ -330,7 +330,7 @@ class Finder:
                 if len(t.split()) < 4 or t.split()[0].lower() in self.determiners:
                     continue
                 kind = ("guide", "strong")  # "has published What you need to know about X": a publication
-            out.append(dict(title=clean_title(t), start=s, end=e, rule="titles.published_phrase", instrument=kind[0],
+            out.append(dict(title=clean_title(t, self.ref), start=s, end=e, rule="titles.published_phrase", instrument=kind[0],
                             strength="strong"))
             taken.append((s, e))
         return out
@@ -463,7 +463,7 @@ class Finder:
             if kind[1] == "weak" and not (owner and owner not in ("its", "their") and self.lex.find(owner)) and \
                     not self._speaks_of_guidance(text, s, e):
                 continue  # a weak noun ("Advisory", "Policy") is a title only as a body's or where guidance is spoken of
-            out.append(dict(title=clean_title(title_text), start=s, end=s + len(title_text), rule=rule_name,
+            out.append(dict(title=clean_title(title_text, self.ref), start=s, end=s + len(title_text), rule=rule_name,
                             instrument=kind[0], strength=kind[1], owner=owner))
             taken.append((s, s + len(title_text)))
         return out
@@ -495,7 +495,7 @@ class Finder:
                 before = re.search(r"(?P<o>[A-Z][\w\-.]*(?:\s+[A-Z][\w\-.]*){0,4})$", text[: m.start()])
                 owner = before.group("o") if before else ""
             kind = instrument_of(self.ref, words[at])
-            out.append(dict(title=clean_title(text[s:e]), start=s, end=e, rule="titles.sentence_case",
+            out.append(dict(title=clean_title(text[s:e], self.ref), start=s, end=e, rule="titles.sentence_case",
                             instrument=kind[0], strength="strong", owner=owner))
             taken.append((s, e))
         return out
