@@ -359,9 +359,24 @@ def shares_answer(question: str, next_question: str, answer: str) -> bool:
     return common >= 2 or (common == 1 and len(_stems(question) & _stems(answer)) >= 2)
 
 
-def parse_lines(src: SourceText, ref: Reference, name: str | None = None
+_GAP = re.compile(r"(?<=\S)(?:[ \u00a0\u2007\u202f]{4,}|\t+)(?=\S)")
+
+
+def running_header(raw: str, furniture_re: re.Pattern, aliases: set[str]) -> bool:
+    """A print copy's running header or footer ("88      Cybersecurity 2025", "Drini & Partners      Albania"):
+    two or three parts set apart by a wide gap, one of which is furniture on its own (a page number, the guide's
+    title and year, a web address) or the jurisdiction's name. Left in an answer, it cuts a list in two and a
+    sentence in half."""
+    parts = _GAP.split(raw.strip(BLANK_CHARS))
+    if not 2 <= len(parts) <= 3 or sum(len(p) for p in parts) > 120:
+        return False
+    return any(p.lower() in aliases or furniture_re.fullmatch(p) for p in parts)
+
+
+def parse_lines(src: SourceText, ref: Reference, name: str | None = None, jurisdiction: str | None = None
                 ) -> tuple[list[Heading], list[Question], list, list, list[Diagnostic]]:
-    """Walk the lines once, top to bottom, placing each one."""
+    """Walk the lines once, top to bottom, placing each one (the chapter's jurisdiction, where known, is one more
+    name a running header can carry)."""
     clf = classifier_for(ref)
     classes = [clf.classify(raw) for raw in src.lines]
     wrapped = _wrapped_questions(clf, src.lines, classes)
@@ -390,13 +405,15 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None
         return ("eof" if j is None else classes[j].kind), steps
 
     consumed = {n - 1 for rest in wrapped.values() for n in rest}
+    aliases = {a.lower() for a in ref.jurisdiction_alias} | ({jurisdiction.lower()} if jurisdiction else set())
     wrap_min = wrap_width([len(clean(raw)) for raw in src.lines if not is_blank(raw)])
     for i, c in enumerate(classes):
         if c.kind == "blank" or i in consumed:
             continue
         lineno = i + 1
         raw_clean = clean(src.lines[i])
-        header = current is not None and raw_clean in ref.jurisdiction_alias  # a running header: the bare name of a jurisdiction
+        header = current is not None and (raw_clean in ref.jurisdiction_alias or  # a running header: the bare name
+                                          running_header(src.lines[i], furniture_re, aliases))  # of a jurisdiction
         if c.kind not in ("question", "glued") and (furniture_re.search(raw_clean) or header) and (
                 not started or current is None or c.kind != "bullet"):
             if not started or len(raw_clean) < 120:
@@ -601,10 +618,7 @@ def parse(src: SourceText, ref: Reference, jurisdiction: str | None = None, edit
     `name` is how rows name the file (`source_file`): the file name, or "folder/name" when two files of
     one name are read together."""
     name = name or src.name
-    headings, questions, furniture, unplaced, diags = parse_lines(src, ref, name)
-    diags = [replace(d, source_file=name) for d in src.warnings] + diags
-    diags += [Diagnostic(name, line, "furniture", "page furniture (a title, author, date or page line), set aside",
-                         text) for line, text in furniture]
+    guessed: list[Diagnostic] = []
     if jurisdiction:
         source = jurisdiction_source
     else:
@@ -612,7 +626,13 @@ def parse(src: SourceText, ref: Reference, jurisdiction: str | None = None, edit
         how = {"text": f"from {n} mentions in the text", "file name": "from the file name",
                "title line": "from the title line",
                "none": "(nothing in the text or file name says)"}[source]
-        diags.insert(0, Diagnostic(name, 1, "guess", f"jurisdiction inferred as {jurisdiction} {how}"))
+        guessed.append(Diagnostic(name, 1, "guess", f"jurisdiction inferred as {jurisdiction} {how}"))
+    headings, questions, furniture, unplaced, diags = parse_lines(src, ref, name,
+                                                                  jurisdiction if source != "none" else None)
+    diags = [replace(d, source_file=name) for d in src.warnings] + diags
+    diags += [Diagnostic(name, line, "furniture", "page furniture (a title, author, date or page line), set aside",
+                         text) for line, text in furniture]
+    diags = guessed + diags
     nonblank = sum(1 for line in src.lines if not is_blank(line))
     return Chapter(name, src.path, jurisdiction, source, edition, headings, questions, furniture, unplaced,
                    diags, len(src.lines), nonblank)
