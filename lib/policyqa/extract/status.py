@@ -470,10 +470,14 @@ def scope_position(ctx: Context) -> None:
         ids = _list_items(ctx, lst)  # (an item merged into the same title named earlier stands for it)
         members = [ctx.candidates[cid] for cid in ids]
         position = {cid: n for n, cid in enumerate(ids, 1)}
+        places = {k: n for n, k in enumerate((k for k in lst.items if k not in lst.labels), 1)}
         if not members:
             continue
         last: list[int] = []
+        head: list[Clause] = []  # "Both are soft law: X applies the first ..., and the second ...": before any place
         for clause in st.clauses:
+            if not st.per_target:
+                head.append(clause)
             picked = [] if ctx.ref.phrases["except_clause"].match(clause.text) else \
                 cited_items(ctx, clause.text, lst)  # "items (c) and (d)", "item 1(a)": by label (an exception: see
             for m in pattern.finditer(clause.text) if not picked else ():  # scope_references); else by place
@@ -481,9 +485,12 @@ def scope_position(ctx: Context) -> None:
                 if re.search(r"\bto\b|–|-", m.group(0)) and len(nums) == 2:
                     nums = list(range(nums[0], nums[1] + 1))
                 picked += [c.id for c in members if c.position in nums]
-            for m in ctx.ref.phrases["ordinal_item"].finditer(clause.text):  # "the second document is guidance"
-                n = number_of(ctx, m.group("n")) if m.group("n").lower() != "last" else len(ids)
-                picked += [cid for cid in ids if position[cid] == n]
+            for m in ctx.ref.phrases["ordinal_item"].finditer(clause.text):  # "the second document is guidance",
+                for word in re.findall(r"\w+", m.group("n")):  # "only the second and third bind ministries"
+                    if word.lower() in ("and", "or", "the"):
+                        continue
+                    n = number_of(ctx, word) if word.lower() != "last" else len(places)
+                    picked += [c.id for c in members if places.get(c.block) == n]  # among all items, laws too
             for m in ctx.ref.phrases["ordinal_heading"].finditer(clause.text):  # "the documents under the first
                 labels = list(dict.fromkeys(c.label.text for c in members if c.label is not None))  # heading"
                 n = number_of(ctx, m.group("n")) if m.group("n").lower() != "last" else len(labels)
@@ -504,6 +511,11 @@ def scope_position(ctx: Context) -> None:
             for cid in picked:
                 st.per_target.setdefault(cid, []).append(clause)
             last = picked
+        head = [c for c in head if not any(c is x for cl in st.per_target.values() for x in cl)]
+        if any(c.levels for c in head):  # a level said of them all holds where their own clauses say none
+            for cid, cl in st.per_target.items():
+                if not any(c.levels for c in cl):
+                    st.per_target[cid] = head + cl
         rest_clauses = [c for c in st.clauses if rest_pattern.search(c.text)]
         if rest_clauses:
             earlier = {cid for other in ctx.statements if other is not st and other.answer == st.answer and
