@@ -140,7 +140,8 @@ def clean_audience(ctx: Context, phrase: str) -> str:
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.")
     if phrase.count("(") > phrase.count(")"):  # "operators under the Protective Security Act (2018": cut off
         phrase = phrase[: phrase.rindex("(")]
-    phrase = re.sub(r"^(?:(?:and|or|but|to|for|on|upon|by|with|at)\s+)+", "", phrase)
+    phrase = re.sub(r"^(?:(?:and|or|but|to|for|on|upon|by|with|at|which|that|who|whom|while|whilst|whereas)\s+)+", "",
+                    phrase)  # "..., which organisations may adopt", "..., while private institutions may"
     phrase = re.sub(r"\s+(?:alike|as well|too|also|in themselves|themselves|as a reference|as good practice|"
                     r"in practice|generally|only)$", "", phrase)
     phrase = re.sub(r"(?:\s+(?:of|for|to|and|or|the|a|an|with|by|in|on))+$", "", phrase)  # "the member banks of the"
@@ -1120,6 +1121,21 @@ def helped(ctx: Context, phrase: str) -> str:
     return phrase
 
 
+def _anyone(ctx: Context, audience: str) -> bool:
+    """"organisations", "all companies", "any entity": a group that names no one in particular."""
+    skip = ctx.ref.words.get("determiner", frozenset()) | {"all", "any", "every", "each", "other"}
+    words = [w for w in audience.lower().split() if w not in skip]
+    return ctx.ref.audience_group(audience) == "all organisations" or (
+        len(words) == 1 and words[0] in ctx.ref.words.get("generic_audience", frozenset()))
+
+
+def _own_group(ctx: Context, c: Candidate) -> bool:
+    """The item names its own group: in its label or description, or in its title as a group the vocabulary knows
+    ("... for Small Businesses", not "... for managers")."""
+    return bool(c.audience_hint) and (c.hint_source in ("label", "description") or (c.hint_source == "title" and all(
+        ctx.ref.audience_group(h) != "other" for h in c.audience_hint)))
+
+
 def _stems(text: str) -> set[str]:
     return {w[:5] for w in re.findall(r"[a-z]{4,}", text.lower())}
 
@@ -1272,6 +1288,10 @@ def assign(ctx: Context) -> None:
                 # "None of the KNF's recommendations is binding on banks or insurers": each its own
                 mine = [(a, x) for a, x in pairs if _same_group(a, c.audience_hint)]
                 pairs = mine or pairs
+            if st.scope == "list" and pairs and _own_group(ctx, c) and not any(v[0] == 0 for v in found.values()) \
+                    and len({x for _, x in pairs}) == 1 and all(_anyone(ctx, a) for a, _ in pairs):
+                # "The following are recommendations only, which organisations may adopt": each item for its own
+                pairs = [(h, pairs[0][1]) for h in c.audience_hint]  # group ("– issued by the BOJ for DTIs")
             for aud, level in pairs:
                 key = aud.lower()
                 if key not in found or found[key][0] > rank:
