@@ -963,6 +963,13 @@ def scope_anaphora(ctx: Context) -> None:
             if before:
                 _target(st, before[0].targets, "own", "status.scope_anaphora")
                 continue
+            # "One qualification concerns the ICT Policy. Cabinet has directed ministries to comply with it": what
+            # the sentence before named, though it said nothing of its status
+            named = [cid for cid, _ in mentions.get((st.answer, st.block, st.sentence - 1), []) if cid in alive]
+            plural = re.search(r"them", ctx.ref.phrases["object_anaphora"].search(st.text).group(0))
+            if named and (plural or len(set(named)) == 1):
+                _target(st, list(dict.fromkeys(named)), "own", "status.scope_anaphora")
+                continue
         if st.sentence is not None and not m and use.match(st.text) and st.sentence > 0:
             # "... adopted X as Y. For operators of vital importance, compliance is expected but not required."
             named = [cid for cid, _ in mentions.get((st.answer, st.block, st.sentence - 1), []) if cid in alive]

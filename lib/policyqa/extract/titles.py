@@ -739,6 +739,11 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
     for number in re.findall(r"(?<![\w.\-])\d+(?:[\-./:]\d+)+(?![\w\-])|(?<![\w.\-])\d{4,}(?![\w.\-])", bare):
         if not re.fullmatch(r"(?:19|20)\d\d", number):
             out.add(number)  # "800-53" is distinctive enough to name "NIST Special Publication 800-53"
+    home = re.escape(ctx.chapter.jurisdiction)
+    rest = re.match(rf"(?:(?:the\s+)?(?:Government|State|Republic|Kingdom)\s+of\s+(?:the\s+)?)?{home}(?:[’']s)?\s+"
+                    r"(?P<rest>[A-Z][\w\-]*(?:\s+[\w\-]+)+)$", bare)
+    if rest and instrument_of(ctx.ref, rest.group("rest").split()[-1]):
+        out.add(rest.group("rest"))  # "the ICT Security Policy" for "Government of Jamaica ICT Security Policy"
     before_colon = bare.split(": ", 1)[0]  # "Charting Your Course: Cyber Security Governance"
     if before_colon != bare and len(before_colon.split()) >= 2:
         out.add(before_colon)
