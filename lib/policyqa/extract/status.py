@@ -215,6 +215,7 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
                 take(m.group("aud"))
     plain = re.sub(r",\s+(?:such as|including|for example|e\.g\.)[^;]*?,\s+(?=(?:must|shall|are|is|were|was|may|can|"
                    r"should|have|has|need)\b)", " ", text)  # "X, such as A, B and C, must ..." -> "X must ..."
+    plain = re.sub(r"^\W*(?:(?:and|but|or|while|whereas|whilst)\s+)?", "", plain)  # ", and parastatals are advised"
     for m in [ctx.ref.phrases["audience_subject"].match(plain)]:
         if m is None:
             continue
