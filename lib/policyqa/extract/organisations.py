@@ -25,6 +25,8 @@ _ABBR = rf"[{_UPPER}][\w&.\-/]*[{_UPPER}0-9][\w&.\-]*|[{_UPPER}][a-z]+[{_UPPER}]
 _DEFINITION = re.compile(rf"\((?:the\s+)?(?:[^()]*?,\s*)?(?P<abbr>(?:{_ABBR})(?:\s+[A-Z]{{2,3}})?|"
                          rf"(?:[A-Z][a-z]+\s+){{1,2}}(?:CERT|CSIRT)(?:/CC)?)\)")  # "ÚOOÚ SR", "Sri Lanka CERT"
 _ABBR_FIRST = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})\s+\((?:the\s+)?(?P<name>[A-Z][^()]{{3,120}}?)\)")
+_IS_THE = re.compile(rf"(?:^|[.;,:]\s+|\band\s+)(?P<abbr>{_ABBR})\s+(?:is\s+|stands\s+for\s+|means\s+)?the\s+"
+                     r"(?P<name>[A-Z][^,;:.()]{3,120}?)(?=\s*(?:[,;:.]|$)|\s+(?:and|which|that|who)\b)")
 _KNOWN_AS = re.compile(rf",?\s+(?:known as|hereinafter|or)\s+(?:the\s+)?[‘“\"]?(?P<abbr>{_ABBR})[’”\"]?")
 
 
@@ -315,6 +317,9 @@ def definitions(ctx: Context) -> None:
             if name is None and native and native[0].isupper():
                 name = native  # "Finansinspektionen (FI)"-like: the only name is the one in the brackets
                 native = ""
+            if name and not _acronym_name(before, abbr, lex.acronym_skip) and (
+                    _instrument_name(ctx, name) or _law_or_title(ctx, name)):
+                continue  # "Guidelines for Information Security in State Bodies (MDT)": the issuer, not a name for it
             if name:
                 lex.definitions[abbr] = name
                 if native and native != name and len(native.split()) <= 12:
@@ -327,6 +332,11 @@ def definitions(ctx: Context) -> None:
             name = m.group("name")
             if len(name.split()) >= 1 and not lex.is_org_name(name.split()):
                 lex.bodies.add(name)
+        for m in _IS_THE.finditer(text):  # "NBRNM is the National Bank of ..., ISA the Insurance Supervision Agency"
+            abbr, name = m.group("abbr"), m.group("name").strip()
+            if is_abbreviation(abbr) and lex.is_org_name(name.split()) and (
+                    abbr not in lex.definitions or not lex.names_body(lex.definitions[abbr])):
+                lex.definitions[abbr] = name  # (over a title the bracket followed: "Decision on X (NBRNM)")
         for m in _KNOWN_AS.finditer(text):
             abbr = m.group("abbr")
             if abbr in lex.definitions or not is_abbreviation(abbr):
@@ -352,6 +362,15 @@ def definitions(ctx: Context) -> None:
             if len(abbr) >= 3 and abbr not in lex.definitions and abbr not in lex.vocab_abbr and \
                     not _law_or_title(ctx, abbr):
                 lex.bodies.add(abbr)
+
+
+def _instrument_name(ctx: Context, name: str) -> bool:
+    """A document's title ("IT Risk Management Guidelines for Insurance Companies"): its head, the words before
+    the first lower-case one, holds an instrument noun and no organisation word ("Standards Institute" is a body)."""
+    from policyqa.extract.titles import instrument_of
+
+    head = re.split(r"\s+(?=[a-z])", name, maxsplit=1)[0].split()
+    return any(instrument_of(ctx.ref, w) for w in head) and not any(ctx.orgs.is_org_word(w) for w in head)
 
 
 def _law_or_title(ctx: Context, name: str) -> bool:
