@@ -560,8 +560,8 @@ def authority_description(ctx: Context) -> None:
             continue
         head = c.description[:160]
         orgs = ctx.orgs.find(head)
-        if orgs and orgs[0].start <= 40 and re.match(r"^[\W]*(?:(?:the|an?|its)\s+)?(?:\w+\s+){0,3}$",
-                                                      head[: orgs[0].start]):
+        before = re.sub(r"^\s*\([^()]*\d[^()]*\)", "", head[: orgs[0].start]) if orgs else ""  # " (2019) – NTA"
+        if orgs and orgs[0].start <= 40 and re.match(r"^[\W]*(?:(?:the|an?|its)\s+)?(?:\w+\s+){0,3}$", before):
             _set(c, _resolve(ctx, orgs[0]), "description", "organisations.authority_description")
 
 
