@@ -324,7 +324,7 @@ def _wrapped_questions(clf: Classifier, lines, classes: list[LineClass]) -> dict
         k, found = i, None
         while k + 1 < len(classes) and k - i < 3 and classes[k + 1].kind in ("paragraph", "heading"):
             k += 1
-            if clean(lines[k]).endswith("?"):
+            if clean(lines[k]).endswith(("?", ".")):  # (an imperative ends with a full stop: "Describe ...")
                 joined = " ".join(clean(lines[n]) for n in range(i, k + 1))
                 question = clf.classify(joined)
                 if question.kind in ("question", "glued"):

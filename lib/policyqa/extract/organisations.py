@@ -14,6 +14,7 @@ standard's prefix, the list's lead-in, the nearest body in the answer.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from policyqa.extract.context import Candidate, Context, Org, OrgMention
@@ -127,6 +128,12 @@ class Lexicon:
         return Org(text, self.abbreviation_of(text), "pattern")
 
     # -- finding organisations in text
+    def is_home(self, word: str) -> bool:
+        """A jurisdiction's name, with or without its accents ("Panamá")."""
+        bare = unicodedata.normalize("NFKD", strip_possessive(word)).encode("ascii", "ignore").decode()
+        return bool(bare) and (bare in self.jurisdiction_words or bare == unicodedata.normalize(
+            "NFKD", self.ctx.chapter.jurisdiction).encode("ascii", "ignore").decode())
+
     def span(self, words: list[str]) -> int | None:
         """How many of `words` make an organisation's name: words up to an organisation word, then at most an
         "of/for X" tail ("Agency for Digital Affairs", "Ministry of the Interior and Kingdom Relations")."""
@@ -138,11 +145,20 @@ class Lexicon:
         end = first + 1
         in_tail = False
         k = end
+        from policyqa.extract.titles import instrument_of
+
+        romance = ("de", "del", "da", "do", "du", "des", "di")
         while k < len(words):
             w = words[k]
+            after = k == end and not in_tail and next((n for n in range(k + 1, min(k + 3, len(words)))
+                                                       if words[n].lower() in romance), None)
             if self.is_org_word(w) and (k == end or in_tail):
                 end = k + 1
-            elif w.lower() in self.tail and k == end and (not in_tail or w.lower() == "of"):
+            elif after and all(x[:1].isupper() and x.isalpha() and not self.is_org_word(x) and
+                               not instrument_of(self.ctx.ref, x) for x in words[k:after]):
+                end = k = after  # "Asociación Bancaria de Panamá", "Autoridad Nacional de Transparencia": an
+                continue  # adjective after the noun, then the name's "de" tail
+            elif w.lower() in self.tail and k == end and (not in_tail or w.lower() in ("of", "de", "del", "da", "do", "du")):
                 in_tail = True  # "Council of Ministers", "Association of the Republic of China", not "... on the X"
             elif in_tail and w.lower() == "the" and words[k - 1].lower() in self.tail:
                 pass
@@ -150,7 +166,8 @@ class Lexicon:
                 end = k + 1
                 if w.endswith(("’s", "'s", "’")):
                     break
-            elif in_tail and w in (",", "&", "and") and k + 1 < len(words) and words[k + 1][0].isupper():
+            elif in_tail and w in (",", "&", "and") and k + 1 < len(words) and words[k + 1][0].isupper() and not (
+                    w == "," and is_abbreviation(words[k + 1])):  # (not "Institut X de Normalisation, IMANOR")
                 pass
             else:
                 break
@@ -239,8 +256,9 @@ class Lexicon:
             if self.is_org_abbreviation(word):
                 stop = t.start + len(word)
                 # "CERT NZ", "CCN-CERT": a CERT's name may run on with a country code
-                if re.search(r"CERT|CSIRT", word) and re.fullmatch(r"[A-Z]{2,3}", nxt) and nxt not in self.definitions:
-                    stop = toks[k + 1].end
+                if re.search(r"CERT|CSIRT", word) and (re.fullmatch(r"[A-Z]{2,3}", nxt) and nxt not in self.definitions or
+                                                       self.is_home(nxt)):  # "CSIRT Panamá"
+                    stop = toks[k + 1].start + len(strip_possessive(toks[k + 1].text))
                     word = text[t.start:stop]
                 full = self.full_name(word) or word
                 found.append(OrgMention(t.start, stop, Org(full, word, "abbreviation")))
