@@ -114,7 +114,7 @@ def _label(ctx: Context, text: str, level: int, has_children: bool, block: int) 
     """A group label, or None: a "Guides from the X" phrase, a body's name standing alone ("Central Bank of R
     (CBR):"), or any line that ends in ':' over deeper items ("guides in the X series, in particular:")."""
     lex = ctx.orgs
-    stripped = text.strip()
+    stripped = _current_name(text.strip())
     m = ctx.ref.phrases["list_label"].match(stripped)
     orgs = lex.find(stripped)
     if m and len(stripped.split()) <= 30:
@@ -139,6 +139,12 @@ def _label(ctx: Context, text: str, level: int, has_children: bool, block: int) 
     return None
 
 
+def _current_name(label: str) -> str:
+    """"X SA (XSA), formerly the Y Agency (YA)": the label without the body's former name."""
+    cut = re.sub(r",?\s*\(?\b(?:formerly|previously|known\s+until|renamed)\b.*$", "", label)
+    return cut + (":" if label.endswith(":") and not cut.endswith(":") else "")
+
+
 def _bare_body(ctx: Context, stripped: str, orgs) -> bool:
     """A line that is nothing but a body's name (and its abbreviation in brackets): "Bank of Ghana (BoG)" over
     the items it issued, a label without its colon."""
@@ -156,7 +162,7 @@ def _bare_body(ctx: Context, stripped: str, orgs) -> bool:
 def is_label_line(ctx: Context, text: str) -> bool:
     """A paragraph line that is a group label, not a sentence: "Central Bank of R (CBR):", "Guidance issued by
     the X:" (a body's name with at most a few words around it, ending in a colon), or a body's name alone."""
-    stripped = text.strip()
+    stripped = _current_name(text.strip())
     if len(stripped) > 160:
         return False
     if not stripped.endswith(":"):
