@@ -739,6 +739,9 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
     for number in re.findall(r"(?<![\w.\-])\d+(?:[\-./:]\d+)+(?![\w\-])|(?<![\w.\-])\d{4,}(?![\w.\-])", bare):
         if not re.fullmatch(r"(?:19|20)\d\d", number):
             out.add(number)  # "800-53" is distinctive enough to name "NIST Special Publication 800-53"
+    inverted = re.match(r"(?P<noun>[A-Z][a-z]+)\s+(?:to|on|for)\s+(?:the\s+)?(?P<word>[A-Z][a-z]+)\b", bare)
+    if inverted and instrument_of(ctx.ref, inverted.group("noun")) and not ctx.orgs.is_org_word(inverted.group("word")):
+        out.add(f"{inverted.group('word')} {inverted.group('noun')}")  # "the Reporting Guide" for "Guide to Reporting X"
     home = re.escape(ctx.chapter.jurisdiction)
     rest = re.match(rf"(?:(?:the\s+)?(?:Government|State|Republic|Kingdom)\s+of\s+(?:the\s+)?)?{home}(?:[’']s)?\s+"
                     r"(?P<rest>[A-Z][\w\-]*(?:\s+[\w\-]+)+)$", bare)
