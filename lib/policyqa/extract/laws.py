@@ -19,8 +19,8 @@ from policyqa.parse import norm
 
 _NUMBER = re.compile(r"(?:No\.?\s*|Nos\.?\s*|Act\s+|Cap\.?\s*)?(?P<n>\d+(?:[/.:\-]\d+)+|\d+(?=\)))")
 _YEAR = re.compile(r"\b(?P<y>1[89]\d\d|20\d\d)\b")
-_TAIL = re.compile(r"(?:\s*\((?:[^()]{1,40})\)|\s+(?:No\.?\s*)?\d[\d/.:\-]*|\s+of\s+\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?"
-                   r"|,?\s+(?:19|20)\d\d)+")
+_TAIL = re.compile(r"(?:\s*\((?:[^()]{1,40})\)|\s+(?:No\.?\s*)?\d[\w/.:\-]*|\s+of\s+\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?"
+                   r"|,?\s+(?:19|20)\d\d|\s*“[^”]{3,160}”|\s*\"[^\"]{3,160}\"|\s*«[^»]{3,160}»)+")  # (a quoted name)
 
 
 def _law(ctx: Context, title: str, a: int, line: int, name: str, confidence: str) -> None:

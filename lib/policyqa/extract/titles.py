@@ -60,6 +60,16 @@ def law_kind(ref: Reference, title: str) -> str | None:
     return None
 
 
+def _names_law(ref: Reference, before: str) -> bool:
+    """Whether the words just before a quoted name are a law noun ("Law", "the Law of Ukraine", "Decree"): the
+    quoted words are then the law's own name."""
+    for p, _ in ref.laws:
+        for m in p.finditer(before):
+            if re.fullmatch(r"(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w\-]*\s*){1,3})?\s*", before[m.end():]):
+                return True
+    return False
+
+
 def is_law_title(ref: Reference, title: str) -> bool:
     """A title is a law's when its head is a law noun: it ends with one (and perhaps a year or number: "Cyber
     Security Act 2024", "Rules 2021"), or starts with one followed by a number, "of" or a date ("Royal Decree
@@ -96,7 +106,7 @@ def is_law_title(ref: Reference, title: str) -> bool:
         if (pattern.fullmatch(last) or pattern.fullmatch(" ".join(tail.split()[-2:]))) and not referred:
             return True
         m = pattern.match(t)
-        if m and re.match(r"\s*(?:\(|No\.?\s*\d|\d|of\b|on\b|-Law\b|governing\b|concerning\b|regarding\b|"
+        if m and re.match(r"\s*(?:\(|[“\"«„]|No\.?\s*\d|\d|of\b|on\b|-Law\b|governing\b|concerning\b|regarding\b|"
                           r"relating\b|implementing\b|amending\b|for\s+the\s+(?:implementation|protection)\b)",
                           t[m.end():], re.IGNORECASE):
             return True  # "Royal Decree 311/2022", "Regulations Governing Internal Operating Systems ..."
@@ -274,6 +284,9 @@ class Finder:
             before = text[max(0, m.start() - 60): m.start()]
             if any(0 <= m.start() - e_ <= 6 and re.fullmatch(r"\s*(?:,|on|:)?\s*", text[e_: m.start()]) for _, e_ in
                    taken):  # "IS/ISO/IEC 27001 on ‘Information Technology – ...’": the standard's own name
+                taken.append((m.start(), m.end()))
+                continue
+            if _names_law(self.ref, before):  # the Law of Ukraine “On the Basic Principles of ...”: a law's name
                 taken.append((m.start(), m.end()))
                 continue
             code = re.search(r"(?P<code>[A-Z][A-Z0-9\-]+(?:[ /][A-Z0-9][\w/\-]*)?\s+[\w/.\-]*\d[\w/.\-]*)\s*$", before)
