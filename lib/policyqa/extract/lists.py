@@ -212,8 +212,8 @@ def structure(ctx: Context) -> None:
             lead = None
             j = start - 1
             # a label paragraph just before the first item belongs to the list; the lead-in is before it
-            if j >= 1 and blocks[j].kind in ("paragraph", "subheading") and is_label_line(ctx, blocks[j].text) and \
-                    blocks[j - 1].kind == "paragraph":
+            if j >= 0 and blocks[j].kind in ("paragraph", "subheading") and is_label_line(ctx, blocks[j].text) and \
+                    (j == 0 or blocks[j - 1].kind == "paragraph"):  # (an answer may open on the label)
                 items.insert(0, j)
                 j -= 1
             if j >= 0 and blocks[j].kind == "paragraph":
