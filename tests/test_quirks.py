@@ -42,6 +42,13 @@ def test_heading_glued_to_question(tmp_path):
     assert [h.text for h in ch.headings] == ["Best practice", "Increased protection"]
 
 
+def test_heading_glued_to_a_printed_question_number(tmp_path):
+    t = chapter(tmp_path, f"Best practice\n\nIncreased protection13. {Q13}\n\nYes.\n")
+    assert qnos(t) == [13]
+    assert t.questions.iloc[0]["question"] == Q13
+    assert t.questions.iloc[0]["subsection"] == "Increased protection"
+
+
 def test_inline_subheading_inside_answer_is_answer_text(tmp_path):
     text = (f"Legal framework\n\n{Q27}\n\nThere are sector rules.\n\nCritical infrastructure\n\n"
             "  • operators must keep logs;\n  • and report them.\n\nBest practice\n\n{Q13}\n\nYes.\n")

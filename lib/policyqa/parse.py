@@ -28,7 +28,7 @@ _NUMBERED = re.compile(r"^(?P<indent>[ \t\u00a0]*)(?P<mark>(?:\d{1,2}|[a-z]|[ivx
                        r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\))[ \t\u00a0]+(?P<text>\S.*)$")
 _PRINTED = re.compile(r"^\s*(?:Q(?:uestion)?\s*(?P<qno>\d{1,2})\s*[.):]?|(?P<no>\d{1,2})\s*[.):]|\((?P<paren>\d{1,2})\))\s*"
                       r"(?P<text>\S.*)$")
-_GLUE = re.compile(r"(?<=[a-z\)])(?=[A-Z])")
+_GLUE = re.compile(r"(?<=[a-z\)])(?=[A-Z])|(?<=[a-z])(?=\d{1,2}\.\s+[A-Z])")  # "protectionDo", "Enforcement20. Which"
 _HEADING_BAD = re.compile(r"[.?!:;,]$|\s{3,}|[.?!;]\s")
 _WORD = re.compile(r"[a-z0-9]+")
 _QUESTION_WORD = re.compile(
