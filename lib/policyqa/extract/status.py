@@ -1261,6 +1261,31 @@ def audience_statements(ctx: Context) -> None:
                 c.audience_hint = list(dict.fromkeys(auds + c.audience_hint))
 
 
+def _restricted(ctx: Context, clauses: list[Clause], pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """"compulsory for government offices whose systems are hosted in X; other offices are encouraged to follow
+    it", "compulsory for operators whose networks are designated, a reference for the rest": binding on part of
+    the group, so one row, mandatory in some cases, for the group."""
+    duty = [c for c in clauses if (c.levels[:1] == ["mandatory"] and ctx.ref.phrases["restricted_duty"].search(
+        c.text)) or c.levels[:1] == ["mandatory in some cases"]]
+    if not duty:
+        return pairs
+    rest = ctx.ref.phrases["complement_group"]
+    groups = {a for c in duty for a in c.audiences}
+    nouns = {a.split()[-1].lower()[:5] for a in groups if a.split()}
+
+    def of_same_group(aud: str) -> bool:  # "other offices" after "government offices"; not "other organisations"
+        words = aud.lower().split()   # after "companies that apply for clearance", a wider group
+        return bool(rest.search(aud)) and (words[-1] in ("rest", "others") or words[-1][:5] in nouns)
+
+    others = [c for c in clauses if c not in duty and c.levels[:1] == ["voluntary"] and c.audiences and
+              all(of_same_group(a) for a in c.audiences)]
+    if not others and not any(rest.search(c.text) for c in duty):
+        return pairs
+    dropped = {a for c in others for a in c.audiences}
+    return [(a, "mandatory in some cases" if a in groups and x == "mandatory" else x) for a, x in pairs
+            if a not in dropped]
+
+
 def _item_overrides(ctx: Context, found: dict[str, tuple]) -> dict[str, tuple]:
     """"Unless the entry says otherwise, each is compulsory for public bodies" and an item "presented as a
     recommendation only, even for public bodies": what the item says of its own audience group replaces what a
@@ -1290,6 +1315,7 @@ def assign(ctx: Context) -> None:
         for st in sorted(by_target.get(c.id, []), key=lambda s: RANK[s.scope]):
             pairs, levels = _pairs_for(st, c.id, ctx.ref.phrases["gloss_clause"], ctx.ref.phrases["parts_differ"],
                                        ctx.ref.phrases["part_binding"], ctx.ref.phrases["part_scope"])
+            pairs = _restricted(ctx, st.per_target.get(c.id, st.clauses), pairs)
             rank = RANK[st.scope]
             if st.scope == "list" and len({a for a, _ in pairs}) > 1 and len({x for _, x in pairs}) == 1 and \
                     c.hint_source in ("title", "label"):
