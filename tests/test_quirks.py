@@ -49,6 +49,14 @@ def test_heading_glued_to_a_printed_question_number(tmp_path):
     assert t.questions.iloc[0]["subsection"] == "Increased protection"
 
 
+def test_a_flattened_table_header_is_reported_with_its_line(tmp_path):
+    rows = "Document | Issuer | Audience | Status\nCloud Guide | Cyber Agency | banks | Yes\nPatch Guide | Cyber Agency | banks | No\n"
+    t = chapter(tmp_path, f"{Q13}\n\nYes:\n\n{rows}")
+    headers = t.diagnostics[t.diagnostics["message"].str.startswith("table header")]
+    assert list(headers["line"]) == [5]
+    assert sorted(t.guidelines["title"]) == ["Cloud Guide", "Patch Guide"]
+
+
 def test_inline_subheading_inside_answer_is_answer_text(tmp_path):
     text = (f"Legal framework\n\n{Q27}\n\nThere are sector rules.\n\nCritical infrastructure\n\n"
             "  • operators must keep logs;\n  • and report them.\n\nBest practice\n\n{Q13}\n\nYes.\n")

@@ -373,12 +373,64 @@ def running_header(raw: str, furniture_re: re.Pattern, aliases: set[str]) -> boo
     return any(p.lower() in aliases or furniture_re.fullmatch(p) for p in parts)
 
 
+_CELLS = re.compile(r"\s*\|\s*|\t+")
+
+
+def _cells(raw: str) -> list[str]:
+    return [c.strip(BLANK_CHARS) for c in _CELLS.split(raw.strip(BLANK_CHARS + "|"))]
+
+
+def _tables(ref: Reference, lines, classes: list[LineClass], name: str) -> list[Diagnostic]:
+    """A table flattened to text ("Document | Issuer | Addressees | Binding?" over one row per document): its
+    header names the columns, and each row becomes a list item written the way list items are ("Title – issued
+    by X for Y; binding"), so the list rules read it. The header is reported, not dropped."""
+    column = ref.phrases["table_column"]
+    diags: list[Diagnostic] = []
+    i = 0
+    while i < len(lines):
+        head = _cells(lines[i]) if classes[i].kind != "blank" and ("|" in lines[i] or "\t" in lines[i].strip()) else []
+        roles = [next((k for k, v in m.groupdict().items() if v), "") if (m := column.match(c.lower())) else ""
+                 for c in head]
+        if len(head) < 3 or "title" not in roles or len([r for r in roles if r]) < 2:
+            i += 1
+            continue
+        k = i + 1
+        while k < len(lines) and classes[k].kind != "blank" and len(_cells(lines[k])) == len(head):
+            k += 1
+        if k - i < 2:
+            i += 1
+            continue
+        classes[i] = LineClass("blank", "")
+        diags.append(Diagnostic(name, i + 1, "guess", "table header: " + ", ".join(
+            f"{c} ({r or 'not read'})" for c, r in zip(head, roles)), clean(lines[i])))
+        for n in range(i + 1, k):
+            cell = dict(zip(roles, _cells(lines[n])))
+            if not cell.get("title"):
+                continue
+            text = cell["title"]
+            if cell.get("issuer", "").strip("–—- "):
+                text += f" – issued by {cell['issuer']}"
+            if cell.get("audience", "").strip("–—- "):
+                text += f" for {cell['audience'].replace(';', ' and')}"
+            status = cell.get("status", "").strip()
+            yes_no = re.match(r"(?i)(yes|no)\b[\s,.:;–—-]*", status)
+            if yes_no:
+                status = ("binding" if yes_no.group(1).lower() == "yes" else "not binding") + (
+                    f" ({status[yes_no.end():]})" if status[yes_no.end():] else "")
+            if status.strip("–—- "):
+                text += f"; {status}"
+            classes[n] = LineClass("bullet", clean(text), match="|")
+        i = k
+    return diags
+
+
 def parse_lines(src: SourceText, ref: Reference, name: str | None = None, jurisdiction: str | None = None
                 ) -> tuple[list[Heading], list[Question], list, list, list[Diagnostic]]:
     """Walk the lines once, top to bottom, placing each one (the chapter's jurisdiction, where known, is one more
     name a running header can carry)."""
     clf = classifier_for(ref)
     classes = [clf.classify(raw) for raw in src.lines]
+    table_diags = _tables(ref, src.lines, classes, name or src.name)
     wrapped = _wrapped_questions(clf, src.lines, classes)
     furniture_re = ref.phrases["furniture"]
     nonblank = [i for i, c in enumerate(classes) if c.kind != "blank"]
@@ -502,6 +554,7 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None, jurisd
             diags.append(Diagnostic(name, lineno, "unplaced", "text that follows a heading but no question",
                                     raw_clean))
 
+    diags = table_diags + diags
     for q in questions:
         nest_items(q.blocks)
     _link_shared_answers(questions, headings, name, diags)
