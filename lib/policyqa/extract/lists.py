@@ -28,6 +28,7 @@ _CUTS = (
     re.compile(r",\s+(?=[A-Z][\w\-]*[’']s\s)"),  # ", DESC's control standard for the emirate"
     re.compile(r"\s+\((?=the\s|[a-z](?![A-Z]))"),  # "(the ...)", "(available ...)" (not a code: "(eGA/EXT/1)")
     re.compile(r";\s+(?=[a-z])"),  # "...; mandatory for ..."
+    re.compile(r",\s+(?=[A-Z][A-Za-z]*[A-Z][\w\-]*(?:\s+and\s+[A-Z][\w\-]+)?\s*,\s*(?:19|20)\d\d\b)"),  # ", MITIC, 2021"
 )
 
 
@@ -315,9 +316,10 @@ def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, ra
             return True, "lists.described_item"  # "X Regulation, the TDRA's set of ... controls": a guideline
         return False, ""
     what = not_guidance(ctx.ref, title)
-    if what and not (kind and kind[1] == "strong") and not (lst.kind == "guidance" and what in ("strategy", "plan",
-                                                                                             "report", "tool")):
-        return False, ""
+    opens = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+", title, maxsplit=1)[0] != title
+    if what and not (kind and kind[1] == "strong") and not (lst.kind == "guidance" and what in (
+            "strategy", "plan", "report", "tool") and (opens or what != "strategy")):  # "Strategies to Mitigate X"
+        return False, ""  # is guidance; a national strategy is not
     if labelled:
         return True, "lists.label_item"
     if first and first[1] == "strong":

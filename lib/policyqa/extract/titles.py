@@ -631,8 +631,10 @@ def veto_not_guidance(ctx: Context) -> None:
             what = "follows"  # "the Kit Digital programme": the noun after the name says what it is
         if not what:
             continue
-        if c.sentence is None and c.lst is not None and c.lst.kind == "guidance" and what in ("strategy", "plan",
-                                                                                              "report", "tool"):
+        opens = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+", c.title, maxsplit=1)[0] != c.title
+        if c.sentence is None and c.lst is not None and c.lst.kind == "guidance" and what in (
+                "strategy", "plan", "report", "tool") and (opens or what != "strategy"):  # (not "National Cyber
+            # Security Strategy")
             continue  # "Strategies to Mitigate Cyber Security Incidents", "King IV Report" in a list of guidance
         if c.rule == "titles.named_after_noun":
             continue  # "its guide Organising a cyber crisis management exercise": the noun says what it is
