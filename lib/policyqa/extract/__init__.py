@@ -43,6 +43,7 @@ PIPELINE = (
     "organisations.authority_label",
     "organisations.authority_title",
     "organisations.authority_description",
+    "organisations.authority_after_list",
     "organisations.authority_administers",
     "organisations.authority_subject",
     "organisations.authority_merged",

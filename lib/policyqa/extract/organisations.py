@@ -648,6 +648,47 @@ def authority_merged(ctx: Context) -> None:
                 break
 
 
+@rule("organisations.authority_after_list")
+def authority_after_list(ctx: Context) -> None:
+    """A list of bare titles whose issuers come after it: "The first was issued by the BCC for banks", "The
+    Information Security Policy Framework was prepared by OMSAR", "The third item was issued by BDL": a
+    sentence after the list that names one of its items, by place or by title, and who issued it."""
+    ordinal = ctx.ref.phrases["ordinal_item"]
+    publish = ctx.ref.phrases["publish_verb"]
+    for a in ctx.answers:
+        for lst in a.lists:
+            members = [c for c in _pending(ctx) if c.lst is lst]
+            if not members:
+                continue
+            places = {k: n for n, k in enumerate((k for k in lst.items if k not in lst.labels), 1)}
+            for k in lst.trailer:
+                for s in a.sentences[k]:
+                    named = [c for c in members if re.sub(r"\s*\([^()]*\)", "", c.title) in s.text]
+                    m = ordinal.search(s.text)
+                    active = m is not None and re.search(r"\b(?:issued|published|prepared|developed|released|produced|"
+                                                         r"adopted|wrote|drew\s+up)\s+$", s.text[:m.start()])
+                    if not named and m and (m.start() <= 40 or active):
+                        words = [w for w in re.findall(r"\w+", m.group("n")) if w.lower() not in ("and", "or", "the")]
+                        n = len(places) if words[-1].lower() == "last" else number_of_word(ctx, words[-1])
+                        named = [c for c in members if places.get(c.block) == n] if len(words) == 1 else []
+                    by = publish.search(s.text)
+                    if len(named) != 1 or (by is None and not active):
+                        continue  # "MoET, to which ..., issued the last item": the subject issued it
+                    orgs = [o for o in ctx.orgs.find(s.text[by.end():]) if o.start <= 6] if by else [
+                        o for o in ctx.orgs.find(s.text) if o.start <= 8]
+                    if orgs:
+                        _set(named[0], _resolve(ctx, orgs[0]), "sentence", "organisations.authority_after_list")
+                        members.remove(named[0])
+
+
+def number_of_word(ctx: Context, word: str) -> int | None:
+    for entry in ctx.ref.words["number_word"]:
+        name, _, value = entry.partition(":")
+        if name == word.lower():
+            return int(value)
+    return int(word) if word.isdigit() else None
+
+
 @rule("organisations.authority_lead_in")
 def authority_lead_in(ctx: Context) -> None:
     """A list item with no body of its own: the body its list's lead-in names."""
