@@ -1341,8 +1341,9 @@ def assign(ctx: Context) -> None:
         out: list[tuple] = []
         best_named = min((v[0] for v in found.values()), default=99)
         for rank, level, st in loose:
-            if rank >= best_named:
+            if rank >= best_named and not (st.rule == "status.scope_item" and c.hint_source == "description"):
                 continue  # "The CBN frameworks are mandatory" gives way to "DMBs must comply with the 2018 one"
+                # (an item's own "– for SBs; binding" stands beside what a later sentence says of other groups)
             for aud in c.audience_hint or [NOT_STATED]:
                 if aud.lower() not in found:
                     found[aud.lower()] = (rank, aud, level, st)
