@@ -86,6 +86,11 @@ class ListBlock:
     labels: dict[int, Label] = field(default_factory=dict)  # block index -> label
     not_exhaustive: bool = False
 
+    def places(self) -> dict[int, int]:
+        """Each item's place as written (block index -> 1-based), laws and all: what "the first and the fourth"
+        or "the last item" count."""
+        return {k: n for n, k in enumerate((k for k in self.items if k not in self.labels), 1)}
+
 
 @dataclass(slots=True)
 class Candidate:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from policyqa.extract.context import Candidate, Context, Org, OrgMention
 from policyqa.extract.registry import rule
-from policyqa.extract.text import strip_possessive
+from policyqa.extract.text import ordinal_places, strip_possessive
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"  # ASCII and Latin upper case (NÚKIB, ČNB, ÚOOÚ)
 _ABBR = rf"[{_UPPER}][\w&.\-/]*[{_UPPER}0-9][\w&.\-]*|[{_UPPER}][a-z]+[{_UPPER}][\w\-]*|[a-z]-?[{_UPPER}]{{2,}}[\w\-]*"
@@ -660,7 +660,7 @@ def authority_after_list(ctx: Context) -> None:
             members = [c for c in _pending(ctx) if c.lst is lst]
             if not members:
                 continue
-            places = {k: n for n, k in enumerate((k for k in lst.items if k not in lst.labels), 1)}
+            places = lst.places()
             for k in lst.trailer:
                 for s in a.sentences[k]:
                     named = [c for c in members if re.sub(r"\s*\([^()]*\)", "", c.title) in s.text]
@@ -668,9 +668,8 @@ def authority_after_list(ctx: Context) -> None:
                     active = m is not None and re.search(r"\b(?:issued|published|prepared|developed|released|produced|"
                                                          r"adopted|wrote|drew\s+up)\s+$", s.text[:m.start()])
                     if not named and m and (m.start() <= 40 or active):
-                        words = [w for w in re.findall(r"\w+", m.group("n")) if w.lower() not in ("and", "or", "the")]
-                        n = len(places) if words[-1].lower() == "last" else number_of_word(ctx, words[-1])
-                        named = [c for c in members if places.get(c.block) == n] if len(words) == 1 else []
+                        wanted = ordinal_places(ctx, m.group("n"), len(places))
+                        named = [c for c in members if places.get(c.block) in wanted] if len(wanted) == 1 else []
                     by = publish.search(s.text)
                     if len(named) != 1 or (by is None and not active):
                         continue  # "MoET, to which ..., issued the last item": the subject issued it
@@ -679,14 +678,6 @@ def authority_after_list(ctx: Context) -> None:
                     if orgs:
                         _set(named[0], _resolve(ctx, orgs[0]), "sentence", "organisations.authority_after_list")
                         members.remove(named[0])
-
-
-def number_of_word(ctx: Context, word: str) -> int | None:
-    for entry in ctx.ref.words["number_word"]:
-        name, _, value = entry.partition(":")
-        if name == word.lower():
-            return int(value)
-    return int(word) if word.isdigit() else None
 
 
 @rule("organisations.authority_lead_in")

@@ -27,7 +27,7 @@ from dataclasses import replace
 from policyqa.extract.context import Candidate, Clause, Context, Sentence, Statement
 from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
-from policyqa.extract.text import has_whole, whole
+from policyqa.extract.text import has_whole, number_of, ordinal_places, whole
 from policyqa.extract.titles import instrument_of
 from policyqa.schema import NOT_STATED
 
@@ -445,16 +445,6 @@ def _relative_owner(ctx: Context, st: Statement, clause: Clause, inside: list[in
     return [best] if where[best] >= 0 else inside
 
 
-def number_of(ctx: Context, word: str) -> int | None:
-    if word.isdigit():
-        return int(word)
-    for entry in ctx.ref.words["number_word"]:
-        name, _, value = entry.partition(":")
-        if name == word.lower():
-            return int(value)
-    return None
-
-
 @rule("status.scope_position")
 def scope_position(ctx: Context) -> None:
     """Items named by their place: "those numbered 1 to 3 below", "item 4", "the first two", "the rest", "the
@@ -472,7 +462,7 @@ def scope_position(ctx: Context) -> None:
         ids = _list_items(ctx, lst)  # (an item merged into the same title named earlier stands for it)
         members = [ctx.candidates[cid] for cid in ids]
         position = {cid: n for n, cid in enumerate(ids, 1)}
-        places = {k: n for n, k in enumerate((k for k in lst.items if k not in lst.labels), 1)}
+        places = lst.places()
         if not members:
             continue
         last: list[int] = []
@@ -488,11 +478,8 @@ def scope_position(ctx: Context) -> None:
                     nums = list(range(nums[0], nums[1] + 1))
                 picked += [c.id for c in members if c.position in nums]
             for m in ctx.ref.phrases["ordinal_item"].finditer(clause.text):  # "the second document is guidance",
-                for word in re.findall(r"\w+", m.group("n")):  # "only the second and third bind ministries"
-                    if word.lower() in ("and", "or", "the"):
-                        continue
-                    n = number_of(ctx, word) if word.lower() != "last" else len(places)
-                    picked += [c.id for c in members if places.get(c.block) == n]  # among all items, laws too
+                wanted = ordinal_places(ctx, m.group("n"), len(places))  # "only the second and third bind ..."
+                picked += [c.id for c in members if places.get(c.block) in wanted]  # among all items, laws too
             for m in ctx.ref.phrases["ordinal_heading"].finditer(clause.text):  # "the documents under the first
                 labels = list(dict.fromkeys(c.label.text for c in members if c.label is not None))  # heading"
                 n = number_of(ctx, m.group("n")) if m.group("n").lower() != "last" else len(labels)

@@ -230,3 +230,21 @@ def sentences(ctx: Context) -> None:
         for k, b in enumerate(a.blocks):
             pieces = ctx.text.splitter.split(b.text) if b.kind != "subheading" else [(0, b.text)]
             a.sentences.append([Sentence(a.index, k, n, off, s, b.line) for n, (off, s) in enumerate(pieces)])
+
+
+def number_of(ctx: Context, word: str) -> int | None:
+    """"3", "three", "third": the number a word says (number_word in words.csv)."""
+    if word.isdigit():
+        return int(word)
+    for entry in ctx.ref.words["number_word"]:
+        name, _, value = entry.partition(":")
+        if name == word.lower():
+            return int(value)
+    return None
+
+
+def ordinal_places(ctx: Context, ordinals: str, count: int) -> list[int]:
+    """The places "second and third", "first, third" or "last" name in a list of `count` items."""
+    words = [w for w in re.findall(r"\w+", ordinals) if w.lower() not in ("and", "or", "the")]
+    places = [count if w.lower() == "last" else number_of(ctx, w) for w in words]
+    return [n for n in places if n is not None]
