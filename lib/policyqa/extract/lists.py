@@ -19,7 +19,7 @@ from policyqa.extract.context import Context, Label, ListBlock
 from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
 from policyqa.extract.text import OPEN_QUOTES, QUOTED, strip_possessive
-from policyqa.extract.titles import clean_title, instrument_of, is_law_title, not_guidance
+from policyqa.extract.titles import clean_title, instrument_of, is_law_title, kept_in_guidance_list, not_guidance
 
 _DASH = re.compile(r"\s+[–—-]\s+|\s+[–—](?=\S)|(?<=\S)[–—]\s+")
 _CUTS = (
@@ -316,10 +316,9 @@ def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, ra
             return True, "lists.described_item"  # "X Regulation, the TDRA's set of ... controls": a guideline
         return False, ""
     what = not_guidance(ctx.ref, title)
-    opens = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+", title, maxsplit=1)[0] != title
-    if what and not (kind and kind[1] == "strong") and not (lst.kind == "guidance" and what in (
-            "strategy", "plan", "report", "tool") and (opens or what != "strategy")):  # "Strategies to Mitigate X"
-        return False, ""  # is guidance; a national strategy is not
+    if what and not (kind and kind[1] == "strong") and not (lst.kind == "guidance" and kept_in_guidance_list(title,
+                                                                                                           what)):
+        return False, ""
     if labelled:
         return True, "lists.label_item"
     if first and first[1] == "strong":

@@ -131,6 +131,13 @@ def not_guidance(ref: Reference, title: str) -> str | None:
     return None
 
 
+def kept_in_guidance_list(title: str, what: str) -> bool:
+    """In a list of guidance, "Strategies to Mitigate X", "King IV Report", a plan or a tool is guidance; a
+    strategy named for itself ("National Cyber Security Strategy") is not."""
+    return what in ("strategy", "plan", "report", "tool") and (
+        what != "strategy" or re.search(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+", title) is not None)
+
+
 def clean_title(title: str, ref: Reference) -> str:
     """A title as the tables give it: no footnote marks, list punctuation, leading article or quotes; its first
     letter upper-case; a trailing "(2018)" (the year of the edition) dropped."""
@@ -631,10 +638,8 @@ def veto_not_guidance(ctx: Context) -> None:
             what = "follows"  # "the Kit Digital programme": the noun after the name says what it is
         if not what:
             continue
-        opens = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+", c.title, maxsplit=1)[0] != c.title
-        if c.sentence is None and c.lst is not None and c.lst.kind == "guidance" and what in (
-                "strategy", "plan", "report", "tool") and (opens or what != "strategy"):  # (not "National Cyber
-            # Security Strategy")
+        if c.sentence is None and c.lst is not None and c.lst.kind == "guidance" and kept_in_guidance_list(c.title,
+                                                                                                         what):
             continue  # "Strategies to Mitigate Cyber Security Incidents", "King IV Report" in a list of guidance
         if c.rule == "titles.named_after_noun":
             continue  # "its guide Organising a cyber crisis management exercise": the noun says what it is
