@@ -996,9 +996,14 @@ def is_generic(ctx: Context, st: Statement, broad: bool = False) -> bool:
 
 
 def _list_of_paragraph(ctx: Context, st: Statement):
+    """The list whose lead-in or first paragraph after it holds the statement; a later paragraph after it
+    only when the statement opens it pointing back ("None of these documents has the force of law"), since a
+    paragraph on another guideline may come between."""
     a = ctx.answers[st.answer]
     for lst in a.lists:
         if lst.lead == st.block or st.block in lst.trailer[:1]:
+            return lst
+        if st.block in lst.trailer and not st.sentence and ctx.ref.phrases["list_back_reference"].match(st.text):
             return lst
     return None
 
