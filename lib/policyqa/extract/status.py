@@ -76,7 +76,7 @@ def _audience_words(ctx: Context) -> frozenset[str]:
 
 
 _HEAD_END = re.compile(r"\s+(?:of|in|for|with|under|that|who|which|whose|to|from|on|at|across|within|by|as|whether|"
-                       r"where|when|if)\b|\s*[,;:(]")
+                       r"where|when|if)\b|\s*[,;:(]|\s+(?=(?:it|they)\s+[a-z]+\b)")  # "the institutions it supervises"
 
 
 def is_audience(ctx: Context, phrase: str) -> bool:
