@@ -1289,6 +1289,15 @@ def _item_overrides(ctx: Context, found: dict[str, tuple]) -> dict[str, tuple]:
         v[0] > 0 and ctx.ref.audience_group(v[1]) in groups and (ctx.ref.audience_group(v[1]), v[2]) not in own)}
 
 
+def _pointers_give_way(ctx: Context, found: dict[str, tuple]) -> dict[str, tuple]:
+    """"SAMA requires the institutions it supervises to comply with X" beside "X binds banks, insurers and the
+    other institutions SAMA regulates": a group named only by who supervises it gives way to a group named in
+    words at the same level; alone, it stands."""
+    pointer = ctx.ref.phrases["audience_pointer"]
+    named = {v[2] for v in found.values() if not pointer.search(v[1])}
+    return {k: v for k, v in found.items() if not (pointer.search(v[1]) and v[2] in named)}
+
+
 @rule("status.assign")
 def assign(ctx: Context) -> None:
     """Each guideline's rows: every statement about it, the most specific first for any audience it names; a
@@ -1340,6 +1349,7 @@ def assign(ctx: Context) -> None:
                 if aud.lower() not in found:
                     found[aud.lower()] = (rank, aud, level, st)
         found = _item_overrides(ctx, found)
+        found = _pointers_give_way(ctx, found)
         for _rank, aud, level, st in found.values():
             out.append((aud, level, st))
         if not out:  # nothing says how binding it is: 'not stated' for the audience it names for itself
