@@ -32,7 +32,8 @@ class Tok(NamedTuple):
     def is_cap(self) -> bool:
         c = self.text[0]  # ("e-Government Authority", "m-Banking Guidelines", "eGovernment", "iGA": a name's e- prefix
         t = self.text  # keeps it one)
-        return c.isupper() or c.isdigit() or (len(t) > 2 and (t[1] == "-" and t[2].isupper() or t[1].isupper()))
+        return c.isupper() or c.isdigit() or (len(t) > 2 and (t[1] == "-" and t[2].isupper() or t[1].isupper())) or (
+            len(t) > 3 and t[1] in "’'" and t[2].isupper())  # ("Côte d’Ivoire", "Banque de l’Habitat": an elided article)
 
     @property
     def is_word(self) -> bool:
