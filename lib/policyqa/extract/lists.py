@@ -362,10 +362,13 @@ def items(ctx: Context) -> None:
                     title_part = text[at: text.find(title_part) + len(title_part)] if at >= 0 else title_part
                     owner = ""
                 issuer = re.search(r"\s*\((?P<who>[^()]{2,60})\)$", title_part)
-                if issuer and not re.search(r"/[\w\-]*\d", issuer.group("who")) and (all(
-                        ctx.orgs.is_org_abbreviation(w) for w in re.split(r"\s+and\s+|,\s*|/", issuer.group("who")))
+                joint = re.split(r"\s+and\s+|,\s*|/", issuer.group("who")) if issuer else []
+                if issuer and not re.search(r"/[\w\-]*\d", issuer.group("who")) and ((all(
+                        ctx.orgs.is_org_abbreviation(w) or (len(joint) > 1 and is_abbreviation(w)) for w in joint) and
+                        any(ctx.orgs.is_org_abbreviation(w) for w in joint))  # ("(ARTCI and PLCC)": one known body)
                         or (issuer.group("who")[:1].isupper() and ctx.orgs.names_body(issuer.group("who")))):
-                    owner = owner or issuer.group("who")  # "Cyber/Physical Security Framework (METI)"
+                    first = next((w for w in joint if ctx.orgs.is_org_abbreviation(w)), issuer.group("who"))
+                    owner = owner or first  # "Cyber/Physical Security Framework (METI)"; joint: the first body
                     title_part = title_part[: issuer.start()]
                 of_body = _of_body(ctx, title_part)
                 if of_body is not None:  # "Communiqué on X (VII-128.9) of the Capital Markets Board (SPK)"

@@ -276,7 +276,7 @@ def _acronym_name(before: str, abbr: str, skip: frozenset[str]) -> str | None:
     ("Commission nationale de l'informatique et des libertés (CNIL)")."""
     words = list(re.finditer(r"[\w’'\-]+", before[-200:]))
     letters = re.sub(r"[.\-&/]", "", abbr).lower()
-    for k in range(len(words) - 1, max(-1, len(words) - 14), -1):
+    for k in range(len(words) - 1, max(-1, len(words) - 19), -1):
         chosen = [w.group() for w in words[k:]]
         if not chosen[0][0].isupper() and not all(w[0].islower() for w in chosen):
             continue  # (a term in lower case may be defined too: "critical information infrastructure (CII)")
@@ -285,6 +285,10 @@ def _acronym_name(before: str, abbr: str, skip: frozenset[str]) -> str | None:
         if initials == letters or (len(letters) >= 3 and initials.startswith(letters) and len(initials) <= len(
                 letters) + 1):
             return before[-200:][words[k].start():].strip()
+        under = next((n for n, w in enumerate(chosen) if w in ("under", "attached", "within")), None)
+        if under and chosen[0][0].isupper() and len(letters) >= 3 and "".join(
+                p[0].lower() for p in parts[:under] if p and p.lower() not in skip) == letters:
+            return before[-200:][words[k].start():].strip()  # "Agency for X and Y under the President of Z (AXY)"
     return None
 
 
@@ -305,6 +309,8 @@ def _name_before(lex: Lexicon, before: str, abbr: str) -> str | None:
     acronym = _acronym_name(before, abbr, lex.acronym_skip)
     if name is None or (not lex.is_org_name(name.split()) and acronym):
         name = acronym or name
+    elif acronym and len(acronym) < len(name) and name.endswith(acronym) and lex.is_org_name(acronym.split()):
+        name = acronym  # "the Board of the National Bank of X (NBX)": the initials say which body the bracket names
     if name:
         name = re.sub(r"^(?:the|The)\s+", "", name)
         # "Adoption of the Federal Standards Office (FSO)": the name starts after "of the"
