@@ -28,7 +28,7 @@ from policyqa.extract.context import Candidate, Clause, Context, Sentence, State
 from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
 from policyqa.extract.text import has_whole, number_of, ordinal_places, whole
-from policyqa.extract.titles import instrument_of
+from policyqa.extract.titles import ITEM_NUMBERS, instrument_of
 from policyqa.schema import NOT_STATED
 
 _PLURAL_AFTER = re.compile(r"(?:\s+[a-z]+s|s)\b")  # "the Cyber Essentials controls", "CIS Benchmarks"
@@ -140,6 +140,7 @@ def clean_audience(ctx: Context, phrase: str) -> str:
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.")
     if phrase.count("(") > phrase.count(")"):  # "operators under the Protective Security Act (2018": cut off
         phrase = phrase[: phrase.rindex("(")]
+    phrase = re.sub(r"\s*\([^()]*\b(?:19|20)\d\d\)$", "", phrase)  # "... for SMEs (MwCERT, 2022)": the item's date
     phrase = re.sub(r"^(?:(?:and|or|but|to|for|on|upon|by|with|at|which|that|who|whom|while|whilst|whereas)\s+)+", "",
                     phrase)  # "..., which organisations may adopt", "..., while private institutions may"
     phrase = re.sub(r"\s+(?:alike|as well|too|also|in themselves|themselves|as a reference|as good practice|"
@@ -314,7 +315,7 @@ def _mask(ctx: Context, text: str, spans: list[tuple[int, int]]) -> str:
 def _title_spans(ctx: Context, a_index: int, k: int, s: Sentence | None) -> list[tuple[int, int]]:
     spans = []
     for c in ctx.candidates:
-        if c.answer != a_index or c.block != k:
+        if c.answer != a_index or c.block != k or c.vetoed == ITEM_NUMBERS:
             continue
         if s is None and c.sentence is None:
             spans.append((c.start, c.end))

@@ -659,6 +659,9 @@ def veto_organisation(ctx: Context) -> None:
             _veto(c, "titles.veto_organisation")
 
 
+ITEM_NUMBERS = "titles.veto_generic:item_numbers"  # a veto whose words stay readable: they cite list items
+
+
 @rule("titles.veto_generic", veto=True)
 def veto_generic(ctx: Context) -> None:
     """A phrase that names no one instrument: only instrument nouns, a country's adjective, a standards body
@@ -677,6 +680,9 @@ def veto_generic(ctx: Context) -> None:
         elif c.where == "list" and c.sentence is None and len(words) > 3 and words[-1].lower() in (
                 "are", "is", "include", "includes", "following"):
             _veto(c, "titles.veto_generic")  # a lead-in sentence, not a title
+        elif re.fullmatch(r"\w+s\s+\d{1,2}(?:\s*(?:,|and|or|to|–|-)\s*\d{1,2})+", c.title) and instrument_of(
+                ctx.ref, words[0]):
+            _veto(c, ITEM_NUMBERS)  # "Guidelines 1 and 2": items of a numbered list, by number
 
 
 @rule("titles.veto_group", veto=True)
