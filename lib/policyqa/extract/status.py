@@ -608,6 +608,9 @@ def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
                          r"binds|apply|applies)\b)[\w\-]+\s*){1,6})", text[o_end: o_end + 80])
         if not after:  # (the group's own words: "the CERTuy guides are recommendations" enumerates no kinds)
             continue
+        if re.match(r"(?:against|to|for|by|with|from|under|at|on|in|into|of|as|than|via|through)\b",
+                    after.group("words")):
+            continue  # "auditors certified by ANTIC against the framework": a preposition, not the body's documents
         nouns = re.findall(r"[a-z]+", after.group("words"))[:5]
         if not any(n in generic for n in nouns):
             continue
@@ -923,13 +926,26 @@ def _list_items(ctx: Context, lst) -> list[int]:
     return out
 
 
+def _named_in_sentence(ctx: Context, answer: int, block: int, n: int) -> list[int]:
+    """The guidelines a sentence names: by title or short form, else by the label of an item in the list before
+    its paragraph ("The exception is the audit framework in (c).")."""
+    mentions = ctx.memo.get(("titles", "mentions"), {})
+    alive = _alive_ids(ctx)
+    named = [cid for cid, _ in mentions.get((answer, block, n), []) if cid in alive]
+    if named:
+        return named
+    a = ctx.answers[answer]
+    lists = [lst for lst in a.lists if lst.items[-1] < block]
+    if not lists or n >= len(a.sentences[block]):
+        return []
+    return [cid for cid in cited_items(ctx, a.sentences[block][n].text, lists[-1]) if cid in alive]
+
+
 def _before(ctx: Context, st: Statement) -> list[int]:
     """What was named just before the statement: in the sentences before it in its paragraph (the nearest that
     names any), else the items of the list the paragraph follows ("Neither document has the force of law")."""
-    mentions = ctx.memo.get(("titles", "mentions"), {})
-    alive = _alive_ids(ctx)
     for n in range((st.sentence or 0) - 1, -1, -1):
-        named = [cid for cid, _ in mentions.get((st.answer, st.block, n), []) if cid in alive]
+        named = _named_in_sentence(ctx, st.answer, st.block, n)
         if named:
             return named
     return _list_before(ctx, st, opening=False)
@@ -975,7 +991,7 @@ def scope_anaphora(ctx: Context) -> None:
             # may not count as guidance), not the one before
         named: list[int] = []
         for n in range(st.sentence - 1, -1, -1):
-            named = [cid for cid, _ in mentions.get((st.answer, st.block, n), []) if cid in alive]
+            named = _named_in_sentence(ctx, st.answer, st.block, n)
             if named:
                 break
         if not named:
