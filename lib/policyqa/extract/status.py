@@ -804,6 +804,9 @@ def scope_references(ctx: Context) -> None:
                 inside = _before(ctx, st)
                 if inside:
                     kinds.add("named")
+            if not inside and n == 0 and not st.sentence and ctx.ref.phrases["list_back_reference"].match(words):
+                lst = _list_of_paragraph(ctx, st)  # "None of these documents ..., although X ...": the list's
+                inside = _list_items(ctx, lst) if lst is not None else []  # items, not the X named later
             pointing = ctx.ref.phrases["both"].search(words)  # ("both X and Y must ..." joins two others)
             if pointing or (not inside and re.match(r"\W*(?:and\s+)?(?:all|each|they|these|neither|none)\b", words,
                                                     re.I)):
