@@ -654,6 +654,35 @@ def authority_merged(ctx: Context) -> None:
                 break
 
 
+_SHORT_CLAUSE = re.compile(r"(?:,\s+(?:and\s+)?|;\s+|\s+and\s+)(?=the\s+[A-Z])")
+
+
+def _short_issuer(ctx: Context, clause: str, members: list[Candidate]) -> tuple[Candidate, Org] | None:
+    """A clause that opens on the short form of one bare item's title and says who issued it: "the Guidelines
+    were issued by the CSBF", "The Recommendation is the CMIL’s", "the Requirements were published by the
+    central bank, Banky X (BX)"."""
+    m = re.match(r"\W*(?:the|The)\s+(?P<short>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,4})\s+(?P<rest>.*)$", clause)
+    if not m:
+        return None
+    short = m.group("short")
+    fits = [c for c in members if re.sub(r"\s*\([^()]*\)", "", c.title) == short or c.title.startswith(short + " ")]
+    if len(fits) != 1:
+        return None
+    rest = m.group("rest")
+    by = ctx.ref.phrases["publish_verb"].match(re.sub(r"^(?:(?:is|are|was|were|has|have|been)\s+)+", "", rest))
+    if by:
+        after = re.sub(r"^(?:(?:is|are|was|were|has|have|been)\s+)+", "", rest)[by.end():]
+        after = re.sub(r"^\s*(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*,\s+", " ", after)  # "by the central bank, X"
+        orgs = [o for o in ctx.orgs.find(after) if o.start <= 6]
+        defined = re.match(r"\s*(?:the\s+)?[^,;()]{2,80}?\s+\((?P<abbr>[A-Z][\w\-]{1,9})\)", after)
+        if not orgs and defined and defined.group("abbr") in ctx.orgs.definitions:
+            return fits[0], _resolve(ctx, defined.group("abbr"))  # a name with no organisation word, defined
+    else:
+        own = re.match(r"(?:is|are|was|were)\s+(?:the\s+)?(?P<who>[\w\-]+(?:\s+[\w\-]+){0,6}?)[’']s?\b", rest)
+        orgs = [o for o in ctx.orgs.find(own.group("who"))] if own else []
+    return (fits[0], _resolve(ctx, orgs[0])) if orgs else None
+
+
 @rule("organisations.authority_after_list")
 def authority_after_list(ctx: Context) -> None:
     """A list of bare titles whose issuers come after it: "The first was issued by the BCC for banks", "The
@@ -676,6 +705,13 @@ def authority_after_list(ctx: Context) -> None:
                     if not named and m and (m.start() <= 40 or active):
                         wanted = ordinal_places(ctx, m.group("n"), len(places))
                         named = [c for c in members if places.get(c.block) in wanted] if len(wanted) == 1 else []
+                    if not named and not m:
+                        for clause in _SHORT_CLAUSE.split(s.text):  # "The Recommendation is the CMIL’s, the
+                            hit = _short_issuer(ctx, clause, members)  # Guidelines were issued by the CSBF, ..."
+                            if hit is not None:
+                                _set(hit[0], hit[1], "sentence", "organisations.authority_after_list")
+                                members.remove(hit[0])
+                        continue
                     by = publish.search(s.text)
                     if len(named) != 1 or (by is None and not active):
                         continue  # "MoET, to which ..., issued the last item": the subject issued it

@@ -784,6 +784,16 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
     return {x for x in out if len(x) >= 2 and norm(x) != norm(c.title)}
 
 
+def _spelt_in(abbr: str, title: str) -> bool:
+    """Whether capitalised words in a row of the title spell the abbreviation ("SME" in "Guide for Small and
+    Medium-sized Enterprises"), small linking words skipped."""
+    words = [w for w in re.findall(r"[\w’'\-]+", title) if w.lower() not in ("and", "of", "the", "for", "&")]
+    initials = "".join(w[0] for w in words)
+    caps = [w[0].isupper() for w in words]
+    at = initials.find(abbr)
+    return at >= 0 and all(caps[at: at + len(abbr)]) and initials.count(abbr) == 1
+
+
 @rule("titles.merge")
 def merge(ctx: Context) -> None:
     """A title named twice is one guideline (the first mention stands; a longer name of the same instrument
@@ -800,6 +810,8 @@ def merge(ctx: Context) -> None:
     for c in alive:  # "the CII guideline" after "Critical Information Infrastructure Protection Guideline 2021"
         full = ctx.orgs.definitions.get(c.title)
         named = [o for o in alive if o is not c and full and full.lower() in o.title.lower()] if full else []
+        if not full and re.fullmatch(r"[A-Z]{2,6}s?", c.title) and not ctx.orgs.is_org_abbreviation(c.title):
+            named = [o for o in alive if o is not c and _spelt_in(c.title.rstrip("s"), o.title)]  # "the SME guide"
         if len(named) == 1:
             c.merged_into = named[0].id
             named[0].mentions += c.mentions
