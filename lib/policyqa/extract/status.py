@@ -941,7 +941,14 @@ def _named_in_sentence(ctx: Context, answer: int, block: int, n: int) -> list[in
     lists = [lst for lst in a.lists if lst.items[-1] < block]
     if not lists or n >= len(a.sentences[block]):
         return []
-    return [cid for cid in cited_items(ctx, a.sentences[block][n].text, lists[-1]) if cid in alive]
+    text = a.sentences[block][n].text
+    cited = [cid for cid in cited_items(ctx, text, lists[-1]) if cid in alive]
+    m = ctx.ref.phrases["ordinal_item"].match(text.lstrip())  # "The third item was issued by BDL. It is ..."
+    if not cited and m and block in lists[-1].trailer:
+        places = lists[-1].places()
+        wanted = ordinal_places(ctx, m.group("n"), len(places))
+        cited = [cid for cid in _list_items(ctx, lists[-1]) if places.get(ctx.candidates[cid].block) in wanted]
+    return cited
 
 
 def _before(ctx: Context, st: Statement) -> list[int]:
