@@ -938,10 +938,15 @@ def _named_in_sentence(ctx: Context, answer: int, block: int, n: int) -> list[in
     if named:
         return named
     a = ctx.answers[answer]
-    lists = [lst for lst in a.lists if lst.items[-1] < block]
-    if not lists or n >= len(a.sentences[block]):
+    if n >= len(a.sentences[block]):
         return []
     text = a.sentences[block][n].text
+    group = list(dict.fromkeys(cid for cid, _ in grouped_in(ctx, text, answer) if cid in alive))
+    if len(group) == 1:
+        return group  # "The CBTT guideline is in a different position.": the body's one guideline
+    lists = [lst for lst in a.lists if lst.items[-1] < block]
+    if not lists:
+        return []
     cited = [cid for cid in cited_items(ctx, text, lists[-1]) if cid in alive]
     m = ctx.ref.phrases["ordinal_item"].match(text.lstrip())  # "The third item was issued by BDL. It is ..."
     if not cited and m and block in lists[-1].trailer:
@@ -980,8 +985,12 @@ def scope_anaphora(ctx: Context) -> None:
                 continue
             # "One qualification concerns the ICT Policy. Cabinet has directed ministries to comply with it": what
             # the sentence before named, though it said nothing of its status
-            named = [cid for cid, _ in mentions.get((st.answer, st.block, st.sentence - 1), []) if cid in alive]
-            plural = re.search(r"them", ctx.ref.phrases["object_anaphora"].search(st.text).group(0))
+            named = []  # (the nearest sentence before it in the paragraph that names any)
+            for n in range(st.sentence - 1, -1, -1):
+                named = _named_in_sentence(ctx, st.answer, st.block, n)
+                if named:
+                    break
+            plural = re.search(r"\bthem\b", ctx.ref.phrases["object_anaphora"].search(st.text).group(0))
             if named and (plural or len(set(named)) == 1):
                 _target(st, list(dict.fromkeys(named)), "own", "status.scope_anaphora")
                 continue
