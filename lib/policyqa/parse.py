@@ -411,7 +411,7 @@ def _tables(ref: Reference, lines, classes: list[LineClass], name: str) -> list[
             if cell.get("issuer", "").strip("–—- "):
                 text += f" – issued by {cell['issuer']}"
             if cell.get("audience", "").strip("–—- "):
-                text += f" for {cell['audience'].replace(';', ' and')}"
+                text += f", for {cell['audience'].replace(';', ' and')}"
             status = cell.get("status", "").strip()
             yes_no = re.match(r"(?i)(yes|no)\b[\s,.:;–—-]*", status)
             if yes_no:
