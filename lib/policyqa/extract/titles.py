@@ -784,6 +784,24 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
     return {x for x in out if len(x) >= 2 and norm(x) != norm(c.title)}
 
 
+def _shortened(short: str, title: str) -> bool:
+    """A list item's title named again in prose without a few words before its head noun and without what
+    follows it: "the BSL's Cyber and Information Security Guidelines" for "Cyber and Information Security Risk
+    Management Guidelines for Banks"."""
+    s_words = re.sub(r"\s*\([^()]*\)", "", short).split()
+    t_words = re.sub(r"\s*\([^()]*\)", "", title).split()
+    if len(s_words) < 3 or len(t_words) <= len(s_words) or s_words[0] != t_words[0]:
+        return False
+    head = s_words[-1]
+    if head not in t_words:
+        return False
+    at = t_words.index(head)
+    before, kept = t_words[:at], s_words[:-1]
+    if not (len(kept) < len(before) <= len(kept) + 3) or before[: len(kept)] != kept:
+        return False
+    return True
+
+
 def _spelt_in(abbr: str, title: str) -> bool:
     """Whether capitalised words in a row of the title spell the abbreviation ("SME" in "Guide for Small and
     Medium-sized Enterprises"), small linking words skipped."""
@@ -812,6 +830,8 @@ def merge(ctx: Context) -> None:
         named = [o for o in alive if o is not c and full and full.lower() in o.title.lower()] if full else []
         if not full and re.fullmatch(r"[A-Z]{2,6}s?", c.title) and not ctx.orgs.is_org_abbreviation(c.title):
             named = [o for o in alive if o is not c and _spelt_in(c.title.rstrip("s"), o.title)]  # "the SME guide"
+        if not named and c.sentence is not None and c.where == "prose":
+            named = [o for o in alive if o is not c and o.sentence is None and _shortened(c.title, o.title)]
         if len(named) == 1:
             c.merged_into = named[0].id
             named[0].mentions += c.mentions
