@@ -669,9 +669,10 @@ def _short_issuer(ctx: Context, clause: str, members: list[Candidate]) -> tuple[
     if len(fits) != 1:
         return None
     rest = m.group("rest")
-    by = ctx.ref.phrases["publish_verb"].match(re.sub(r"^(?:(?:is|are|was|were|has|have|been)\s+)+", "", rest))
+    verb = re.sub(r"^(?:(?:is|are|was|were|has|have|been)\s+)+", "", rest)  # "were issued by", "has been issued by"
+    by = ctx.ref.phrases["publish_verb"].match(verb)
     if by:
-        after = re.sub(r"^(?:(?:is|are|was|were|has|have|been)\s+)+", "", rest)[by.end():]
+        after = verb[by.end():]
         after = re.sub(r"^\s*(?:the\s+)?(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*,\s+", " ", after)  # "by the central bank, X"
         orgs = [o for o in ctx.orgs.find(after) if o.start <= 6]
         defined = re.match(r"\s*(?:the\s+)?[^,;()]{2,80}?\s+\((?P<abbr>[A-Z][\w\-]{1,9})\)", after)
