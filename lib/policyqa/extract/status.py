@@ -956,14 +956,19 @@ def _named_in_sentence(ctx: Context, answer: int, block: int, n: int) -> list[in
     return cited
 
 
-def _before(ctx: Context, st: Statement) -> list[int]:
-    """What was named just before the statement: in the sentences before it in its paragraph (the nearest that
-    names any), else the items of the list the paragraph follows ("Neither document has the force of law")."""
+def _named_earlier(ctx: Context, st: Statement) -> list[int]:
+    """What the nearest sentence before the statement in its paragraph that names anything names."""
     for n in range((st.sentence or 0) - 1, -1, -1):
         named = _named_in_sentence(ctx, st.answer, st.block, n)
         if named:
             return named
-    return _list_before(ctx, st, opening=False)
+    return []
+
+
+def _before(ctx: Context, st: Statement) -> list[int]:
+    """What was named just before the statement: in the sentences before it in its paragraph (the nearest that
+    names any), else the items of the list the paragraph follows ("Neither document has the force of law")."""
+    return _named_earlier(ctx, st) or _list_before(ctx, st, opening=False)
 
 
 @rule("status.scope_anaphora")
@@ -985,11 +990,7 @@ def scope_anaphora(ctx: Context) -> None:
                 continue
             # "One qualification concerns the ICT Policy. Cabinet has directed ministries to comply with it": what
             # the sentence before named, though it said nothing of its status
-            named = []  # (the nearest sentence before it in the paragraph that names any)
-            for n in range(st.sentence - 1, -1, -1):
-                named = _named_in_sentence(ctx, st.answer, st.block, n)
-                if named:
-                    break
+            named = _named_earlier(ctx, st)
             plural = re.search(r"\bthem\b", ctx.ref.phrases["object_anaphora"].search(st.text).group(0))
             if named and (plural or len(set(named)) == 1):
                 _target(st, list(dict.fromkeys(named)), "own", "status.scope_anaphora")
@@ -1008,11 +1009,7 @@ def scope_anaphora(ctx: Context) -> None:
         if st.clauses and re.match(r"\W*\w+\s+(?:_{3,}|(?:[A-Z][\w\-]+\s+){2,})", st.clauses[0].text):
             continue  # "The National Cybersecurity Policy ... creates no duties": a title the chapter names (and
             # may not count as guidance), not the one before
-        named: list[int] = []
-        for n in range(st.sentence - 1, -1, -1):
-            named = _named_in_sentence(ctx, st.answer, st.block, n)
-            if named:
-                break
+        named = _named_earlier(ctx, st)
         if not named:
             named = _list_before(ctx, st)
         if not named:
