@@ -1304,7 +1304,7 @@ def _restricted(ctx: Context, clauses: list[Clause], pairs: list[tuple[str, str]
 
     others = [c for c in clauses if c not in duty and c.levels[:1] == ["voluntary"] and c.audiences and
               all(of_same_group(a) for a in c.audiences)]
-    if not others and not any(rest.search(c.text) for c in duty):
+    if not others and not any(rest.search(c.text) for c in clauses):  # ", and a reference for the others"
         return pairs
     dropped = {a for c in others for a in c.audiences}
     return [(a, "mandatory in some cases" if a in groups and x == "mandatory" else x) for a, x in pairs
@@ -1329,6 +1329,13 @@ def _pointers_give_way(ctx: Context, found: dict[str, tuple]) -> dict[str, tuple
     pointer = ctx.ref.phrases["audience_pointer"]
     named = {v[2] for v in found.values() if not pointer.search(v[1])}
     return {k: v for k, v in found.items() if not (pointer.search(v[1]) and v[2] in named)}
+
+
+def _narrowed(loose: list[tuple], wider: tuple, c) -> bool:
+    """"all of which are binding on banks" for a list, then "The third ... binds only some of them": an item's
+    own restriction, for no one named, narrows the group the wider statement bound rather than replacing it."""
+    own = {level for rank, level, _ in loose if rank == 0}
+    return own == {"mandatory in some cases"} and wider[2] == "mandatory" and not c.audience_hint
 
 
 @rule("status.assign")
@@ -1370,7 +1377,11 @@ def assign(ctx: Context) -> None:
                 loose.append((rank, level, st))
         own_loose = any(rank == 0 for rank, _, _ in loose)
         if own_loose:  # "the PDSS sets out recommended rules": its own status, for no one named, stands alone
+            narrowed = {k: v for k, v in found.items() if v[0] > 0 and _narrowed(loose, v, c)}
             found = {k: v for k, v in found.items() if v[0] == 0}
+            if narrowed:
+                st0 = next(st for rank, _, st in loose if rank == 0)
+                found.update({k: (0, v[1], "mandatory in some cases", st0) for k, v in narrowed.items()})
             loose = [x for x in loose if x[0] == 0]
         out: list[tuple] = []
         best_named = min((v[0] for v in found.values()), default=99)
