@@ -256,3 +256,27 @@ def test_print_copy_hard_wrapped_at_a_width(tmp_path):
     assert list(t.questions["question"]) == [Q13, Q14]
     assert (t.diagnostics["level"] == "unplaced").sum() == 0
     assert "Cyber Hygiene Handbook" in set(t.guidelines["title"])
+
+
+def test_print_copy_hyphenated_at_the_wrap(tmp_path):
+    # the typesetter's hyphens go ("Digitalisa-" / "tion", "compul-" / "sory"); a compound the chapter writes
+    # with its hyphen elsewhere keeps it ("state-" / "owned"); the words join again wherever they were cut
+    text = "\n".join([
+        "Best practice", "", "Increased protection", "", Q13, "",
+        "Yes. The Government ICT Security Standards issued by the E-Governance and Digitalisa-",
+        "tion Unit (EGDU) in the Ministry of Public Utilities are binding on ministries and",
+        "departments of central gov- ",
+        "ernment and recommended to state-owned enterprises. The Network Security Guide of the",
+        "regulator is compul-",
+        "sory for the state-",
+        "owned operators and recommended to the others.", ""])
+    from policyqa.parse import chapter_words, join_wrapped
+    vocab = chapter_words(text.splitlines())
+    assert join_wrapped("and Digitalisa-", "tion Unit", vocab) == "and Digitalisation Unit"
+    assert join_wrapped("for the state-", "owned operators", vocab) == "for the state-owned operators"
+    assert join_wrapped("ISO-", "27001", vocab) == "ISO- 27001"  # no word goes on: nothing to join
+    t = chapter(tmp_path, text)
+    assert "E-Governance and Digitalisation Unit" in set(t.guidelines["issuing_authority"])
+    obligations = {(a, m) for a, m in zip(t.obligations["audience"], t.obligations["mandatoriness"])}
+    assert ("departments of central government", "mandatory") in obligations
+    assert not any("gov-" in a or "gov " in a for a in t.obligations["audience"])

@@ -457,6 +457,7 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None, jurisd
         return ("eof" if j is None else classes[j].kind), steps
 
     consumed = {n - 1 for rest in wrapped.values() for n in rest}
+    vocab = chapter_words(src.lines)
     aliases = {a.lower() for a in ref.jurisdiction_alias} | ({jurisdiction.lower()} if jurisdiction else set())
     wrap_min = wrap_width([len(clean(raw)) for raw in src.lines if not is_blank(raw)])
     for i, c in enumerate(classes):
@@ -497,7 +498,7 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None, jurisd
                 (current.blocks[-1].more_lines or (current.blocks[-1].line,))[-1] == lineno - 1 and \
                 len(clean(src.lines[i - 1])) >= wrap_min:
             prev = current.blocks[-1]  # a print copy's hard wrap: a full line runs on, whatever case follows
-            current.blocks[-1] = replace(prev, text=f"{prev.text} {c.text}", more_lines=prev.more_lines + (lineno,))
+            current.blocks[-1] = replace(prev, text=join_wrapped(prev.text, c.text, vocab), more_lines=prev.more_lines + (lineno,))
             continue
         if c.kind == "heading":
             known = clf.heading_level(c.text)
@@ -544,7 +545,7 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None, jurisd
             elif current.blocks and current.blocks[-1].kind in ("paragraph", "item") and \
                     continues(current.blocks[-1].text, c.text):
                 prev = current.blocks[-1]  # the rest of a sentence or item cut by a page break or a hard wrap
-                current.blocks[-1] = replace(prev, text=f"{prev.text} {c.text}", more_lines=prev.more_lines + (lineno,))
+                current.blocks[-1] = replace(prev, text=join_wrapped(prev.text, c.text, vocab), more_lines=prev.more_lines + (lineno,))
             else:
                 current.blocks.append(Block("paragraph", c.text, lineno))
         elif not started:
@@ -577,6 +578,31 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None, jurisd
 
 
 _UNFINISHED = re.compile(r"(?:,|\b(?:the|a|an|of|and|or|by|for|to|in|on|with|from|its|their|under|as|that|which|is|are))$")
+
+
+_WORD_OR_COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?![\w-])")  # not a word cut at a wrap
+_BROKEN = re.compile(r"([^\W\d_]+)-$")  # a line that stops on a word and a hyphen
+_RESUMED = re.compile(r"([^\W\d_A-Z]+)")  # ... and a line that goes on in lower case
+
+
+def chapter_words(lines: list[str]) -> frozenset[str]:
+    """Every word and hyphenated compound the chapter writes in full on one line, in lower case: what decides
+    whether a hyphen at a hard wrap was the typesetter's or belongs to the word."""
+    return frozenset(w.lower() for line in lines for w in _WORD_OR_COMPOUND.findall(line))
+
+
+def join_wrapped(previous: str, text: str, vocab: frozenset[str] = frozenset()) -> str:
+    """A block and the line that runs it on. A print copy hyphenates words at the wrap ("Digitalisa-" /
+    "tion Unit", "compul-" / "sory"): the hyphen goes, unless the chapter writes the compound with it elsewhere
+    ("state-owned") or the part before it is a word of its own there and the whole is not ("cyber-" /
+    "resilience")."""
+    head, tail = _BROKEN.search(previous.rstrip()), _RESUMED.match(text)
+    if not head or not tail:
+        return f"{previous} {text}"
+    left, right = head.group(1).lower(), tail.group(1).lower()
+    whole, compound = left + right, f"{left}-{right}"
+    keep = whole not in vocab and (compound in vocab or left in vocab)
+    return previous.rstrip()[:-1] + ("-" if keep else "") + text
 
 
 def continues(previous: str, text: str) -> bool:
