@@ -267,10 +267,26 @@ def names_audience(ctx: Context, text: str) -> bool:
     return any(p.search(text) for p in ctx.ref.phrase_rows["audience_object"])
 
 
+_GAP_WORD = r"(?!(?:the|a|an|to|with|by|for|of|in|on|at|from|under|as|that|which|who|it|they|is|are)\b)[\w’'\-]+"
+_GAP_AUD = rf"(?P<aud>{_GAP_WORD}(?:\s+{_GAP_WORD}){{0,3}}?)\s+(?:the|its|their)\s+(?=[_#A-Z])"
+_GAPPED = re.compile(rf"\W*(?:and\s+)?{_GAP_AUD}")
+_GAP = re.compile(rf"\s+and\s+{_GAP_AUD}")
+
+
+def _gaps(ctx: Context, text: str) -> set[int]:
+    """"Public institutions must implement the Standards and CII operators the CII guidelines": the verb of
+    the duty is left out before the second pair, which is a clause of its own (cut where "and" opens it)."""
+    if " and " not in text:
+        return set()
+    return {m.start() for m in _GAP.finditer(text) if level_spans(ctx, text[: m.start()])
+            and is_audience(ctx, m.group("aud")) and not level_spans(ctx, m.group("aud"))}
+
+
 def clauses_of(ctx: Context, text: str) -> list[Clause]:
     """The sentence cut where its status may change ("…; both are …", ", while …", ", whereas …", "and are
     …"), each clause with its levels and audiences."""
-    cuts = [0] + [m.start() for m in ctx.ref.phrases["clause_break"].finditer(text) if m.start() > 0] + [len(text)]
+    cuts = sorted({0, len(text)} | {m.start() for m in ctx.ref.phrases["clause_break"].finditer(text) if m.start() > 0}
+                  | _gaps(ctx, text))
     out = []
     earlier = ""  # the group a clause before named ("for essential entities ...: for those entities, X is ...")
     for start, end in zip(cuts, cuts[1:]):
@@ -287,6 +303,9 @@ def clauses_of(ctx: Context, text: str) -> list[Clause]:
         elif levels and not auds and out and out[-1].audiences and not out[-1].levels and \
                 ctx.ref.phrases["points_back"].search(body):  # "X addresses its guides to Y, and presents them as
             auds = list(out[-1].audiences)  # recommendations": the group the clause before named
+        gapped = _GAPPED.match(body) if not levels and out and out[-1].levels else None
+        if gapped and is_audience(ctx, gapped.group("aud")):  # "..., and government bodies the EGDU standards"
+            levels, auds = out[-1].levels[:1], [clean_audience(ctx, gapped.group("aud"))]
         pairs = [(a, levels[0]) for a in auds] if levels and auds else []
         out.append(Clause(p, levels, auds, pairs, start, end))
         named = re.search(r"\bfor\s+(?P<aud>(?:[\w’'\-]+\s+){0,6}?[\w’'\-]+)(?=\s+(?:within|in|under|that|who|which|"

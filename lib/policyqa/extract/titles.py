@@ -408,6 +408,9 @@ class Finder:
                         for o in orgs):
                     j = k - 1  # (not "... by the Bodies of the State": plural bodies are an audience)
                     break
+            if j - i >= 2 and toks[j - 1].text == "and" and is_abbreviation(toks[j].text) and j + 1 < len(toks) \
+                    and re.fullmatch(r"[a-z]+", toks[j + 1].text):
+                j -= 2  # "implement the Minimum Standards and CII operators the ...": the run ends before "and"
             s, e = toks[i].start, toks[j].end
             if not _free(taken, s, e):
                 # "the NIST Cybersecurity Framework and ISO/IEC 27032": the run ends before a title already read
@@ -773,6 +776,13 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
                     r"(?P<rest>[A-Z][\w\-]*(?:\s+[\w\-]+)+)$", bare)
     if rest and instrument_of(ctx.ref, rest.group("rest").split()[-1]):
         out.add(rest.group("rest"))  # "the ICT Security Policy" for "Government of Jamaica ICT Security Policy"
+    for code in re.findall(r"(?<![\w\-/])[A-Z]{1,6}-\d{1,3}[A-Za-z]?(?![\w\-/])", bare):
+        out.add(code)  # "IG-9 is compulsory for ..." for "Insurance Guideline IG-9: Cyber Resilience for Insurers"
+    head = next((w for w in words if instrument_of(ctx.ref, w)), None)
+    if head:  # "The CII guidelines" for "... Guidelines for Critical Information Infrastructure Operators", the
+        for abbr, full in ctx.orgs.definitions.items():  # chapter having written "critical information
+            if len(full.split()) >= 2 and full.lower() in bare.lower() and not ctx.orgs.is_org_abbreviation(abbr):
+                out |= {f"{abbr} {head}", f"{abbr} {head.lower()}"}  # infrastructure (CII)" somewhere
     before_colon = bare.split(": ", 1)[0]  # "Charting Your Course: Cyber Security Governance"
     if before_colon != bare and len(before_colon.split()) >= 2:
         out.add(before_colon)
