@@ -19,6 +19,7 @@ from policyqa.parse import norm
 
 _NUMBER = re.compile(r"(?:No\.?\s*|Nos\.?\s*|Act\s+|Cap\.?\s*)?(?P<n>\d+(?:[/.:\-]\d+)+|\d+(?=\)))")
 _YEAR = re.compile(r"\b(?P<y>1[89]\d\d|20\d\d)\b")
+_BRACKETED = re.compile(r"\(\s*(?:the\s+)?\Z")
 _TAIL = re.compile(r"(?:\s*\((?:[^()]{1,40})\)|\s+(?:No\.?\s*)?\d[\w/.:\-]*|\s+of\s+\d{1,2}\s+[A-Z][a-z]+(?:\s+\d{4})?"
                    r"|,?\s+(?:19|20)\d\d|\s*“[^”]{3,160}”|\s*\"[^\"]{3,160}\"|\s*«[^»]{3,160}»)+")  # (a quoted name)
 
@@ -103,6 +104,8 @@ def in_prose(ctx: Context) -> None:
                     name = text[start:end].strip()
                     if len(name.split()) < 2 or not is_law_title(ctx.ref, name):
                         continue
+                    if _BRACKETED.search(text, 0, start) and text[end:].startswith(")") and not re.search(r"\d", name):
+                        continue  # "... Concerning X (the Cyber Regulation)": the short form of the law before it
                     _law(ctx, name, a.index, b.line, "laws.in_prose", "medium")
 
 

@@ -584,7 +584,8 @@ def authority_description(ctx: Context) -> None:
             continue
         head = c.description[:160]
         orgs = ctx.orgs.find(head)
-        before = re.sub(r"^\s*\([^()]*\d[^()]*\)", "", head[: orgs[0].start]) if orgs else ""  # " (2019) – NTA"
+        before = re.sub(r"^\s*(?:\([^()]*\)\s*)+", "", head[: orgs[0].start]) if orgs else ""  # " (2019) – NTA",
+        # " (the IT Risk Guidelines) – CBL"
         if orgs and orgs[0].start <= 40 and re.match(r"^[\W]*(?:(?:the|an?|its)\s+)?(?:\w+\s+){0,3}$", before):
             _set(c, _resolve(ctx, orgs[0]), "description", "organisations.authority_description")
 

@@ -82,7 +82,7 @@ def is_law_title(ref: Reference, title: str) -> bool:
         return False  # "Self-Regulatory Rules on X": an industry's own code, not a law
     for p, _ in ref.laws:  # "Traficom Regulation M 67 on ...": a law noun with its number
         m = p.search(front)
-        if m and re.match(r"\s+(?:No\.?\s*)?(?:[A-Z]{1,3}\s*)?\d", front[m.end():]) and not re.search(
+        if m and re.match(r"\s+(?:No\.?\s*)?(?:[A-Z]{1,6}\s*[/\-]?\s*){0,3}\d", front[m.end():]) and not re.search(
                 r"\b(?:under|pursuant to|in accordance with|according to|implementing|in line with|with)\s+(?:the\s+)?"
                 r"(?:[A-Z][\w()’'\-]*\s+){0,6}$", front[: m.start()]):
             return True
@@ -381,8 +381,10 @@ class Finder:
         orgs = self.lex.find(text)
         first_word = next((k for k, t in enumerate(toks) if t.is_word), 0)
         for i, j in self._two_documents(text, toks, self.tools.runs_of(text, True, True, False, True)):
-            while i <= j and toks[i].text.lower() in self.determiners | self.connectors:
-                i += 1
+            while i <= j and toks[i].text.lower() in self.determiners | self.connectors and not (
+                    toks[i].text.isupper() and len(toks[i].text) > 1 and toks[i].text.lower() not in
+                    self.ref.words["determiner"] | self.connectors):
+                i += 1  # ("The IT Risk Guidelines": "IT" is no pronoun)
             if i > j:
                 continue
             if i <= first_word:  # "Use of the Patch Framework is ...": the title follows "of the"
