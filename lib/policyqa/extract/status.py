@@ -1309,10 +1309,15 @@ def _restricted(ctx: Context, clauses: list[Clause], pairs: list[tuple[str, str]
     """"compulsory for government offices whose systems are hosted in X; other offices are encouraged to follow
     it", "compulsory for operators whose networks are designated, a reference for the rest": binding on part of
     the group, so one row, mandatory in some cases, for the group."""
-    duty = [c for c in clauses if (c.levels[:1] == ["mandatory"] and ctx.ref.phrases["restricted_duty"].search(
-        c.text)) or c.levels[:1] == ["mandatory in some cases"]]
-    if not duty:
+    part = any(ctx.ref.phrases["rest_of_document"].search(c.text) for c in clauses)  # "The measures in chapter 3
+    duty = [c for c in clauses if (c.levels[:1] == ["mandatory"] and (part or ctx.ref.phrases[  # are compulsory
+        "restricted_duty"].search(c.text))) or c.levels[:1] == ["mandatory in some cases"]]  # for X; the rest of
+    if not duty:  # the document is advice": binding in part
         return pairs
+    if part:
+        groups = {a for c in duty for a in c.audiences}
+        return [(a, "mandatory in some cases" if a in groups and x == "mandatory" else x) for a, x in pairs
+                if not (a == NOT_STATED and x == "voluntary")]
     rest = ctx.ref.phrases["complement_group"]
     groups = {a for c in duty for a in c.audiences}
     nouns = {a.split()[-1].lower()[:5] for a in groups if a.split()}

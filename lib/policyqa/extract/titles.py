@@ -385,6 +385,8 @@ class Finder:
                     toks[i].text.isupper() and len(toks[i].text) > 1 and toks[i].text.lower() not in
                     self.ref.words["determiner"] | self.connectors):
                 i += 1  # ("The IT Risk Guidelines": "IT" is no pronoun)
+            if i + 1 <= j and re.fullmatch(r"(?:19|20)\d\d", toks[i].text) and toks[i + 1].text in ("a", "an", "the"):
+                i += 2  # "adopted in 2023 a Baseline Information Security for Government"
             if i > j:
                 continue
             if i <= first_word:  # "Use of the Patch Framework is ...": the title follows "of the"
