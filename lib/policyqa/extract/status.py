@@ -823,7 +823,8 @@ def scope_references(ctx: Context) -> None:
                 inside = _before(ctx, st)
                 if inside:
                     kinds.add("named")
-            if not inside and n == 0 and not st.sentence and ctx.ref.phrases["list_back_reference"].match(words):
+            if not inside and n == 0 and _after_items_only(ctx, st) and \
+                    ctx.ref.phrases["list_back_reference"].match(words):
                 lst = _list_of_paragraph(ctx, st)  # "None of these documents ..., although X ...": the list's
                 inside = _list_items(ctx, lst) if lst is not None else []  # items, not the X named later
             pointing = ctx.ref.phrases["both"].search(words)  # ("both X and Y must ..." joins two others)
@@ -1055,9 +1056,22 @@ def _list_of_paragraph(ctx: Context, st: Statement):
     for lst in a.lists:
         if lst.lead == st.block or st.block in lst.trailer[:1]:
             return lst
-        if st.block in lst.trailer and not st.sentence and ctx.ref.phrases["list_back_reference"].match(st.text):
+        if st.block in lst.trailer and _after_items_only(ctx, st) and \
+                ctx.ref.phrases["list_back_reference"].match(st.text):
             return lst
     return None
+
+
+def _after_items_only(ctx: Context, st: Statement) -> bool:
+    """Whether a statement opens its paragraph, or follows sentences that name only list items ("The
+    Commissioner refers to the Guidance Note ..., and CIRT-BB promotes its checklist. Nonetheless, none of these
+    documents has the force of law")."""
+    if not st.sentence:
+        return True
+    mentions = ctx.memo.get(("titles", "mentions"), {})
+    named = [cid for n in range(st.sentence) for cid, _ in mentions.get((st.answer, st.block, n), [])]
+    return bool(named) and all(ctx.candidates[cid].lst is not None and ctx.candidates[cid].sentence is None
+                               for cid in named)
 
 
 @rule("status.scope_list")

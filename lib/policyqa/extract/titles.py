@@ -798,6 +798,18 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
     return {x for x in out if len(x) >= 2 and norm(x) != norm(c.title)}
 
 
+def _run_on_from(found: str, title: str) -> bool:
+    """"the Guideline on Technology Risk Management to payment service providers licensed under ...": a list
+    item's title cut before its last words ("for Payment Service Providers") and run on in lower case by the
+    prose that names it again is that item."""
+    f_words, t_words = found.split(), re.sub(r"\s*\([^()]*\)", "", title).split()
+    k = 0
+    while k < min(len(f_words), len(t_words)) and f_words[k] == t_words[k]:
+        k += 1
+    return k >= 3 and k < len(t_words) and k < len(f_words) and all(w[:1].islower() for w in f_words[k:]) and \
+        any(w[:1].isupper() for w in t_words[k:])
+
+
 def _shortened(short: str, title: str) -> bool:
     """A list item's title named again in prose without a few words before its head noun and without what
     follows it: "the BSL's Cyber and Information Security Guidelines" for "Cyber and Information Security Risk
@@ -846,6 +858,8 @@ def merge(ctx: Context) -> None:
             named = [o for o in alive if o is not c and _spelt_in(c.title.rstrip("s"), o.title)]  # "the SME guide"
         if not named and c.sentence is not None and c.where == "prose":
             named = [o for o in alive if o is not c and o.sentence is None and _shortened(c.title, o.title)]
+        if not named and c.sentence is not None and c.where == "prose":
+            named = [o for o in alive if o is not c and o.sentence is None and _run_on_from(c.title, o.title)]
         if len(named) == 1:
             c.merged_into = named[0].id
             named[0].mentions += c.mentions
