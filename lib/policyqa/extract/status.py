@@ -273,6 +273,15 @@ _GAPPED = re.compile(rf"\W*(?:and\s+)?{_GAP_AUD}")
 _GAP = re.compile(rf"\s+and\s+{_GAP_AUD}")
 
 
+def _fuller(ctx: Context, before: str, aud: str) -> str:
+    """"Capital market licensees are asked to ...; ..., but the CMDA expects licensees to follow them": a bare
+    audience noun is the group the sentence named in full before it."""
+    if " " in aud or aud not in before:
+        return aud
+    m = re.search(rf"(?:^|[,;:]\s*|\b(?:for|to|on|by)\s+)(?P<full>(?:{_GAP_WORD}\s+){{1,3}}{re.escape(aud)})\b", before)
+    return m.group("full") if m and is_audience(ctx, m.group("full")) else aud
+
+
 def _gaps(ctx: Context, text: str) -> set[int]:
     """"Public institutions must implement the Standards and CII operators the CII guidelines": the verb of
     the duty is left out before the second pair, which is a clause of its own (cut where "and" opens it)."""
@@ -306,6 +315,7 @@ def clauses_of(ctx: Context, text: str) -> list[Clause]:
         gapped = _GAPPED.match(body) if not levels and out and out[-1].levels else None
         if gapped and is_audience(ctx, gapped.group("aud")):  # "..., and government bodies the EGDU standards"
             levels, auds = out[-1].levels[:1], [clean_audience(ctx, gapped.group("aud"))]
+        auds = [_fuller(ctx, text[:start], a) for a in auds]
         pairs = [(a, levels[0]) for a in auds] if levels and auds else []
         out.append(Clause(p, levels, auds, pairs, start, end))
         named = re.search(r"\bfor\s+(?P<aud>(?:[\w’'\-]+\s+){0,6}?[\w’'\-]+)(?=\s+(?:within|in|under|that|who|which|"

@@ -1047,6 +1047,11 @@ def mentions(ctx: Context) -> None:
             by_head.setdefault(h, {}).setdefault(head_pattern(c, h) + r"(?!\s+(?:on|for|of|to)\b)", []).append(c)
     compiled = {src: re.compile(src) for group in by_head.values() for src in group}
     found: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
+    spans: dict[tuple[int, int, int], list[Candidate]] = {}
+    for c in ctx.candidates:
+        if c.sentence is not None and not c.vetoed and (c.merged_into is None or norm(c.title) == norm(
+                ctx.candidates[c.merged_into].title)):  # (a group's short form merged into one item names others too)
+            spans.setdefault((c.answer, c.block, c.sentence), []).append(c)
     for a in ctx.answers:
         for k, sents in enumerate(a.sentences):
             for s in sents:
@@ -1056,7 +1061,8 @@ def mentions(ctx: Context) -> None:
                     ids |= index.get(w, set())
                 hits: list[tuple[int, str]] = []
                 for c in sorted((ctx.candidates[i] for i in ids), key=lambda c: order[c.id]):
-                    how = "title" if key in c.mentions else _named_by(s.text, c, name_res[c.id], plural)
+                    how = "title" if key in c.mentions else _named_by(_others_masked(s.text, c, spans.get(key, [])),
+                                                                       c, name_res[c.id], plural)
                     if how:
                         hits.append((c.id, how))
                 taken = {cid for cid, _ in hits}
@@ -1072,6 +1078,16 @@ def mentions(ctx: Context) -> None:
                 if hits:
                     found[key] = sorted(hits, key=lambda h: order[h[0]])
     ctx.memo[("titles", "mentions")] = found
+
+
+def _others_masked(text: str, c: Candidate, here: list[Candidate]) -> str:
+    """The sentence with the titles of other guidelines found in it blanked: "Cyber Security Guidelines" (short
+    for "... for Banks") inside "the CMDA's Cyber Security Guidelines for Capital Market Licensees" names none."""
+    for o in here:
+        if o.id != c.id and o.merged_into != c.id and c.merged_into != o.id and 0 <= o.start < o.end <= len(text) \
+                and c.title not in o.title:  # ("1 October 2014 Cyber Essentials" still names Cyber Essentials)
+            text = text[: o.start] + " " * (o.end - o.start) + text[o.end:]
+    return text
 
 
 def _named_by(text: str, c: Candidate, names: list[tuple[str, bool]], plural: set[str]) -> str:
