@@ -80,6 +80,8 @@ def is_law_title(ref: Reference, title: str) -> bool:
     front = re.split(r"\s+(?:on|of|for|concerning|regarding|relating to|about)\s+", t, maxsplit=1)[0]
     if ref.phrases["self_regulatory"].match(t):
         return False  # "Self-Regulatory Rules on X": an industry's own code, not a law
+    if ref.phrases["law_of_place"].search(t):
+        return True  # "Information, Communications and Media Act of Bhutan 2018"
     for p, _ in ref.laws:  # "Traficom Regulation M 67 on ...": a law noun with its number
         m = p.search(front)
         if m and re.match(r"\s+(?:No\.?\s*)?(?:[A-Z]{1,6}\s*[/\-]?\s*){0,3}\d", front[m.end():]) and not re.search(
@@ -806,6 +808,8 @@ def _run_on_from(found: str, title: str) -> bool:
     k = 0
     while k < min(len(f_words), len(t_words)) and f_words[k] == t_words[k]:
         k += 1
+    if k >= 3 and k == len(f_words) and k < len(t_words):  # "are in the Minimum Information Security Standards
+        return t_words[k] in ("for", "on", "of", "to")  # (see question 13)", the list's "... for Government Agencies"
     return k >= 3 and k < len(t_words) and k < len(f_words) and all(w[:1].islower() for w in f_words[k:]) and \
         any(w[:1].isupper() for w in t_words[k:])
 
