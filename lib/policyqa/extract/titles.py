@@ -80,8 +80,8 @@ def is_law_title(ref: Reference, title: str) -> bool:
     front = re.split(r"\s+(?:on|of|for|concerning|regarding|relating to|about)\s+", t, maxsplit=1)[0]
     if ref.phrases["self_regulatory"].match(t):
         return False  # "Self-Regulatory Rules on X": an industry's own code, not a law
-    if ref.phrases["law_of_place"].search(t):
-        return True  # "Information, Communications and Media Act of Bhutan 2018"
+    if ref.phrases["law_of_place"].search(t) or ref.phrases["law_with_part"].match(t):
+        return True  # "Information, Communications and Media Act of Bhutan 2018", "Cybercrimes Act, Part III"
     for p, _ in ref.laws:  # "Traficom Regulation M 67 on ...": a law noun with its number
         m = p.search(front)
         if m and re.match(r"\s+(?:No\.?\s*)?(?:[A-Z]{1,6}\s*[/\-]?\s*){0,3}\d", front[m.end():]) and not re.search(
