@@ -373,6 +373,24 @@ def statements(ctx: Context) -> None:
                     ctx.statements.append(Statement(a.index, k, s.index, b.line, s.text, cl))
                 elif any(c.audiences for c in cl) and b.kind != "item":
                     ctx.statements.append(Statement(a.index, k, s.index, b.line, s.text, cl, audience_only=True))
+    _back_groups(ctx)
+
+
+def _back_groups(ctx: Context) -> None:
+    """"Items (a) and (e) are addressed to ministries and public bodies. ... the Cabinet directed those
+    entities to comply with both, so they are binding on them. The Baseline Controls are mandatory for the
+    same bodies": a group named only by pointing back is the group the paragraph's last sentence named."""
+    back = ctx.ref.phrases["audience_back_group"]
+    last: dict[tuple[int, int], list[str]] = {}
+    for st in ctx.statements:  # in the order of the text
+        key = (st.answer, st.block)
+        if last.get(key):
+            st.clauses = [replace(c, audiences=list(last[key]), pairs=[(x, c.levels[0]) for x in last[key]]
+                                  if c.levels else []) if c.audiences and all(back.fullmatch(x) for x in c.audiences)
+                          else c for c in st.clauses]
+        named = [x for c in st.clauses for x in c.audiences if not back.fullmatch(x)]
+        if named:
+            last[key] = list(dict.fromkeys(named))
 
 
 def _items_of(ctx: Context, a_index: int, k: int) -> list[Candidate]:
