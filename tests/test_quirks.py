@@ -57,6 +57,27 @@ def test_a_flattened_table_header_is_reported_with_its_line(tmp_path):
     assert sorted(t.guidelines["title"]) == ["Cloud Guide", "Patch Guide"]
 
 
+def test_a_tab_table_with_a_wrapped_cell_and_a_page_break_inside(tmp_path):
+    # a print copy's table: a cell wrapped onto its own line, a page break (footer, header) between rows, an
+    # empty last cell, and a row pasted with spaces instead of tabs; every row is a guideline, nothing is lost
+    rows = ("Document\tIssued by\tAddressed to\n"
+            "Government Information Security Standards\tOGCIO\tMinistries, departments and\n"
+            "statutory agencies\n"
+            "Cyber Security Baseline for Telecommunications Licensees\tTRBR\tTelecommunications licensees\n"
+            "\nwww.lexology.com/gtdt                                   171\nCybersecurity 2025\n\n"
+            "Essential Cyber Hygiene Controls\tCERTVU\tAll organisations\n"
+            "Cyber Incident Response Guide\tCERTVU\t\n"
+            "Guidelines on Cyber Risk for Financial Service Providers    VFSC    Licensees of the VFSC\n")
+    t = chapter(tmp_path, f"{Q13}\n\nYes:\n{rows}")
+    assert sorted(t.guidelines["title"]) == sorted([
+        "Government Information Security Standards", "Cyber Security Baseline for Telecommunications Licensees",
+        "Essential Cyber Hygiene Controls", "Cyber Incident Response Guide",
+        "Guidelines on Cyber Risk for Financial Service Providers"])
+    audiences = set(t.obligations["audience"])
+    assert "statutory agencies" in audiences  # the wrapped cell joined the row above
+    assert (t.diagnostics["level"] == "unplaced").sum() == 0
+
+
 def test_inline_subheading_inside_answer_is_answer_text(tmp_path):
     text = (f"Legal framework\n\n{Q27}\n\nThere are sector rules.\n\nCritical infrastructure\n\n"
             "  • operators must keep logs;\n  • and report them.\n\nBest practice\n\n{Q13}\n\nYes.\n")

@@ -380,6 +380,48 @@ def _cells(raw: str) -> list[str]:
     return [c.strip(BLANK_CHARS) for c in _CELLS.split(raw.strip(BLANK_CHARS + "|"))]
 
 
+_SPACED = re.compile(r"\s{2,}")
+
+
+def _row_cells(raw: str, width: int) -> list[str] | None:
+    """A table row's cells: split on tabs or bars, or, in a row pasted without them, on runs of two or more
+    spaces when the first cell is a name of several words; an empty last cell may be missing."""
+    cells = _cells(raw)
+    if len(cells) == 1 and "\t" not in raw:
+        spaced = [c for c in _SPACED.split(raw.strip(BLANK_CHARS)) if c]
+        if len(spaced) >= 2 and len(spaced[0].split()) >= 2:
+            cells = spaced
+    return cells if 2 <= len(cells) <= width else None
+
+
+def _table_rows(lines, classes: list[LineClass], i: int, width: int) -> list[tuple[int, list[str]]]:
+    """The rows under a table header at line i. A cell wrapped onto a line of its own ("Ministries,
+    departments and" / "statutory agencies") joins the cell above; a page break inside the table (blank
+    lines, running footer and header) is stepped over when rows follow it; the table ends at the first other
+    line."""
+    rows: list[tuple[int, list[str]]] = []
+    k = i + 1
+    while k < len(lines):
+        cells = _row_cells(lines[k], width) if classes[k].kind != "blank" else None
+        if cells is not None:
+            rows.append((k, cells + [""] * (width - len(cells))))
+            k += 1
+            continue
+        text = lines[k].strip(BLANK_CHARS)
+        if rows and rows[-1][0] == k - 1 and text[:1].islower() and "\t" not in text:
+            last = rows[-1][1]
+            last[-1 if last[-1] else max(n for n, c in enumerate(last) if c)] += " " + text
+            classes[k] = LineClass("blank", "")
+            k += 1
+            continue
+        ahead = next((n for n in range(k, min(k + 7, len(lines)))
+                      if classes[n].kind != "blank" and _row_cells(lines[n], width) is not None), None)
+        if not rows or ahead is None or any(classes[n].kind in ("question", "glued") for n in range(k, ahead)):
+            break
+        k = ahead  # a page break inside the table
+    return rows
+
+
 def _tables(ref: Reference, lines, classes: list[LineClass], name: str) -> list[Diagnostic]:
     """A table flattened to text ("Document | Issuer | Addressees | Binding?" over one row per document): its
     header names the columns, and each row becomes a list item written the way list items are ("Title – issued
@@ -394,17 +436,16 @@ def _tables(ref: Reference, lines, classes: list[LineClass], name: str) -> list[
         if len(head) < 3 or "title" not in roles or len([r for r in roles if r]) < 2:
             i += 1
             continue
-        k = i + 1
-        while k < len(lines) and classes[k].kind != "blank" and len(_cells(lines[k])) == len(head):
-            k += 1
-        if k - i < 2:
+        rows = _table_rows(lines, classes, i, len(head))
+        if not rows:
             i += 1
             continue
+        k = max(n for n, _ in rows) + 1
         classes[i] = LineClass("blank", "")
         diags.append(Diagnostic(name, i + 1, "guess", "table header: " + ", ".join(
             f"{c} ({r or 'not read'})" for c, r in zip(head, roles)), clean(lines[i])))
-        for n in range(i + 1, k):
-            cell = dict(zip(roles, _cells(lines[n])))
+        for n, cells in rows:
+            cell = dict(zip(roles, cells))
             if not cell.get("title"):
                 continue
             text = cell["title"]
