@@ -76,6 +76,9 @@ def test_a_tab_table_with_a_wrapped_cell_and_a_page_break_inside(tmp_path):
     audiences = set(t.obligations["audience"])
     assert "statutory agencies" in audiences  # the wrapped cell joined the row above
     assert (t.diagnostics["level"] == "unplaced").sum() == 0
+    from policyqa import cli
+    (counts,) = cli.line_counts(t)  # the header is in diagnostics, the wrapped cell placed with its row
+    assert counts["lost"] == 0 and counts["diagnostics"] >= 1, counts
 
 
 def test_inline_subheading_inside_answer_is_answer_text(tmp_path):

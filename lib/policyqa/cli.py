@@ -212,7 +212,8 @@ def line_counts(tables) -> list[dict]:
     rows of `diagnostics` (unplaced, furniture), and how many are in neither (lost). Counted from the
     parsed chapter and the diagnostics table as written, so the total line cannot claim what is not there."""
     d = tables.diagnostics
-    d = d[d["level"].isin(["unplaced", "furniture"])]  # rows that hold a line's text (a guess or warning does not)
+    d = d[d["level"].isin(["unplaced", "furniture"]) | d["message"].str.startswith("table header: ")]  # rows that
+    # hold a line's text (a table's header, reported as a guess with its cells, does; other guesses do not)
     diag_lines: dict[str, set[int]] = {}
     for source, line in zip(d["source_file"], d["line"]):
         diag_lines.setdefault(source, set()).add(int(line))
@@ -221,8 +222,7 @@ def line_counts(tables) -> list[dict]:
         where = ch.placement()
         reported = diag_lines.get(ch.source_file, set())
         placed = sum(1 for kind in where.values() if kind in ("heading", "question", "answer"))
-        in_diag = sum(1 for line, kind in where.items()
-                      if kind not in ("heading", "question", "answer") and line in reported)
+        in_diag = sum(1 for line in reported if where.get(line) not in ("heading", "question", "answer"))
         out.append({"file": s.source_file, "jurisdiction": s.jurisdiction, "read": s.lines_read,
                     "nonblank": ch.n_nonblank, "placed": placed, "diagnostics": in_diag,
                     "lost": ch.n_nonblank - placed - in_diag})

@@ -387,6 +387,10 @@ def _row_cells(raw: str, width: int) -> list[str] | None:
     """A table row's cells: split on tabs or bars, or, in a row pasted without them, on runs of two or more
     spaces when the first cell is a name of several words; an empty last cell may be missing."""
     cells = _cells(raw)
+    if "|" in raw and "\t" not in raw:  # keep the places of empty cells (" |  | private sector | voluntary")
+        cells = [c.strip(BLANK_CHARS) for c in raw.strip(BLANK_CHARS).split("|")]
+        cells = cells[1:] if len(cells) > width and not cells[0] else cells
+        cells = cells[:-1] if len(cells) > width and not cells[-1] else cells
     if len(cells) == 1 and "\t" not in raw:
         spaced = [c for c in _SPACED.split(raw.strip(BLANK_CHARS)) if c]
         if len(spaced) >= 2 and len(spaced[0].split()) >= 2:
@@ -394,7 +398,8 @@ def _row_cells(raw: str, width: int) -> list[str] | None:
     return cells if 2 <= len(cells) <= width else None
 
 
-def _table_rows(lines, classes: list[LineClass], i: int, width: int) -> list[tuple[int, list[str]]]:
+def _table_rows(lines, classes: list[LineClass], i: int, width: int, merged: dict[int, list[int]]
+                ) -> list[tuple[int, list[str]]]:
     """The rows under a table header at line i. A cell wrapped onto a line of its own ("Ministries,
     departments and" / "statutory agencies") joins the cell above; a page break inside the table (blank
     lines, running footer and header) is stepped over when rows follow it; the table ends at the first other
@@ -412,6 +417,7 @@ def _table_rows(lines, classes: list[LineClass], i: int, width: int) -> list[tup
             last = rows[-1][1]
             last[-1 if last[-1] else max(n for n, c in enumerate(last) if c)] += " " + text
             classes[k] = LineClass("blank", "")
+            merged.setdefault(rows[-1][0], []).append(k + 1)  # (placed as the row's: see Block.more_lines)
             k += 1
             continue
         ahead = next((n for n in range(k, min(k + 7, len(lines)))
@@ -422,7 +428,8 @@ def _table_rows(lines, classes: list[LineClass], i: int, width: int) -> list[tup
     return rows
 
 
-def _tables(ref: Reference, lines, classes: list[LineClass], name: str) -> list[Diagnostic]:
+def _tables(ref: Reference, lines, classes: list[LineClass], name: str, merged: dict[int, list[int]]
+            ) -> list[Diagnostic]:
     """A table flattened to text ("Document | Issuer | Addressees | Binding?" over one row per document): its
     header names the columns, and each row becomes a list item written the way list items are ("Title – issued
     by X for Y; binding"), so the list rules read it. The header is reported, not dropped."""
@@ -436,7 +443,7 @@ def _tables(ref: Reference, lines, classes: list[LineClass], name: str) -> list[
         if len(head) < 3 or "title" not in roles or len([r for r in roles if r]) < 2:
             i += 1
             continue
-        rows = _table_rows(lines, classes, i, len(head))
+        rows = _table_rows(lines, classes, i, len(head), merged)
         if not rows:
             i += 1
             continue
@@ -444,10 +451,18 @@ def _tables(ref: Reference, lines, classes: list[LineClass], name: str) -> list[
         classes[i] = LineClass("blank", "")
         diags.append(Diagnostic(name, i + 1, "guess", "table header: " + ", ".join(
             f"{c} ({r or 'not read'})" for c, r in zip(head, roles)), clean(lines[i])))
+        last = None
         for n, cells in rows:
             cell = dict(zip(roles, cells))
-            if not cell.get("title"):
+            if not cell.get("title"):  # a row that only adds an audience and its status to the one above
+                more = " ".join(x for x in (cell.get("status", "").strip(), "for " + cell["audience"].strip()
+                                            if cell.get("audience", "").strip() else "") if x)
+                if last is not None and more:
+                    classes[last] = LineClass("bullet", clean(f"{classes[last].text}; {more}"), match="|")
+                    classes[n] = LineClass("blank", "")
+                    merged.setdefault(last, []).extend([n + 1, *merged.pop(n, [])])
                 continue
+            last = n
             text = cell["title"]
             if cell.get("issuer", "").strip("–—- "):
                 text += f" – issued by {cell['issuer']}"
@@ -471,7 +486,8 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None, jurisd
     name a running header can carry)."""
     clf = classifier_for(ref)
     classes = [clf.classify(raw) for raw in src.lines]
-    table_diags = _tables(ref, src.lines, classes, name or src.name)
+    merged: dict[int, list[int]] = {}  # a table row's line -> the lines joined to it
+    table_diags = _tables(ref, src.lines, classes, name or src.name, merged)
     wrapped = _wrapped_questions(clf, src.lines, classes)
     furniture_re = ref.phrases["furniture"]
     nonblank = [i for i, c in enumerate(classes) if c.kind != "blank"]
@@ -579,7 +595,8 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None, jurisd
         # paragraph or bullet
         if current is not None:
             if c.kind == "bullet":
-                current.blocks.append(Block("item", c.text, lineno, c.level, marker=c.match, label=c.label))
+                current.blocks.append(Block("item", c.text, lineno, c.level, marker=c.match, label=c.label,
+                                            more_lines=tuple(sorted(merged.get(i, ())))))
                 if not c.text.strip(" ;,.:") or re.fullmatch(r"[;,.:\s]*(?:and|or)?[;,.:\s]*", c.text):
                     diags.append(Diagnostic(name, lineno, "warning", "empty list item (a removed link?)",
                                             raw_clean))
