@@ -386,11 +386,12 @@ _SPACED = re.compile(r"\s{2,}")
 def _row_cells(raw: str, width: int) -> list[str] | None:
     """A table row's cells: split on tabs or bars, or, in a row pasted without them, on runs of two or more
     spaces when the first cell is a name of several words; an empty last cell may be missing."""
-    cells = _cells(raw)
     if "|" in raw and "\t" not in raw:  # keep the places of empty cells (" |  | private sector | voluntary")
         cells = [c.strip(BLANK_CHARS) for c in raw.strip(BLANK_CHARS).split("|")]
         cells = cells[1:] if len(cells) > width and not cells[0] else cells
         cells = cells[:-1] if len(cells) > width and not cells[-1] else cells
+    else:
+        cells = _cells(raw)
     if len(cells) == 1 and "\t" not in raw:
         spaced = [c for c in _SPACED.split(raw.strip(BLANK_CHARS)) if c]
         if len(spaced) >= 2 and len(spaced[0].split()) >= 2:

@@ -1356,12 +1356,11 @@ def _restricted(ctx: Context, clauses: list[Clause], pairs: list[tuple[str, str]
         "restricted_duty"].search(c.text))) or c.levels[:1] == ["mandatory in some cases"]]  # for X; the rest of
     if not duty:  # the document is advice": binding in part
         return pairs
+    groups = {a for c in duty for a in c.audiences}
     if part:
-        groups = {a for c in duty for a in c.audiences}
         return [(a, "mandatory in some cases" if a in groups and x == "mandatory" else x) for a, x in pairs
                 if not (a == NOT_STATED and x == "voluntary")]
     rest = ctx.ref.phrases["complement_group"]
-    groups = {a for c in duty for a in c.audiences}
     nouns = {a.split()[-1].lower()[:5] for a in groups if a.split()}
 
     def of_same_group(aud: str) -> bool:  # "other offices" after "government offices"; not "other organisations"
@@ -1395,13 +1394,6 @@ def _pointers_give_way(ctx: Context, found: dict[str, tuple]) -> dict[str, tuple
     pointer = ctx.ref.phrases["audience_pointer"]
     named = {v[2] for v in found.values() if not pointer.search(v[1])}
     return {k: v for k, v in found.items() if not (pointer.search(v[1]) and v[2] in named)}
-
-
-def _narrowed(loose: list[tuple], wider: tuple, c) -> bool:
-    """"all of which are binding on banks" for a list, then "The third ... binds only some of them": an item's
-    own restriction, for no one named, narrows the group the wider statement bound rather than replacing it."""
-    own = {level for rank, level, _ in loose if rank == 0}
-    return own == {"mandatory in some cases"} and wider[2] == "mandatory" and not c.audience_hint
 
 
 @rule("status.assign")
@@ -1443,7 +1435,10 @@ def assign(ctx: Context) -> None:
                 loose.append((rank, level, st))
         own_loose = any(rank == 0 for rank, _, _ in loose)
         if own_loose:  # "the PDSS sets out recommended rules": its own status, for no one named, stands alone
-            narrowed = {k: v for k, v in found.items() if v[0] > 0 and _narrowed(loose, v, c)}
+            # ("all of which are binding on banks", then "The third ... binds only some of them": an item's own
+            # restriction, for no one named, narrows the group the list bound rather than replacing it)
+            narrows = {lv for rank, lv, _ in loose if rank == 0} == {"mandatory in some cases"} and not c.audience_hint
+            narrowed = {k: v for k, v in found.items() if narrows and v[0] > 0 and v[2] == "mandatory"}
             found = {k: v for k, v in found.items() if v[0] == 0}
             if narrowed:
                 st0 = next(st for rank, _, st in loose if rank == 0)

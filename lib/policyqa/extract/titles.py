@@ -784,7 +784,7 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
         out.add(rest.group("rest"))  # "the ICT Security Policy" for "Government of Jamaica ICT Security Policy"
     for code in re.findall(r"(?<![\w\-/])[A-Z]{1,6}-\d{1,3}[A-Za-z]?(?![\w\-/])", bare):
         out.add(code)  # "IG-9 is compulsory for ..." for "Insurance Guideline IG-9: Cyber Resilience for Insurers"
-    head = next((w for w in words if instrument_of(ctx.ref, w)), None)
+    head = head_noun(ctx, c.title)
     if head:  # "The CII guidelines" for "... Guidelines for Critical Information Infrastructure Operators", the
         for abbr, full in ctx.orgs.definitions.items():  # chapter having written "critical information
             if len(full.split()) >= 2 and full.lower() in bare.lower() and not ctx.orgs.is_org_abbreviation(abbr):
@@ -860,10 +860,9 @@ def merge(ctx: Context) -> None:
         named = [o for o in alive if o is not c and full and full.lower() in o.title.lower()] if full else []
         if not full and re.fullmatch(r"[A-Z]{2,6}s?", c.title) and not ctx.orgs.is_org_abbreviation(c.title):
             named = [o for o in alive if o is not c and _spelt_in(c.title.rstrip("s"), o.title)]  # "the SME guide"
-        if not named and c.sentence is not None and c.where == "prose":
-            named = [o for o in alive if o is not c and o.sentence is None and _shortened(c.title, o.title)]
-        if not named and c.sentence is not None and c.where == "prose":
-            named = [o for o in alive if o is not c and o.sentence is None and _run_on_from(c.title, o.title)]
+        for names_item in (_shortened, _run_on_from):  # a list item named again in prose, cut or run on
+            if not named and c.sentence is not None and c.where == "prose":
+                named = [o for o in alive if o is not c and o.sentence is None and names_item(c.title, o.title)]
         if len(named) == 1:
             c.merged_into = named[0].id
             named[0].mentions += c.mentions
