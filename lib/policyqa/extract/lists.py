@@ -18,7 +18,7 @@ import re
 from policyqa.extract.context import Context, Label, ListBlock
 from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
-from policyqa.extract.text import OPEN_QUOTES, QUOTED, strip_possessive
+from policyqa.extract.text import FOREIGN, OPEN_QUOTES, QUOTED, strip_possessive
 from policyqa.extract.titles import clean_title, instrument_of, is_law_title, kept_in_guidance_list, not_guidance
 
 _DASH = re.compile(r"\s+[–—-]\s+|\s+[–—](?=\S)|(?<=\S)[–—]\s+")
@@ -67,7 +67,7 @@ def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
                         r"(?=\s*(?:[;,.]|$|\s+[–—-]\s+))", after)
         if re.search(r"\d", before) and len(before.split()) <= 5 and name and len(name.group(0).split()) >= 2:
             continue
-        if _subtitle(after) and not phrases["issuer_after_dash"].match(after):  # "Guide to IT hygiene – 42
+        if _subtitle(after) and not phrases["issuer_after_dash"].match(after) and not _gloss(before, after):  # "Guide to IT hygiene – 42
             continue  # measures for a healthy network": a subtitle; "Guide X – National Cyber Directorate, 2022": its issuer
         cut = m.start()
         break
@@ -99,6 +99,14 @@ def _subtitle(after: str) -> bool:
     content = [w for w in words if len(w) > 3 or w[0].isupper()]
     caps = [w for w in content if w[0].isupper() and not w.isupper()]
     return len(caps) >= 2 and len(caps) >= 0.75 * len(content) and not words[0].isupper()
+
+
+def _gloss(before: str, after: str) -> bool:
+    """Words after a dash that translate a name in another language ("Guide d’hygiène informatique – 40 basic
+    measures"): the name has that language's letters or small words, the words after have none."""
+    part = re.split(r"[;,(]|\s+[–—-]\s+", after, maxsplit=1)[0]
+    return bool(FOREIGN.search(before)) and not FOREIGN.search(part)
+
 
 
 def _inside_brackets(text: str, pos: int) -> bool:

@@ -33,7 +33,13 @@ _KNOWN_AS = re.compile(rf",?\s+(?:known as|hereinafter|or)\s+(?:the\s+)?[‘“\
 
 def is_abbreviation(word: str) -> bool:
     """Two or more capitals (any alphabet), nothing but letters, digits and . - & /."""
-    return len(word) >= 2 and sum(c.isupper() for c in word) >= 2 and bool(re.fullmatch(r"[\w&.\-/]+", word))
+    return len(word) >= 2 and sum(map(str.isupper, word)) >= 2 and bool(_ABBR_CHARS.fullmatch(word))
+
+
+_ABBR_CHARS = re.compile(r"[\w&.\-/]+")
+_ARTICLE = re.compile(r"^(?:(?:the|The)\s+|[lL][’'](?=[A-ZÀ-Þ]))")  # "the X", a French "l’Agence nationale ..."
+_CODE_SLASH = re.compile(r"/[\w\-]*\d")
+_RESPONSE_TEAM = re.compile(r"CERT|CSIRT|ISAC")
 
 
 @dataclass
@@ -68,6 +74,8 @@ class Lexicon:
                     self.prefix_body[p] = a.abbreviation or a.name
         self.jurisdiction_words = {w for _, p in ref.jurisdictions for w in re.findall(r"[A-Z]\w+", p.pattern)}
         self._found: dict[str, tuple[OrgMention, ...]] = {}
+        self._names_body: dict[str, bool] = {}
+        self.skip_words = self.determiners | self.connectors  # words a body's name does not start with
 
     # -- what a word or name is
     def full_name(self, abbr: str) -> str | None:
@@ -90,9 +98,9 @@ class Lexicon:
         CERT/CSIRT's name."""
         if abbr in self.vocab_abbr:
             return True
-        if re.search(r"/[\w\-]*\d", abbr):
+        if _CODE_SLASH.search(abbr):
             return False  # "TZ-CERT/G-01" is a document's code
-        if re.search(r"CERT|CSIRT|ISAC", abbr):
+        if _RESPONSE_TEAM.search(abbr):
             return True
         full = self.definitions.get(abbr)
         return bool(full) and self.names_body(full)
@@ -100,6 +108,12 @@ class Lexicon:
     def names_body(self, name: str) -> bool:
         """Whether a name is a body's: an organisation word in it, and no instrument noun after that word, nor
         a possessive before the name's head ("Insurance Authority's Guideline on Cybersecurity" is a guideline)."""
+        hit = self._names_body.get(name)
+        if hit is None:
+            hit = self._names_body[name] = self._names_body_of(name)
+        return hit
+
+    def _names_body_of(self, name: str) -> bool:
         from policyqa.extract.titles import instrument_of
 
         words = re.split(r"(?<=[’']s)\s+|(?<=s’)\s+", name)[-1].split()
@@ -117,7 +131,7 @@ class Lexicon:
 
     def org(self, name_or_abbr: str) -> Org:
         """An Org from a name or an abbreviation, resolved to the full name where the chapter gives one."""
-        text = re.sub(r"^(?:the|The)\s+", "", strip_possessive(name_or_abbr.strip()))
+        text = _ARTICLE.sub("", strip_possessive(name_or_abbr.strip()))
         if text in self.native:
             text = self.native[text]
         if is_abbreviation(text.split()[0] if text else "") and len(text.split()) <= 2:
@@ -216,7 +230,7 @@ class Lexicon:
         toks = tools.tokens(text)
         for i, j in tools.runs_of(text, False, True, True):
             while i <= j:  # a run may hold several bodies: "the X Agency and the Y Office"
-                while i <= j and (toks[i].text.lower() in self.determiners | self.connectors or not toks[i].is_word):
+                while i <= j and (toks[i].text.lower() in self.skip_words or not toks[i].is_word):
                     i += 1
                 span = toks[i: j + 1]
                 words = [t.text for t in span]
@@ -271,17 +285,21 @@ class Lexicon:
         return kept
 
 
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def _acronym_name(before: str, abbr: str, skip: frozenset[str]) -> str | None:
     """The words just before "(ABBR)" whose initials spell it, for names with lower-case words in them
     ("Commission nationale de l'informatique et des libertés (CNIL)")."""
     words = list(re.finditer(r"[\w’'\-]+", before[-200:]))
-    letters = re.sub(r"[.\-&/]", "", abbr).lower()
+    letters = _unaccented(re.sub(r"[.\-&/]", "", re.sub(r"(?<=[A-Z])s$", "", abbr)).lower())  # "MNOs": a plural
     for k in range(len(words) - 1, max(-1, len(words) - 19), -1):
         chosen = [w.group() for w in words[k:]]
         if not chosen[0][0].isupper() and not all(w[0].islower() for w in chosen):
             continue  # (a term in lower case may be defined too: "critical information infrastructure (CII)")
         parts = [re.split(r"[’']", w)[-1] or w for w in chosen]
-        initials = "".join(p[0].lower() for p in parts if p and p.lower() not in skip)
+        initials = _unaccented("".join(p[0].lower() for p in parts if p and p.lower() not in skip))  # "É" is "E"
         if initials == letters or (len(letters) >= 3 and initials.startswith(letters) and len(initials) <= len(
                 letters) + 1):
             return before[-200:][words[k].start():].strip()
@@ -312,7 +330,7 @@ def _name_before(lex: Lexicon, before: str, abbr: str) -> str | None:
     elif acronym and len(acronym) < len(name) and name.endswith(acronym) and lex.is_org_name(acronym.split()):
         name = acronym  # "the Board of the National Bank of X (NBX)": the initials say which body the bracket names
     if name:
-        name = re.sub(r"^(?:the|The)\s+", "", name)
+        name = _ARTICLE.sub("", name)
         # "Adoption of the Federal Standards Office (FSO)": the name starts after "of the"
         orgs = [o for o in lex.find(name) if o.end == len(name)]
         head = name[: orgs[0].start].split() if orgs else []

@@ -162,11 +162,14 @@ def split_audience(ctx: Context, phrase: str) -> list[str]:
 
 
 def _split_groups(ctx: Context, phrase: str) -> list[str]:
-    m = re.fullmatch(r"(?P<a>[\w\-]+)\s+and\s+(?P<b>[\w\-]+)\s+(?P<noun>[\w\s\-]+)", phrase)
+    m = re.fullmatch(r"(?P<q>(?:all|both|other)\s+)?(?P<a>[\w\-]+)\s+and\s+(?P<b>[\w\-]+)\s+(?P<noun>[\w\s\-]+)", phrase)
     adjective = ctx.ref.words.get("group_adjective", frozenset())
     shared = m and all(m.group(x).lower() in adjective or not is_audience(ctx, m.group(x)) for x in "ab")
     if m and shared and m.group("a").lower() not in ("small", "medium") and is_audience(ctx, m.group("noun")):
-        return [f"{m.group('a')} {m.group('noun')}", f"{m.group('b')} {m.group('noun')}"]
+        if (m.group("q") or "").strip() in ("all", "both"):
+            return [phrase]  # "all public and private organisations": one group, every organisation
+        q = m.group("q") or ""
+        return [f"{q}{m.group('a')} {m.group('noun')}", f"{q}{m.group('b')} {m.group('noun')}"]
     parts = re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+(?:the\s+|for\s+|to\s+)?|\s+or\s+", phrase)
     if len(parts) > 1 and all(is_audience(ctx, p) for p in parts) and all(len(p.split()) >= 1 for p in parts):
         return [p.strip() for p in parts if p.strip()]
@@ -188,8 +191,11 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
         used = _USES_THEM.match(raw)  # "Private companies apply both on a voluntary basis": the group, not its verb
         raw = used.group("a") if used else raw
         if ctx.ref.phrases["audience_anaphoric"].search(raw[:60]):
-            pointed.append(raw)
-            return  # "the institutions to which they are addressed": whom the guideline itself names
+            here = _pointed_here(ctx, text, raw)
+            if not here:
+                pointed.append(raw)
+                return  # "the institutions to which they are addressed": whom the guideline itself names
+            raw = here
         m = stop.search(raw)
         raw = raw[: m.start()] if m else raw
         raw = clean_audience(ctx, raw)
@@ -214,8 +220,9 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
         for m in pattern.finditer(text):
             if not (fronted and m.start() == 0):
                 take(m.group("aud"))
-    plain = re.sub(r",\s+(?:such as|including|for example|e\.g\.)[^;]*?,\s+(?=(?:must|shall|are|is|were|was|may|can|"
-                   r"should|have|has|need)\b)", " ", text)  # "X, such as A, B and C, must ..." -> "X must ..."
+    plain = re.sub(r",\s+(?:such as|including|for example|e\.g\.|whose|which|who)\b[^;]*?,\s+(?=(?:must|shall|are|is|were|"
+                   r"was|may|can|should|have|has|need)\b)", " ", text)  # "X, such as A, B and C, must ..." -> "X must
+    # ...", "ISPs, whose licences do not refer to them, are merely encouraged to ..." -> "ISPs are ..."
     plain = re.sub(r"^\W*(?:(?:and|but|or|while|whereas|whilst)\s+)?", "", plain)  # ", and parastatals are advised"
     for m in [ctx.ref.phrases["audience_subject"].match(plain)]:
         if m is None:
@@ -238,6 +245,26 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
         for phrase in vocabulary_audiences(ctx, text):
             take(phrase)
     return out
+
+
+def _pointed_here(ctx: Context, text: str, raw: str) -> str:
+    """"... into the licences of MNOs, which makes them compulsory for those operators": a group named by
+    pointing back to the same clause, where an abbreviation or a phrase with the same head noun stands."""
+    m = re.fullmatch(r"(?:those|these|such|the\s+same)\s+(?P<noun>[a-z]{4,})", raw.strip())
+    at = text.find(raw.strip())
+    if not m or at <= 0:
+        return ""
+    noun = m.group("noun")
+    before = text[:at]
+    for w in reversed(re.findall(r"(?<![\w\-])[A-Z][A-Za-z/]*[A-Z]s?(?![\w\-])", before)):
+        full = ctx.orgs.definitions.get(w) or ctx.orgs.definitions.get(w[:-1] if w.endswith("s") else w) or ""
+        if full.lower().rstrip("s").endswith(noun.rstrip("s")):
+            return w  # "MNOs" (mobile network operators) for "those operators"
+    own = list(re.finditer(rf"(?<![\w\-])(?:(?!(?:the|a|an|of|to|for|on|by|and|or|which|that|who|must|are|is)\b)"
+                           rf"[\w\-]+\s+){{1,3}}{noun}\b", before))
+    if own and is_audience(ctx, own[-1].group(0)):
+        return own[-1].group(0)
+    return ""
 
 
 def _fronted_for(text: str) -> str:

@@ -87,8 +87,17 @@ OPEN_QUOTES = "‘“\"«„*_"
 QUOTED = re.compile(r"(?:[‘“\"«„]|\*{1,2}|(?<!\w)_)\s*(?P<t>(?:[^’”\"»“*_]|(?<=\w)’(?=\w)){3,200}?)\s*"
                     r"(?:[’”\"»“]|\*{1,2}|_)(?![\w*])")
 
+_POSSESSIVE_END = re.compile(r"[’']s?$")
+
+
+# a name in French, Spanish, Portuguese, Italian or German: accented letters or those languages' small words
+FOREIGN = re.compile(r"[À-ÖØ-öø-ÿ]|\b(?:de|du|des|del|della|pour|para|por|zur|für|et|y|und)\b|\b[dlDL][’']\w")
+
+
 def strip_possessive(word: str) -> str:
-    return re.sub(r"[’']s?$", "", word)
+    if not word.endswith(("’", "'", "s")):
+        return word  # (most words: no pattern run)
+    return _POSSESSIVE_END.sub("", word)
 
 
 class Splitter:

@@ -19,7 +19,7 @@ import re
 from policyqa.extract.context import Candidate, Context
 from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
-from policyqa.extract.text import OPEN_QUOTES, QUOTED, has_whole, occurrences, strip_possessive, whole
+from policyqa.extract.text import FOREIGN, OPEN_QUOTES, QUOTED, has_whole, occurrences, strip_possessive, whole
 from policyqa.parse import norm
 from policyqa.reference import Reference
 
@@ -108,11 +108,15 @@ def is_law_title(ref: Reference, title: str) -> bool:
         if (pattern.fullmatch(last) or pattern.fullmatch(" ".join(tail.split()[-2:]))) and not referred:
             return True
         m = pattern.match(t)
-        if m and re.match(r"\s*(?:\(|[“\"«„]|No\.?\s*\d|\d|of\b|on\b|-Law\b|governing\b|concerning\b|regarding\b|"
+        if m and re.match(r"\s*(?:\(|[“\"«„]|No\.?\s*\d|n\.?[°º]\s*\d|\d|of\b|on\b|-Law\b|governing\b|concerning\b|regarding\b|"
+                          r"portant\b|relati(?:f|ve)\b|sur\b|sobre\b|über\b|"
                           r"relating\b|implementing\b|amending\b|for\s+the\s+(?:implementation|protection)\b)",
                           t[m.end():], re.IGNORECASE):
             return True  # "Royal Decree 311/2022", "Regulations Governing Internal Operating Systems ..."
     return False
+
+
+_ROMANCE_OF = re.compile(r"\s(?:de|du|des|del|della|do|da|dos|das|pour|para|por|per|zur|zum|für)\s|\sd[’']")
 
 
 def not_guidance(ref: Reference, title: str) -> str | None:
@@ -125,7 +129,10 @@ def not_guidance(ref: Reference, title: str) -> str | None:
             p.fullmatch(words[-1]) for _, p in ref.jurisdictions)):
         words.pop()
     front = " ".join(words)
-    for phrase in {" ".join(front.split()[-3:])}:  # the head is the name's last noun before "for/of/on ..."
+    heads = {" ".join(front.split()[-3:])}  # the head is the name's last noun before "for/of/on ..."
+    if len(words) > 1 and all(w[:1].islower() for w in words[1:]) and _ROMANCE_OF.search(bare):
+        heads.add(words[0])  # "Stratégie nationale de cybersécurité": a French or Spanish name's head comes first
+    for phrase in heads:
         for pattern, what in ref.not_guidance:
             ends = [m.end() for m in pattern.finditer(phrase)]
             if ends and ends[-1] >= len(phrase) - 1:
@@ -345,6 +352,9 @@ class Finder:
             t = m.group("t")
             if not _free(taken, s, e) or not re.search(r"\s[a-z]", t) or len(t.split()) > 30:
                 continue
+            english = _ENGLISH_TAIL.search(t) if FOREIGN.search(t) else None
+            if english and not FOREIGN.search(english.group(0)):  # "a Guide de gestion des risques for member banks": the English words after a French name
+                t, e = t[: english.start()], s + english.start()
             kind = instrument_of(self.ref, t)
             if self.lex.find(t[:30]) and self.lex.find(t[:30])[0].start == 0:
                 continue
@@ -992,12 +1002,14 @@ def head_noun(ctx: Context, title: str) -> str:
 
 def head_pattern(c: Candidate, head: str) -> str:
     """"the Policy" names a guideline by its head noun; so does "the SPK Communiqué" or "the BoG template" (its
-    issuer's abbreviation before the head, in any case)."""
+    issuer's abbreviation before the head, in any case), or "its Framework" after the body's name."""
     abbr = c.org.abbreviation if c.org is not None and c.org.abbreviation else ""
     owned = rf"|{re.escape(abbr)}(?:[’']s)?\s+(?i:{re.escape(head)})" if abbr else ""
-    return rf"\b[Tt]he\s+(?:{re.escape(head)}{owned})\b"
+    return rf"\b(?:[Tt]he|its)\s+(?:{re.escape(head)}{owned})\b"  # ("The CBI treats its Framework as ...")
 
 
+_ENGLISH_TAIL = re.compile(r",?\s+(?:for|to|on|aimed\s+at|intended\s+for|addressed\s+to|meant\s+for|designed\s+for)\s+"
+                           r"(?:(?:the|all|its|their|every|each)\s+)?[a-z][a-z\-]+(?:\s+[a-z][a-z\-]+)*$")
 _NUMBER_AFTER = re.compile(r"\s+(?:No\.?\s*)?\d")
 _WORD_AFTER = re.compile(r"\s+([a-z]+)")
 
