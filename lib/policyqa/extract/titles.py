@@ -784,9 +784,15 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
     for number in re.findall(r"(?<![\w.\-])\d+(?:[\-./:]\d+)+(?![\w\-])|(?<![\w.\-])\d{4,}(?![\w.\-])", bare):
         if not re.fullmatch(r"(?:19|20)\d\d", number):
             out.add(number)  # "800-53" is distinctive enough to name "NIST Special Publication 800-53"
-    inverted = re.match(r"(?P<noun>[A-Z][a-z]+)\s+(?:to|on|for)\s+(?:the\s+)?(?P<word>[A-Z][a-z]+)\b", bare)
+    inverted = re.match(r"(?P<noun>[A-Z][a-z]+)\s+(?:to|on|for)\s+(?:the\s+)?(?P<word>[A-Z][a-z]+)(?:\s+(?P<two>[A-Z][a-z]+))?\b",
+                        bare)
     if inverted and instrument_of(ctx.ref, inverted.group("noun")) and not ctx.orgs.is_org_word(inverted.group("word")):
-        out.add(f"{inverted.group('word')} {inverted.group('noun')}")  # "the Reporting Guide" for "Guide to Reporting X"
+        noun = inverted.group("noun")
+        out.add(f"{inverted.group('word')} {noun}")  # "the Reporting Guide" for "Guide to Reporting X"
+        two = inverted.group("two")
+        if two and not ctx.orgs.is_org_word(two) and not instrument_of(ctx.ref, two):
+            out |= {f"{inverted.group('word')} {two} {noun}", f"{inverted.group('word')} {two} {noun.lower()}"}
+            # "The Mobile Money guidance" for "Guidance on Mobile Money Security"
     home = re.escape(ctx.chapter.jurisdiction)
     rest = re.match(rf"(?:(?:the\s+)?(?:Government|State|Republic|Kingdom)\s+of\s+(?:the\s+)?)?{home}(?:[’']s)?\s+"
                     r"(?P<rest>[A-Z][\w\-]*(?:\s+[\w\-]+)+)$", bare)
@@ -917,8 +923,11 @@ def merge(ctx: Context) -> None:
             mine = normed(c.title)
             several = len(mine.split()) >= 2
             for other in by_key.values():  # "the Patch Framework" after "Patch Framework for Small Firms"
-                if mine in alias_norms(other) or (several and normed(other.title).startswith(mine + " ")):
-                    hit = other
+                if mine in alias_norms(other) or (several and normed(other.title).startswith(mine + " ")) or (
+                        several and c.where == "prose" and any(
+                            a.startswith(mine + " ") and " " not in a[len(mine) + 1:] and instrument_of(
+                                ctx.ref, a[len(mine) + 1:]) for a in alias_norms(other))):
+                    hit = other  # ("The Mobile Money guidance ...": the run before the noun of an alias)
                     break
         if hit is None and c.where == "prose":
             short = bare_words(c.title)
