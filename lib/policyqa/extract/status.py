@@ -318,6 +318,10 @@ def _gaps(ctx: Context, text: str) -> set[int]:
             and is_audience(ctx, m.group("aud")) and not level_spans(ctx, m.group("aud"))}
 
 
+_HEDGE = re.compile(r"\W*(?:but|although|though|yet|however|while|whilst)\b", re.IGNORECASE)
+_HEDGE_USE = re.compile(r"\bto\s+(?:follow|comply\s+with|apply|use|implement|adopt|observe|meet|respect)\s+(?:it|them|this|these)\b")
+
+
 def clauses_of(ctx: Context, text: str) -> list[Clause]:
     """The sentence cut where its status may change ("…; both are …", ", while …", ", whereas …", "and are
     …"), each clause with its levels and audiences."""
@@ -343,6 +347,11 @@ def clauses_of(ctx: Context, text: str) -> list[Clause]:
         if gapped and is_audience(ctx, gapped.group("aud")):  # "..., and government bodies the EGDU standards"
             levels, auds = out[-1].levels[:1], [clean_audience(ctx, gapped.group("aud"))]
         auds = [_fuller(ctx, text[:start], a) for a in auds]
+        if not levels and auds and out and out[-1].levels and not out[-1].audiences and _HEDGE.match(body) and \
+                _HEDGE_USE.search(body):
+            prev = out[-1]  # "X is not formally binding, but the FMA expects banks and insurers to follow it": the
+            out[-1] = replace(prev, audiences=list(auds), pairs=[(a, prev.levels[0]) for a in auds])  # hedge names
+            # whom the status before it is for
         pairs = [(a, levels[0]) for a in auds] if levels and auds else []
         out.append(Clause(p, levels, auds, pairs, start, end))
         named = re.search(r"\bfor\s+(?P<aud>(?:[\w’'\-]+\s+){0,6}?[\w’'\-]+)(?=\s+(?:within|in|under|that|who|which|"
