@@ -429,6 +429,14 @@ class Finder:
                     and re.fullmatch(r"[a-z]+", toks[j + 1].text):
                 j -= 2  # "implement the Minimum Standards and CII operators the ...": the run ends before "and"
             s, e = toks[i].start, toks[j].end
+            if not _free(taken, s, e) and not _free(taken, toks[i].start, toks[i].end):
+                # "ISO/IEC 27001 and to the NIST Cybersecurity Framework": the run starts after a title already read
+                i = max(k for k in range(i, j + 1) if not _free(taken, toks[k].start, toks[k].end)) + 1
+                while i <= j and (toks[i].text.lower() in self.determiners | self.connectors or not toks[i].is_word):
+                    i += 1
+                if i > j:
+                    continue
+                s = toks[i].start
             if not _free(taken, s, e):
                 # "the NIST Cybersecurity Framework and ISO/IEC 27032": the run ends before a title already read
                 k = next(k for k in range(i, j + 1) if not _free(taken, toks[k].start, toks[k].end))
