@@ -429,6 +429,7 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
     `t.corrections` says what became of each of its rows.
     """
     from policyqa import corrections as fixes
+    from policyqa import tables
     from policyqa.tables import Records, concat_frames, to_frames
 
     ref = load_reference(reference)
@@ -437,7 +438,7 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
     outcomes: list = []
     total = Records(diagnostics=list(diags))
     parts: list[dict] = []  # frames of each batch of chapters
-    guideline_rows: list = []  # authorities are counted over the whole corpus
+    authority_keys: list[tuple] = []  # authorities are counted over the whole corpus (4 fields a row, not the rows)
     summaries: list[FileSummary] = []
     chapters = []
     seen: dict[tuple[str, str], str] = {}
@@ -471,16 +472,16 @@ def read_corpus(inputs, jurisdiction: str | None = None, reference: str | Path |
             seen[key] = chapter.source_file
         total.extend(records)
         if len(summaries) % BATCH == BATCH - 1:  # rows become frames as they come: never all in memory
-            guideline_rows += total.guidelines
+            authority_keys += tables.authority_keys(total.guidelines)
             parts.append(to_frames(total))
             total = Records()
         summaries.append(summary)
         chapters.append(chapter)
-    guideline_rows += total.guidelines
+    authority_keys += tables.authority_keys(total.guidelines)
     parts.append(to_frames(total))
     frames = parts[0] if len(parts) == 1 else concat_frames(parts)
     if len(parts) > 1:
-        frames["authorities"] = to_frames(Records(guidelines=guideline_rows))["authorities"]
+        frames["authorities"] = tables.frame("authorities", tables.authority_rows(authority_keys))
     if validate:
         from policyqa.validate import validate as check
 

@@ -11,6 +11,7 @@ diagnostic), so nothing the parser did not understand disappears.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -537,8 +538,9 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None, jurisd
                     section, subsection = h, None
                 else:
                     subsection = h
+                h = sys.intern(h)  # (every chapter prints the questionnaire's words: one string for them all)
                 headings.append(Heading(h, lineno, level, glued=True))
-            current = Question(c.number, c.text, lineno, section, subsection, c.match, c.score,
+            current = Question(c.number, sys.intern(c.text), lineno, section, subsection, c.match, c.score,
                                more_lines=wrapped.get(i, ()))
             questions.append(current)
             started = True
@@ -582,11 +584,12 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None, jurisd
                                         "belongs to no answer", c.text))
                 continue
             level = known or ("section" if steps > 0 or section is None else "subsection")
+            text = sys.intern(c.text)
             if level == "section":
-                section, subsection = c.text, None
+                section, subsection = text, None
             else:
-                subsection = c.text
-            headings.append(Heading(c.text, lineno, level))
+                subsection = text
+            headings.append(Heading(text, lineno, level))
             if not known:
                 diags.append(Diagnostic(name, lineno, "guess", f"heading not in the questionnaire; taken as a {level}",
                                         c.text))

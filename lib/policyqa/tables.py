@@ -93,16 +93,22 @@ def build_records(chapter: Chapter, ex: Extraction, id_prefix: str | None = None
     return Records(questions, guidelines, obligations, laws, xrefs, diags)
 
 
-def authority_rows(guidelines: list[GuidelineRow]) -> list[AuthorityRow]:
+def authority_keys(guidelines: list[GuidelineRow]) -> list[tuple]:
+    """What the authorities table counts of each guideline row: a corpus read keeps only these, not its rows."""
+    return [(g.jurisdiction, g.edition, g.issuing_authority, g.authority_abbreviation) for g in guidelines]
+
+
+def authority_rows(keys: list[tuple]) -> list[AuthorityRow]:
+    """One row per issuing authority, from (jurisdiction, edition, authority, abbreviation) per guideline."""
     counts: Counter = Counter()
     abbreviations: dict[tuple, str | None] = {}
-    for g in guidelines:
-        if not g.issuing_authority:
+    for jur, edition, authority, abbreviation in keys:
+        if not authority:
             continue
-        key = (g.jurisdiction, g.edition, g.issuing_authority)
+        key = (jur, edition, authority)
         counts[key] += 1
-        if g.authority_abbreviation and not abbreviations.get(key):
-            abbreviations[key] = g.authority_abbreviation
+        if abbreviation and not abbreviations.get(key):
+            abbreviations[key] = abbreviation
     return [AuthorityRow(j, e, a, abbreviations.get((j, e, a)), n)
             for (j, e, a), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2]))]
 
@@ -120,7 +126,7 @@ def frame(table: str, rows: list):
 def to_frames(records: Records) -> dict:
     """DataFrames with declared columns and dtypes; validated by the caller."""
     frames = {name: frame(name, getattr(records, name)) for name in _ROW_TABLES}
-    frames["authorities"] = frame("authorities", authority_rows(records.guidelines))
+    frames["authorities"] = frame("authorities", authority_rows(authority_keys(records.guidelines)))
     return {name: frames[name] for name in TABLE_NAMES}
 
 

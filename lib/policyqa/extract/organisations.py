@@ -259,6 +259,8 @@ class Lexicon:
                                                          "pattern")))
                 i += end
         for k, t in enumerate(toks):
+            if t.text.islower():
+                continue  # (most words: no capitals, no abbreviation)
             word = strip_possessive(t.text) if t.possessive or t.text.endswith(("’s", "'s")) else t.text
             if not is_abbreviation(word):
                 continue

@@ -325,8 +325,9 @@ _HEDGE_USE = re.compile(r"\bto\s+(?:follow|comply\s+with|apply|use|implement|ado
 def clauses_of(ctx: Context, text: str) -> list[Clause]:
     """The sentence cut where its status may change ("…; both are …", ", while …", ", whereas …", "and are
     …"), each clause with its levels and audiences."""
+    silent = not level_spans(ctx, text)  # no status words in the sentence: none in any clause of it either
     cuts = sorted({0, len(text)} | {m.start() for m in ctx.ref.phrases["clause_break"].finditer(text) if m.start() > 0}
-                  | _gaps(ctx, text))
+                  | (set() if silent else _gaps(ctx, text)))
     out = []
     earlier = ""  # the group a clause before named ("for essential entities ...: for those entities, X is ...")
     for start, end in zip(cuts, cuts[1:]):
@@ -334,7 +335,7 @@ def clauses_of(ctx: Context, text: str) -> list[Clause]:
         if not p.strip(" ;:,."):
             continue
         body = re.sub(r"^[;:,\s]+", "", p)
-        cues = level_spans(ctx, body)
+        cues = [] if silent else level_spans(ctx, body)
         levels = list(dict.fromkeys(label for _, _, label in cues))
         heard = _without_ignored(ctx, body)
         auds = audiences_in(ctx, heard, cues) if cues or names_audience(ctx, heard) else []

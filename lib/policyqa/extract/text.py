@@ -22,26 +22,27 @@ _TOKEN = re.compile(r"[\w\u00C0-\u024F][\w\u00C0-\u024F’'/&\-]*(?:[.:][0-9][\w
 
 
 class Tok(NamedTuple):
-    """A token and where it is; a tuple, because tokens are made by the thousand."""
+    """A token and where it is; a tuple, because tokens are made by the thousand. Its word classes are worked
+    out once, when it is made: rules ask them of the same token many times."""
 
     text: str
     start: int
     end: int
+    is_cap: bool  # capitalised, a digit, or a name's e- prefix or elided article before a capital
+    is_word: bool  # starts with a letter or digit
+    possessive: bool  # a capitalised word ending in 's or s'
 
-    @property
-    def is_cap(self) -> bool:
-        c = self.text[0]  # ("e-Government Authority", "m-Banking Guidelines", "eGovernment", "iGA": a name's e- prefix
-        t = self.text  # keeps it one)
-        return c.isupper() or c.isdigit() or (len(t) > 2 and (t[1] == "-" and t[2].isupper() or t[1].isupper())) or (
-            len(t) > 3 and t[1] in "’'" and t[2].isupper())  # ("Côte d’Ivoire", "Banque de l’Habitat": an elided article)
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalnum()
+def _is_cap(t: str) -> bool:
+    c = t[0]  # ("e-Government Authority", "m-Banking Guidelines", "eGovernment", "iGA": a name's e- prefix
+    # keeps it one; "Côte d’Ivoire", "Banque de l’Habitat": an elided article)
+    return c.isupper() or c.isdigit() or (len(t) > 2 and (t[1] == "-" and t[2].isupper() or t[1].isupper())) or (
+        len(t) > 3 and t[1] in "’'" and t[2].isupper())
 
-    @property
-    def possessive(self) -> bool:
-        return len(self.text) > 2 and self.text[0].isupper() and self.text.endswith(("’s", "'s", "’", "'"))
+
+def _tok(t: str, start: int, end: int) -> Tok:
+    return Tok(t, start, end, _is_cap(t), t[0].isalnum(),
+               len(t) > 2 and t[0].isupper() and t.endswith(("’s", "'s", "’", "'")))
 
 
 def _wordish(ch: str, hyphen: bool) -> bool:
@@ -140,7 +141,7 @@ def chunks(sentence: str) -> list[tuple[int, str]]:
 
 
 def tokenize(text: str) -> tuple[Tok, ...]:
-    return tuple(Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text))
+    return tuple(_tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text))
 
 
 class Runs:
