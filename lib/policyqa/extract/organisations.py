@@ -705,6 +705,62 @@ def _short_issuer(ctx: Context, clause: str, members: list[Candidate]) -> tuple[
     return (fits[0], _resolve(ctx, orgs[0])) if orgs else None
 
 
+_GROUP_ISSUER = re.compile(
+    r"\b(?:are|were)\s+(?:all\s+|both\s+)?(?:(?:the\s+)?(?P<own>[A-Z][^,;]{1,60}?)(?:[’']s)?\s+(?:publications|documents|"
+    r"guides|guidelines|products)\b|(?:issued|published|prepared|developed|written)\s+by\s+(?P<by>[^,;]{2,80}))")
+_OWNER = re.compile(r"(?:^|\s)(?:[Tt]he\s+)?(?P<who>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,5})[’']s\s+(?P<noun>[\w\-]+)")
+
+
+def _named_in(ctx: Context, c: Candidate, text: str, members: list[Candidate]) -> bool:
+    """Whether a sentence after a list names this item: by its title, as "the <Head>" ("the Handbook") when no
+    other item has that head, or by its own words before a document noun ("the public sector guideline")."""
+    from policyqa.extract.titles import head_noun
+
+    bare = re.sub(r"\s*\([^()]*\)", "", c.title)
+    if bare in text:
+        return True
+    head = head_noun(ctx, c.title)
+    if head and sum(head_noun(ctx, o.title) == head for o in members) == 1 and re.search(
+            rf"\b[Tt]he\s+{re.escape(head)}\b", text):
+        return True
+    generic = ctx.ref.words["generic_document"]
+    for m in re.finditer(r"\b[Tt]he\s+(?P<words>(?:[a-z][\w\-]*\s+){1,3})(?P<noun>[a-z]+)\b", text):
+        words = m.group("words").split()
+        if m.group("noun") in generic and len(words) >= 2 and " ".join(words) in bare.lower():
+            return True
+    return False
+
+
+def _group_issuer(ctx: Context, text: str, members: list[Candidate]) -> tuple[list[Candidate], Org] | None:
+    """"The public sector guideline, the Handbook and the Guideline on Cloud Security are CERT-MU publications":
+    several items after a list, and the body whose documents they are."""
+    m = _GROUP_ISSUER.search(text)
+    if not m:
+        return None
+    subject = text[: m.start()]
+    if re.search(r"\b(?:is|are|was|were|has|have|had)\b|[;:]", subject):
+        return None  # ("The Recommendation is the CMIL’s, the Guidelines were issued by ...": a clause each)
+    named = [c for c in members if _named_in(ctx, c, subject, members)]
+    orgs = ctx.orgs.find(m.group("own") or m.group("by"))
+    if len(named) < 2 or not orgs or orgs[0].start > 6:
+        return None
+    return named, _resolve(ctx, orgs[0])
+
+
+def _owner_of(ctx: Context, text: str, c: Candidate) -> Org | None:
+    """"The DPO’s guide is ...", "The last item, the FSC’s Guidance Note, ...": a body's possessive before the
+    item's head noun."""
+    from policyqa.extract.titles import head_noun
+
+    head = head_noun(ctx, c.title).lower()
+    for m in _OWNER.finditer(text):
+        if head and m.group("noun").lower() in (head, head + "s", head.rstrip("s")):
+            orgs = ctx.orgs.find(m.group("who"))
+            if orgs and orgs[0].start == 0:
+                return _resolve(ctx, orgs[0])
+    return None
+
+
 @rule("organisations.authority_after_list")
 def authority_after_list(ctx: Context) -> None:
     """A list of bare titles whose issuers come after it: "The first was issued by the BCC for banks", "The
@@ -720,6 +776,12 @@ def authority_after_list(ctx: Context) -> None:
             places = lst.places()
             for k in lst.trailer:
                 for s in a.sentences[k]:
+                    group = _group_issuer(ctx, s.text, members)
+                    if group:
+                        for c in group[0]:
+                            _set(c, group[1], "sentence", "organisations.authority_after_list")
+                            members.remove(c)
+                        continue
                     named = [c for c in members if re.sub(r"\s*\([^()]*\)", "", c.title) in s.text]
                     m = ordinal.search(s.text)
                     active = m is not None and re.search(r"\b(?:issued|published|prepared|developed|released|produced|"
@@ -733,8 +795,19 @@ def authority_after_list(ctx: Context) -> None:
                             if hit is not None:
                                 _set(hit[0], hit[1], "sentence", "organisations.authority_after_list")
                                 members.remove(hit[0])
+                        owned = [(c, _owner_of(ctx, s.text[:80], c)) for c in members]  # "The DPO’s guide is ..."
+                        owned = [(c, o) for c, o in owned if o is not None]
+                        if len(owned) == 1:
+                            _set(owned[0][0], owned[0][1], "sentence", "organisations.authority_after_list")
+                            members.remove(owned[0][0])
                         continue
                     by = publish.search(s.text)
+                    if len(named) == 1 and by is None and not active:
+                        owner = _owner_of(ctx, s.text, named[0])  # "The last item, the FSC’s Guidance Note, ..."
+                        if owner is not None:
+                            _set(named[0], owner, "sentence", "organisations.authority_after_list")
+                            members.remove(named[0])
+                        continue
                     if len(named) != 1 or (by is None and not active):
                         continue  # "MoET, to which ..., issued the last item": the subject issued it
                     orgs = [o for o in ctx.orgs.find(s.text[by.end():]) if o.start <= 6] if by else [
