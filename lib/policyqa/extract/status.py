@@ -558,7 +558,7 @@ def scope_position(ctx: Context) -> None:
             picked = [] if ctx.ref.phrases["except_clause"].match(clause.text) else \
                 cited_items(ctx, clause.text, lst)  # "items (c) and (d)", "item 1(a)": by label (an exception: see
             for m in pattern.finditer(clause.text) if not picked else ():  # scope_references); else by place
-                nums = [int(x) for x in re.findall(r"\d+", m.group(0))]
+                nums = [n for n in (number_of(ctx, x) for x in re.findall(r"\d+|[A-Za-z]+", m.group(0))) if n]
                 if re.search(r"\bto\b|–|-", m.group(0)) and len(nums) == 2:
                     nums = list(range(nums[0], nums[1] + 1))
                 picked += [c.id for c in members if c.position in nums]
