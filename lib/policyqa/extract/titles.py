@@ -353,6 +353,9 @@ class Finder:
             t = m.group("t")
             if not _free(taken, s, e) or not re.search(r"\s[a-z]", t) or len(t.split()) > 30:
                 continue
+            cut = self._title_case_part(t)
+            if cut:  # "has issued a Cloud Computing Security Guideline for public institutions that ...": a name in
+                t, e = t[:cut], s + cut  # title case, up to its instrument noun, then words about it
             english = _ENGLISH_TAIL.search(t) if FOREIGN.search(t) else None
             if english and not FOREIGN.search(english.group(0)):  # "a Guide de gestion des risques for member banks": the English words after a French name
                 t, e = t[: english.start()], s + english.start()
@@ -367,6 +370,21 @@ class Finder:
                             strength="strong"))
             taken.append((s, e))
         return out
+
+    def _title_case_part(self, t: str) -> int:
+        """Where a name in title case that ends with a strong instrument noun stops, when lower-case words that
+        are not its own follow ("Cyber Security Audit Guideline describing how ..."); 0 when it does not."""
+        words = list(re.finditer(r"\S+", t))
+        k = 0
+        while k < len(words) and (words[k].group()[:1].isupper() or words[k].group().lower() in self.connectors):
+            k += 1
+        j = k
+        while j > 0 and words[j - 1].group().lower() in self.connectors:
+            j -= 1
+        if j < 2 or k >= len(words) or not words[k].group()[:1].islower():
+            return 0
+        kind = instrument_of(self.ref, words[j - 1].group())
+        return words[j - 1].end() if kind and kind[1] == "strong" else 0
 
     def _two_documents(self, text: str, toks, runs) -> list[tuple[int, int]]:
         """"replaced its Basic Security Guide with the Essential Controls Framework": a run whose words before
