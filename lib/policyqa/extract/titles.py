@@ -109,7 +109,7 @@ def is_law_title(ref: Reference, title: str) -> bool:
             return True
         m = pattern.match(t)
         if m and re.match(r"\s*(?:\(|[“\"«„]|No\.?\s*\d|n\.?[°º]\s*\d|\d|of\b|on\b|-Law\b|governing\b|concerning\b|regarding\b|"
-                          r"portant\b|relati(?:f|ve)\b|sur\b|sobre\b|über\b|"
+                          r"portant\b|relati(?:f|ve)\b|sur\b|sobre\b|über\b|(?-i:de|del|des|du)\b|"
                           r"relating\b|implementing\b|amending\b|for\s+the\s+(?:implementation|protection)\b)",
                           t[m.end():], re.IGNORECASE):
             return True  # "Royal Decree 311/2022", "Regulations Governing Internal Operating Systems ..."
@@ -130,8 +130,9 @@ def not_guidance(ref: Reference, title: str) -> str | None:
         words.pop()
     front = " ".join(words)
     heads = {" ".join(front.split()[-3:])}  # the head is the name's last noun before "for/of/on ..."
-    if len(words) > 1 and all(w[:1].islower() for w in words[1:]) and _ROMANCE_OF.search(bare):
-        heads.add(words[0])  # "Stratégie nationale de cybersécurité": a French or Spanish name's head comes first
+    if len(words) > 1 and _ROMANCE_OF.search(bare) and (all(w[:1].islower() for w in words[1:]) or FOREIGN.search(bare)):
+        heads.add(words[0])  # "Stratégie nationale de cybersécurité", "Estrategia Nacional de Ciberseguridad": a
+        # French or Spanish name's head comes first
     for phrase in heads:
         for pattern, what in ref.not_guidance:
             ends = [m.end() for m in pattern.finditer(phrase)]
