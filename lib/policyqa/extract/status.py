@@ -419,15 +419,18 @@ def _back_groups(ctx: Context) -> None:
     same bodies": a group named only by pointing back is the group the paragraph's last sentence named."""
     back = ctx.ref.phrases["audience_back_group"]
     last: dict[tuple[int, int], list[str]] = {}
-    for st in ctx.statements:  # in the order of the text
-        key = (st.answer, st.block)
-        if last.get(key):
-            st.clauses = [replace(c, audiences=list(last[key]), pairs=[(x, c.levels[0]) for x in last[key]]
-                                  if c.levels else []) if c.audiences and all(back.fullmatch(x) for x in c.audiences)
-                          else c for c in st.clauses]
-        named = [x for c in st.clauses for x in c.audiences if not back.fullmatch(x)]
-        if named:
-            last[key] = list(dict.fromkeys(named))
+    for st in ctx.statements:  # in the order of the text, clause by clause ("Edict No. 40 requires owners of
+        key = (st.answer, st.block)  # CIIO to comply ..., so for those owners it is compulsory")
+        clauses = []
+        for c in st.clauses:
+            if last.get(key) and c.audiences and all(back.fullmatch(x) for x in c.audiences):
+                c = replace(c, audiences=list(last[key]), pairs=[(x, c.levels[0]) for x in last[key]]
+                            if c.levels else [])
+            clauses.append(c)
+            named = [x for x in c.audiences if not back.fullmatch(x)]
+            if named:
+                last[key] = list(dict.fromkeys(named))
+        st.clauses = clauses
 
 
 def _items_of(ctx: Context, a_index: int, k: int) -> list[Candidate]:
