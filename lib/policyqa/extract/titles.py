@@ -145,7 +145,9 @@ def kept_in_guidance_list(title: str, what: str) -> bool:
     """In a list of guidance, "Strategies to Mitigate X", "King IV Report", a plan or a tool is guidance; a
     strategy named for itself ("National Cyber Security Strategy") is not."""
     return what in ("strategy", "plan", "report", "tool") and (
-        what != "strategy" or re.search(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+", title) is not None)
+        what != "strategy" or re.search(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+(?!(?:the\s+)?(?:Republic\s+of\s+)?"
+                                        r"[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+)?(?:\s+(?:19|20)\d\d\S*)?$)", title) is not None)
+    # ("Cyber Security Strategy of Montenegro 2022–2026": a strategy named for itself and its country)
 
 
 def clean_title(title: str, ref: Reference) -> str:
