@@ -81,6 +81,28 @@ def test_a_tab_table_with_a_wrapped_cell_and_a_page_break_inside(tmp_path):
     assert counts["lost"] == 0 and counts["diagnostics"] >= 1, counts
 
 
+def test_a_table_flattened_one_cell_a_line(tmp_path):
+    # a web copy's table pasted one cell a line: four header lines, then four lines a row; every row is a
+    # guideline with its issuer, audience and status, each header line is in diagnostics, nothing is lost
+    rows = ("Title\nIssuer\nAddressed to\nStatus\n"
+            "National Security Framework\nDigital Agency\nministries and local authorities\nCompulsory\n"
+            "Security Guide for Small Firms\nChamber of Commerce\n–\nRecommended\n"
+            "Network Security Guidelines\nTelecoms Regulator\nlicensed operators\nBinding on licensed operators\n")
+    t = chapter(tmp_path, f"{Q13}\n\nYes. The main documents are:\n\n{rows}\nThe table reflects the position in 2025.\n")
+    g = t.guidelines.set_index("title")
+    assert sorted(g.index) == ["National Security Framework", "Network Security Guidelines",
+                               "Security Guide for Small Firms"]
+    assert g.loc["Security Guide for Small Firms", "issuing_authority"] == "Chamber of Commerce"
+    o = t.obligations.merge(t.guidelines[["guideline_id", "title"]], on="guideline_id")
+    framework = o[o["title"] == "National Security Framework"]
+    assert set(framework["mandatoriness"]) == {"mandatory"}
+    headers = t.diagnostics[t.diagnostics["message"].str.startswith("table header")]
+    assert list(headers["line"]) == [5, 6, 7, 8]
+    from policyqa import cli
+    (counts,) = cli.line_counts(t)
+    assert counts["lost"] == 0, counts
+
+
 def test_inline_subheading_inside_answer_is_answer_text(tmp_path):
     text = (f"Legal framework\n\n{Q27}\n\nThere are sector rules.\n\nCritical infrastructure\n\n"
             "  • operators must keep logs;\n  • and report them.\n\nBest practice\n\n{Q13}\n\nYes.\n")

@@ -430,6 +430,39 @@ def _table_rows(lines, classes: list[LineClass], i: int, width: int, merged: dic
     return rows
 
 
+def _vertical_table(lines, classes: list[LineClass], i: int, role, merged: dict[int, list[int]]):
+    """A table flattened one cell a line: three to six short header lines that name columns ("Title", "Issuer",
+    "Addressed to", "Status"), then that many lines a row up to a blank line; each row's later cells are
+    placed with its first line (Block.more_lines). None when the lines at i are not such a table."""
+    head: list[str] = []
+    k = i
+    while k < len(lines) and len(head) < 6 and classes[k].kind not in ("blank", "question", "glued"):
+        text = lines[k].strip(BLANK_CHARS)
+        if len(text.split()) > 4 or not role(text):
+            break
+        head.append(text)
+        k += 1
+    roles = [role(h) for h in head]
+    if len(head) < 3 or "title" not in roles or (i > 0 and classes[i - 1].kind != "blank" and role(
+            lines[i - 1].strip(BLANK_CHARS))):
+        return None
+    width = len(head)
+    body = []
+    while k < len(lines) and classes[k].kind not in ("blank", "question", "glued"):
+        body.append(k)
+        k += 1
+    if len(body) < width or len(body) % width:
+        return None
+    rows = []
+    for start in range(0, len(body), width):
+        group = body[start: start + width]
+        rows.append((group[0], [lines[n].strip(BLANK_CHARS) for n in group]))
+        for n in group[1:]:
+            classes[n] = LineClass("blank", "")
+            merged.setdefault(group[0], []).append(n + 1)
+    return head, roles, list(range(i, i + width)), rows
+
+
 def _tables(ref: Reference, lines, classes: list[LineClass], name: str, merged: dict[int, list[int]]
             ) -> list[Diagnostic]:
     """A table flattened to text ("Document | Issuer | Addressees | Binding?" over one row per document): its
@@ -437,22 +470,32 @@ def _tables(ref: Reference, lines, classes: list[LineClass], name: str, merged: 
     by X for Y; binding"), so the list rules read it. The header is reported, not dropped."""
     column = ref.phrases["table_column"]
     diags: list[Diagnostic] = []
+
+    def role(cell: str) -> str:
+        m = column.match(cell.lower())
+        return next((k for k, v in m.groupdict().items() if v), "") if m else ""
+
     i = 0
     while i < len(lines):
         head = _cells(lines[i]) if classes[i].kind != "blank" and ("|" in lines[i] or "\t" in lines[i].strip()) else []
-        roles = [next((k for k, v in m.groupdict().items() if v), "") if (m := column.match(c.lower())) else ""
-                 for c in head]
+        roles = [role(c) for c in head]
+        header_lines = [i]
         if len(head) < 3 or "title" not in roles or len([r for r in roles if r]) < 2:
-            i += 1
-            continue
-        rows = _table_rows(lines, classes, i, len(head), merged)
+            tall = _vertical_table(lines, classes, i, role, merged)
+            if tall is None:
+                i += 1
+                continue
+            head, roles, header_lines, rows = tall
+        else:
+            rows = _table_rows(lines, classes, i, len(head), merged)
         if not rows:
             i += 1
             continue
-        k = max(n for n, _ in rows) + 1
-        classes[i] = LineClass("blank", "")
-        diags.append(Diagnostic(name, i + 1, "guess", "table header: " + ", ".join(
-            f"{c} ({r or 'not read'})" for c, r in zip(head, roles)), clean(lines[i])))
+        k = max([n for n, _ in rows] + [m - 1 for n, _ in rows for m in merged.get(n, [])]) + 1
+        for n, h in zip(header_lines, head if len(header_lines) > 1 else [lines[i]]):
+            classes[n] = LineClass("blank", "")
+            diags.append(Diagnostic(name, n + 1, "guess", "table header: " + ", ".join(
+                f"{c} ({r or 'not read'})" for c, r in zip(head, roles)), clean(lines[n])))
         last = None
         for n, cells in rows:
             cell = dict(zip(roles, cells))
