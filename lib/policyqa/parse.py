@@ -492,7 +492,7 @@ def _tables(ref: Reference, lines, classes: list[LineClass], name: str, merged: 
             i += 1
             continue
         k = max([n for n, _ in rows] + [m - 1 for n, _ in rows for m in merged.get(n, [])]) + 1
-        for n, h in zip(header_lines, head if len(header_lines) > 1 else [lines[i]]):
+        for n in header_lines:
             classes[n] = LineClass("blank", "")
             diags.append(Diagnostic(name, n + 1, "guess", "table header: " + ", ".join(
                 f"{c} ({r or 'not read'})" for c, r in zip(head, roles)), clean(lines[n])))
