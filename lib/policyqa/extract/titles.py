@@ -356,6 +356,8 @@ class Finder:
             t = m.group("t")
             if not _free(taken, s, e) or not re.search(r"\s[a-z]", t) or len(t.split()) > 30:
                 continue
+            if m.group("bare") is not None and not FOREIGN.search(t):
+                continue  # "the BCSM published the Linee guida sulla ...": without "has", a name in another language only
             cut = self._title_case_part(t)
             if cut:  # "has issued a Cloud Computing Security Guideline for public institutions that ...": a name in
                 t, e = t[:cut], s + cut  # title case, up to its instrument noun, then words about it
