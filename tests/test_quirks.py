@@ -49,6 +49,15 @@ def test_heading_glued_to_a_printed_question_number(tmp_path):
     assert t.questions.iloc[0]["subsection"] == "Increased protection"
 
 
+def test_question_numbered_without_a_dot(tmp_path):
+    # "13 Do the authorities ...?": the number is the question's, and no part of its text; a list line that
+    # starts with a number ("10 Steps to Cyber Security") is still an item
+    t = chapter(tmp_path, f"13 {Q13}\n\nYes:\n\n10 Steps to Cyber Security, issued by the Cyber Centre.\n\n14 {Q14}\n\nNo.\n")
+    assert qnos(t) == [13, 14]
+    assert list(t.questions["question"]) == [Q13, Q14]
+    assert list(t.questions["match"]) == ["printed", "printed"]
+
+
 def test_a_flattened_table_header_is_reported_with_its_line(tmp_path):
     rows = "Document | Issuer | Audience | Status\nCloud Guide | Cyber Agency | banks | Yes\nPatch Guide | Cyber Agency | banks | No\n"
     t = chapter(tmp_path, f"{Q13}\n\nYes:\n\n{rows}")

@@ -29,6 +29,7 @@ _NUMBERED = re.compile(r"^(?P<indent>[ \t\u00a0]*)(?P<mark>(?:\d{1,2}|[a-z]|[ivx
                        r"\((?:\d{1,2}|[a-z]|[ivx]{1,4})\))[ \t\u00a0]+(?P<text>\S.*)$")
 _PRINTED = re.compile(r"^\s*(?:Q(?:uestion)?\s*(?P<qno>\d{1,2})\s*[.):]?|(?P<no>\d{1,2})\s*[.):]|\((?P<paren>\d{1,2})\))\s*"
                       r"(?P<text>\S.*)$")
+_BARE_NUMBER = re.compile(r"^(?P<no>\d{1,2})\s+(?P<text>[A-Z].*)$")
 _GLUE = re.compile(r"(?<=[a-z\)])(?=[A-Z])|(?<=[a-z])(?=\d{1,2}\.\s+[A-Z])")  # "protectionDo", "Enforcement20. Which"
 _HEADING_BAD = re.compile(r"[.?!:;,]$|\s{3,}|[.?!;]\s")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -231,6 +232,11 @@ class Classifier:
             return None
         if not t.endswith(("?", ".")):
             return None
+        bare = _BARE_NUMBER.match(t)  # "13 Do the authorities ...?": a number without its dot, taken only when the
+        if bare:  # words are that very question of the questionnaire ("10 Steps to Cyber Security" is a title)
+            number, score = self.match_question(bare.group("text"))
+            if number == int(bare.group("no")) and score >= 0.6:
+                return LineClass("question", bare.group("text"), number=number, match="printed", score=round(score, 3))
         number, score = self.match_question(t)
         threshold = 0.6 if t.endswith("?") else 0.8
         if number is not None and score >= threshold:
