@@ -28,6 +28,7 @@ _DEFINITION = re.compile(rf"\((?:the\s+)?(?:[^()]*?,\s*)?(?P<abbr>(?:{_ABBR})(?:
 _ABBR_FIRST = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})\s+\((?:the\s+)?(?P<name>[A-Z][^()]{{3,120}}?)\)")
 _IS_THE = re.compile(rf"(?:^|[.;,:]\s+|\band\s+)(?P<abbr>{_ABBR})\s+(?:is\s+|stands\s+for\s+|means\s+)?the\s+"
                      r"(?P<name>[A-Z][^,;:.()]{3,120}?)(?=\s*(?:[,;:.]|$)|\s+(?:and|which|that|who)\b)")
+_GLOSSARY = re.compile(rf"(?:^|[:;]\s*)(?P<abbr>{_ABBR})\s+[–—=]\s+(?P<name>[A-Z][^;:()]{{3,120}}?)(?=\s*(?:[;.]|$))")
 _KNOWN_AS = re.compile(rf",?\s+(?:known as|hereinafter|or)\s+(?:the\s+)?[‘“\"]?(?P<abbr>{_ABBR})[’”\"]?")
 
 
@@ -381,6 +382,11 @@ def definitions(ctx: Context) -> None:
             if is_abbreviation(abbr) and lex.is_org_name(name.split()) and (
                     abbr not in lex.definitions or not lex.names_body(lex.definitions[abbr])):
                 lex.definitions[abbr] = name  # (over a title the bracket followed: "Decision on X (NBRNM)")
+        for m in _GLOSSARY.finditer(text):  # "Abbreviations used: MIC – Ministry of Industry and Communications; ..."
+            abbr, name = m.group("abbr"), m.group("name").strip()
+            if is_abbreviation(abbr) and lex.is_org_name(name.split()) and (
+                    abbr not in lex.definitions or not lex.names_body(lex.definitions[abbr])):
+                lex.definitions[abbr] = name
         for m in _KNOWN_AS.finditer(text):
             abbr = m.group("abbr")
             if abbr in lex.definitions or not is_abbreviation(abbr):
@@ -740,7 +746,10 @@ def _group_issuer(ctx: Context, text: str, members: list[Candidate]) -> tuple[li
     subject = text[: m.start()]
     if re.search(r"\b(?:is|are|was|were|has|have|had)\b|[;:]", subject):
         return None  # ("The Recommendation is the CMIL’s, the Guidelines were issued by ...": a clause each)
-    named = [c for c in members if _named_in(ctx, c, subject, members)]
+    every = re.fullmatch(r"\W*(?:All(?:\s+(?:of\s+)?(?:them|these|the\s+above|two|three|four|five|six))?|Both(?:\s+of\s+"
+                         r"(?:them|these))?|These(?:\s+(?:two|three|four|five|six))?(?:\s+documents)?)\s*", subject)
+    named = list(members) if every and len(members) >= 2 else [
+        c for c in members if _named_in(ctx, c, subject, members)]  # ("All three were published by the ANSSI")
     orgs = ctx.orgs.find(m.group("own") or m.group("by"))
     if len(named) < 2 or not orgs or orgs[0].start > 6:
         return None
