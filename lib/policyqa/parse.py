@@ -233,7 +233,7 @@ class Classifier:
         if not t.endswith(("?", ".")):
             return None
         bare = _BARE_NUMBER.match(t)  # "13 Do the authorities ...?": a number without its dot, taken only when the
-        if bare:  # words are that very question of the questionnaire ("10 Steps to Cyber Security" is a title)
+        if bare:  # words are that very question of the questionnaire ("25 Steps to Harden a Server" is a title)
             number, score = self.match_question(bare.group("text"))
             if number == int(bare.group("no")) and score >= 0.6:
                 return LineClass("question", bare.group("text"), number=number, match="printed", score=round(score, 3))
