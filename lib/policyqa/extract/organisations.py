@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from policyqa.extract.context import Candidate, Context, Org, OrgMention
 from policyqa.extract.registry import rule
-from policyqa.extract.text import number_of, ordinal_places, strip_possessive
+from policyqa.extract.text import item_numbers, ordinal_places, strip_possessive
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"  # ASCII and Latin upper case (NÚKIB, ČNB, ÚOOÚ)
 _ABBR = rf"[{_UPPER}][\w&.\-/]*[{_UPPER}0-9][\w&.\-]*|[{_UPPER}][a-z]+[{_UPPER}][\w\-]*|[a-z]-?[{_UPPER}]{{2,}}[\w\-]*"
@@ -795,9 +795,7 @@ def authority_after_list(ctx: Context) -> None:
                     named = [c for c in members if re.sub(r"\s*\([^()]*\)", "", c.title) in s.text]
                     span = numbered.match(s.text)  # "Items three to five were published by the AIDRS"
                     if span and not named and publish.search(s.text[span.end(): span.end() + 40]):
-                        nums = [n for n in (number_of(ctx, x) for x in re.findall(r"\d+|[A-Za-z]+", span.group(0))) if n]
-                        if re.search(r"\bto\b|–|-", span.group(0)) and len(nums) == 2:
-                            nums = list(range(nums[0], nums[1] + 1))
+                        nums = item_numbers(ctx, span.group(0))
                         named = [c for c in members if places.get(c.block) in nums]
                         orgs = [o for o in ctx.orgs.find(s.text[publish.search(s.text, span.end()).end():]) if o.start <= 6]
                         if named and orgs:

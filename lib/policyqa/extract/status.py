@@ -27,7 +27,7 @@ from dataclasses import replace
 from policyqa.extract.context import Candidate, Clause, Context, Sentence, Statement
 from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
-from policyqa.extract.text import has_whole, number_of, ordinal_places, whole
+from policyqa.extract.text import has_whole, item_numbers, number_of, ordinal_places, whole
 from policyqa.extract.titles import ITEM_NUMBERS, instrument_of
 from policyqa.schema import NOT_STATED
 
@@ -561,9 +561,7 @@ def scope_position(ctx: Context) -> None:
             picked = [] if ctx.ref.phrases["except_clause"].match(clause.text) else \
                 cited_items(ctx, clause.text, lst)  # "items (c) and (d)", "item 1(a)": by label (an exception: see
             for m in pattern.finditer(clause.text) if not picked else ():  # scope_references); else by place
-                nums = [n for n in (number_of(ctx, x) for x in re.findall(r"\d+|[A-Za-z]+", m.group(0))) if n]
-                if re.search(r"\bto\b|–|-", m.group(0)) and len(nums) == 2:
-                    nums = list(range(nums[0], nums[1] + 1))
+                nums = item_numbers(ctx, m.group(0))
                 picked += [c.id for c in members if c.position in nums]
             for m in ctx.ref.phrases["ordinal_item"].finditer(clause.text):  # "the second document is guidance",
                 wanted = ordinal_places(ctx, m.group("n"), len(places))  # "only the second and third bind ..."

@@ -255,6 +255,14 @@ def number_of(ctx: Context, word: str) -> int | None:
     return None
 
 
+def item_numbers(ctx: Context, cited: str) -> list[int]:
+    """The item numbers "items 3 and 5", "items three to five" or "numbered 1-4" cite (a range spelt out)."""
+    nums = [n for n in (number_of(ctx, x) for x in re.findall(r"\d+|[A-Za-z]+", cited)) if n]
+    if re.search(r"\bto\b|–|-", cited) and len(nums) == 2:
+        nums = list(range(nums[0], nums[1] + 1))
+    return nums
+
+
 def ordinal_places(ctx: Context, ordinals: str, count: int) -> list[int]:
     """The places "second and third", "first, third" or "last" name in a list of `count` items."""
     words = [w for w in re.findall(r"\w+", ordinals) if w.lower() not in ("and", "or", "the")]
