@@ -313,6 +313,32 @@ def _acronym_name(before: str, abbr: str, skip: frozenset[str]) -> str | None:
     return None
 
 
+def _tail_of(words: list[str], abbr: str, skip: frozenset[str]) -> bool:
+    """The run spells only the end of the abbreviation: the name began before a comma inside it
+    ("Autorité de Régulation des Télécommunications, des TIC et des Postes (ARTP)": not "TIC et des Postes")."""
+    letters = _unaccented(re.sub(r"[^A-Za-z]", "", abbr)).lower()
+    initials = _unaccented("".join(w[0] for w in words if w.lower() not in skip)).lower()
+    return 0 < len(initials) < len(letters) and letters.endswith(initials)
+
+
+def _run_before_comma(lex: Lexicon, text: str) -> int | None:
+    """Where the capitalised run that ends at a comma just before `text`'s end begins (None: no such run)."""
+    head = text.rstrip()
+    while head.rsplit(None, 1)[-1:] and head.rsplit(None, 1)[-1].lower() in lex.connectors:
+        head = head.rsplit(None, 1)[0].rstrip() if " " in head else ""  # ", des TIC": the connector after it
+    if not head.endswith(","):
+        return None
+    head = head[:-1]
+    toks = lex.ctx.text.tokens(head)
+    runs = lex.ctx.text.runs_of(head, True, True, True)
+    if not runs or toks[runs[-1][1]].end != len(head):
+        return None
+    i, j = runs[-1]
+    while i <= j and toks[i].text.lower() in lex.determiners:
+        i += 1
+    return toks[i].start if i <= j and toks[i].text[0].isupper() else None
+
+
 def _name_before(lex: Lexicon, before: str, abbr: str) -> str | None:
     """The name that "(ABBR)" follows: the capitalised run ending just before the bracket."""
     tools = lex.ctx.text
@@ -325,8 +351,11 @@ def _name_before(lex: Lexicon, before: str, abbr: str) -> str | None:
         while i <= j and toks[i].text.lower() in lex.determiners:
             i += 1
         words = [t.text for t in toks[i: j + 1]]
-        if words and (len([w for w in words if w[0].isupper()]) >= 2 or lex.is_org_name(words)):
-            name = before[toks[i].start:]
+        start = toks[i].start
+        if words and _tail_of(words, abbr, lex.acronym_skip):
+            start = _run_before_comma(lex, before[:start])
+        if start is not None and words and (len([w for w in words if w[0].isupper()]) >= 2 or lex.is_org_name(words)):
+            name = before[start:]
     acronym = _acronym_name(before, abbr, lex.acronym_skip)
     if name is None or (not lex.is_org_name(name.split()) and acronym):
         name = acronym or name
