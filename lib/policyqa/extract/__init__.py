@@ -56,6 +56,7 @@ PIPELINE = (
     "laws.named_again",
     "titles.mentions",
     "laws.called_law",
+    "titles.veto_called_not_guidance",
     "status.audience_hints",
     "status.statements",
     "status.scope_item",

@@ -14,7 +14,7 @@ import re
 
 from policyqa.extract.context import Context, LawMention
 from policyqa.extract.registry import rule
-from policyqa.extract.titles import clean_title, head_noun, head_pattern, is_law_title, law_kind
+from policyqa.extract.titles import clean_title, is_law_title, law_kind, said_to_be
 from policyqa.parse import norm
 
 _NUMBER = re.compile(r"(?:No\.?\s*|Nos\.?\s*|Act\s+|Cap\.?\s*)?(?P<n>\d+(?:[/.:\-]\d+)+|\d+(?=\)))")
@@ -112,42 +112,8 @@ def in_prose(ctx: Context) -> None:
 @rule("laws.called_law", veto=True)
 def called_law(ctx: Context) -> None:
     """"The BDDK Regulation and the SPK Communiqué are secondary legislation", "Board Decision No. 2019/10,
-    which is a binding regulatory act": what the chapter itself calls legislation is a law, not guidance."""
-    mentions = ctx.memo.get(("titles", "mentions"), {})
-    called = ctx.ref.phrases["called_law"]
-    for (a, k, n), hits in mentions.items():
-        block = ctx.answers[a].blocks[k]
-        text = block.text if n < 0 else ctx.answers[a].sentences[k][n].text
-        for cid, _ in hits:
-            c = ctx.candidates[cid]
-            if c.vetoed or c.merged_into is not None:
-                continue
-            names = {x for x in {c.title, re.sub(r"\s*\([^()]*\)", "", c.title), *c.aliases} if len(x) >= 3}
-            ends = [text.find(x) + len(x) for x in names if x in text]
-            head = head_noun(ctx, c.title)
-            if head and head.lower() in text.lower():  # "the SPK Communiqué"
-                m = re.search(head_pattern(c, head), text)
-                ends += [m.end()] if m else []
-            if any(called.match(text[end:]) for end in ends):
-                c.vetoed = "laws.called_law"
-                _law(ctx, c.title, c.answer, c.line, "laws.called_law", "medium")
-    _called_by_item(ctx, called)
-
-
-def _called_by_item(ctx: Context, called) -> None:
-    """"Strictly speaking, items (a)(i), (a)(ii) and (c) are binding regulations rather than guidance": the items
-    a sentence cites by label, called legislation."""
-    from policyqa.extract.status import cited_items
-
-    for a in ctx.answers:
-        for k, sents in enumerate(a.sentences):
-            lists = [lst for lst in a.lists if lst.items[-1] < k]
-            for s in sents if lists else ():
-                for m in ctx.ref.phrases["item_reference"].finditer(s.text):
-                    if not called.match(s.text[m.end():]):
-                        continue
-                    for cid in cited_items(ctx, m.group(0), lists[-1]):
-                        c = ctx.candidates[cid]
-                        c.vetoed = "laws.called_law"
-                        _law(ctx, c.title, c.answer, c.line, "laws.called_law", "medium")
-
+    which is a binding regulatory act", "items (a)(i) and (c) are binding regulations rather than guidance":
+    what the chapter itself calls legislation is a law, not guidance."""
+    for c in said_to_be(ctx, ctx.ref.phrases["called_law"]):
+        c.vetoed = "laws.called_law"
+        _law(ctx, c.title, c.answer, c.line, "laws.called_law", "medium")

@@ -1180,3 +1180,55 @@ def _mention_index(alive: list[Candidate], name_res: dict[int, list[tuple[str, b
         for key in c.mentions:
             by_mention.setdefault(key, set()).add(c.id)
     return index, always, by_mention
+
+
+def said_to_be(ctx: Context, called: re.Pattern) -> list[Candidate]:
+    """The live guidelines a sentence calls something (`called` matches just after the reference): by name
+    ("The BDDK Regulation ... are secondary legislation"), by item label ("items (a) and (c) are ...") or by
+    place after a list ("The third is a government programme").
+
+    One reader for every "X is a Y" verdict, so laws and non-guidance are found the same way."""
+    from policyqa.extract.status import cited_items
+    from policyqa.extract.text import ordinal_places
+
+    out: dict[int, Candidate] = {}
+    for (a, k, n), hits in ctx.memo.get(("titles", "mentions"), {}).items():
+        block = ctx.answers[a].blocks[k]
+        text = block.text if n < 0 else ctx.answers[a].sentences[k][n].text
+        for cid, _ in hits:
+            c = ctx.candidates[cid]
+            if not c.alive:
+                continue
+            names = {x for x in {c.title, re.sub(r"\s*\([^()]*\)", "", c.title), *c.aliases} if len(x) >= 3}
+            ends = [text.find(x) + len(x) for x in names if x in text]
+            head = head_noun(ctx, c.title)
+            if head and head.lower() in text.lower():  # "the SPK Communiqué"
+                m = re.search(head_pattern(c, head), text)
+                ends += [m.end()] if m else []
+            if any(called.match(text[end:]) for end in ends):
+                out[c.id] = c
+    for a in ctx.answers:
+        for k, sents in enumerate(a.sentences):
+            lists = [lst for lst in a.lists if lst.items[-1] < k]
+            for s in sents if lists else ():
+                refs = [(m.end(), cited_items(ctx, m.group(0), lists[-1]))
+                        for m in ctx.ref.phrases["item_reference"].finditer(s.text)]
+                places = lists[-1].places()
+                members = [c for c in ctx.candidates if c.lst is lists[-1] and c.sentence is None]
+                for m in ctx.ref.phrases["ordinal_item"].finditer(s.text):
+                    if not s.text[:m.start()].strip(" \t\"“”‘’'"):  # "The third is ...": the sentence's subject
+                        wanted = ordinal_places(ctx, m.group("n"), len(places))
+                        refs.append((m.end(), [c.id for c in members if places.get(c.block) in wanted]))
+                for end, cids in refs:
+                    if called.match(s.text[end:]):
+                        out.update((cid, ctx.candidates[cid]) for cid in cids)
+    return list(out.values())
+
+
+@rule("titles.veto_called_not_guidance", veto=True)
+def veto_called_not_guidance(ctx: Context) -> None:
+    """"The third is a government programme, not guidance", "Item (g) sets policy only", "The Plan is not
+    guidance": what the chapter itself says is no guideline, though its list or its name made it look like one."""
+    for c in said_to_be(ctx, ctx.ref.phrases["called_not_guidance"]):
+        _veto(c, "titles.veto_called_not_guidance")
+
