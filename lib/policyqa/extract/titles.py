@@ -218,6 +218,7 @@ class Finder:
         self.lex = ctx.orgs
         self.tools = ctx.text
         self.determiners = ctx.ref.words["determiner"] | ctx.ref.words["sentence_adverb"]
+        self.english_stops = ctx.ref.words["english_stop"]
         self.connectors = ctx.ref.words["connector"]
         self.months = ctx.ref.words["month"]
         self.phrases = ctx.ref.phrases
@@ -240,7 +241,8 @@ class Finder:
                 taken.append((max(0, start - s.offset), end - s.offset))
         out: list[dict] = []
         for finder in (self.identifiers, self.national_adoption, self.quoted, self.named_after_noun,
-                       self.published_phrase, self.capitalised, self.abbreviation_with_noun, self.sentence_case):
+                       self.foreign_sentence_case, self.published_phrase, self.capitalised,
+                       self.abbreviation_with_noun, self.sentence_case):
             out += finder(text, taken)
         return out
 
@@ -407,6 +409,41 @@ class Finder:
                     continue
                 k += 1
             out.append((i, j))
+        return out
+
+    def foreign_sentence_case(self, text: str, taken) -> list[dict]:
+        """"The TR's Recommandations pour les hébergeurs de données à Testville are ...", "published
+        the Guide de gestion des crises in 2024": a French, Spanish or Portuguese name in sentence case opens on its
+        instrument noun and runs in lower case (a capital only after one of its own small words) until an English
+        word ends it."""
+        out = []
+        for m in _FOREIGN_RUN.finditer(text):
+            s = m.start("t")
+            words = list(re.finditer(r"\S+", m.group("t")))
+            keep = 0
+            for n, w in enumerate(words):
+                word = w.group().strip(",;:.")
+                if n and word.lower() in self.english_stops:
+                    break
+                if n and word[:1].isupper() and not FOREIGN.fullmatch(words[n - 1].group()):
+                    keep = 0  # a name in title case ("Guía de Respuesta a Incidentes"): the capitalised finder's
+                    break
+                keep = n + 1
+                if w.group() != word:
+                    break
+            t = " ".join(w.group() for w in words[:keep]).rstrip(",;:.")
+            head = instrument_of(self.ref, " ".join(t.split()[:2])) if len(t.split()) >= 2 else None
+            first = instrument_of(self.ref, t.split()[0]) if t else None
+            if len(t.split()) < 3 or not FOREIGN.search(t) or not ((first or head) and (first or head)[1] == "strong"):
+                continue
+            if not _free(taken, s, s + len(t)) or not (head or first):
+                continue
+            kind = first or head
+            owner = re.search(r"(?P<o>[A-Z][\w\-.]*(?:\s+[A-Z][\w\-.]*){0,4})$", text[: m.start()]) if m.group("own") \
+                else None  # "ARCEP’s Lignes directrices ...": the owner issues it
+            out.append(dict(title=clean_title(t, self.ref), start=s, end=s + len(t), rule="titles.foreign_sentence_case",
+                            instrument=kind[0], strength="strong", owner=owner.group("o") if owner else ""))
+            taken.append((s, s + len(t)))
         return out
 
     def capitalised(self, text: str, taken) -> list[dict]:
@@ -1049,6 +1086,8 @@ def head_pattern(c: Candidate, head: str) -> str:
     return rf"\b(?:[Tt]he|its)\s+(?:{re.escape(head)}{owned})\b"  # ("The CBI treats its Framework as ...")
 
 
+_FOREIGN_RUN = re.compile(r"(?:\b[Tt]he\s+|(?P<own>[’']s\s+)|\b(?:published|issued|released|adopted|prepared)\s+(?:the\s+|an?\s+)?)"
+                          r"(?P<t>[A-ZÀ-Ý][a-zà-ÿ]+(?:\s+(?:[a-zà-ÿ][\w’'\-]*|[dlDL][’']\w+|[A-ZÀ-Ý][\w\-]*)[,;:.]?)+)")
 _ENGLISH_TAIL = re.compile(r",?\s+(?:for|to|on|aimed\s+at|intended\s+for|addressed\s+to|meant\s+for|designed\s+for)\s+"
                            r"(?:(?:the|all|its|their|every|each)\s+)?[a-z][a-z\-]+(?:\s+[a-z][a-z\-]+)*$")
 _NUMBER_AFTER = re.compile(r"\s+(?:No\.?\s*)?\d")
