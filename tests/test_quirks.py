@@ -66,6 +66,22 @@ def test_a_flattened_table_header_is_reported_with_its_line(tmp_path):
     assert sorted(t.guidelines["title"]) == ["Cloud Guide", "Patch Guide"]
 
 
+def test_a_bar_table_pasted_with_blank_lines_between_its_rows(tmp_path):
+    # a web page's table pasted with a blank line after the header and after every row: each row is read as a
+    # row (its audience cell whole, its status cell its level), not as a paragraph of bars
+    rows = ("Title | Issuer | Addressed to | Status\n\n"
+            "Security Policy and Standards | Digital Unit | ministries and departments | mandatory\n\n"
+            "Cyber Guidelines for Small Firms | Digital Unit | small businesses | recommended\n\n"
+            "Network Security Guidelines | Telecoms Regulator | telecommunications licensees | \n")
+    t = chapter(tmp_path, f"{Q15}\n\nThe main documents are set out below:\n\n{rows}\nSee also question 13.\n")
+    o = t.obligations.merge(t.guidelines[["guideline_id", "title"]], on="guideline_id")
+    got = {(r.title, r.audience, r.mandatoriness) for r in o.itertuples()}
+    assert ("Cyber Guidelines for Small Firms", "small businesses", "voluntary") in got, got
+    assert ("Security Policy and Standards", "ministries", "mandatory") in got, got
+    headers = t.diagnostics[t.diagnostics["message"].str.startswith("table header")]
+    assert list(headers["line"]) == [5]
+
+
 def test_a_tab_table_with_a_wrapped_cell_and_a_page_break_inside(tmp_path):
     # a print copy's table: a cell wrapped onto its own line, a page break (footer, header) between rows, an
     # empty last cell, and a row pasted with spaces instead of tabs; every row is a guideline, nothing is lost

@@ -430,8 +430,9 @@ def _table_rows(lines, classes: list[LineClass], i: int, width: int, merged: dic
             continue
         ahead = next((n for n in range(k, min(k + 7, len(lines)))
                       if classes[n].kind != "blank" and _row_cells(lines[n], width) is not None), None)
-        if not rows or ahead is None or any(classes[n].kind in ("question", "glued") for n in range(k, ahead)):
-            break
+        if ahead is None or any(classes[n].kind in ("question", "glued") for n in range(k, ahead)) or (
+                not rows and any(classes[n].kind != "blank" for n in range(k, ahead))):
+            break  # (blank lines between the header and the first row, as a web page's table pastes, are stepped over)
         k = ahead  # a page break inside the table
     return rows
 
