@@ -1491,6 +1491,10 @@ def assign(ctx: Context) -> None:
             for aud in c.audience_hint or [NOT_STATED]:
                 if aud.lower() not in found:
                     found[aud.lower()] = (rank, aud, level, st)
+        if any(v[0] == 0 for v in found.values()):  # "... recommendations that no law makes compulsory for private
+            # companies", then "The fourth is nevertheless binding on credit institutions": a guideline's own
+            # statement for its own group replaces what the answer said of guidance in general
+            found = {k: v for k, v in found.items() if v[0] < RANK["answer"]}
         found = _item_overrides(ctx, found)
         found = _pointers_give_way(ctx, found)
         for _rank, aud, level, st in found.values():
