@@ -834,7 +834,21 @@ def described_in(ctx: Context, text: str, answer: int) -> list[int]:
                 best, score = c, common
         if best is not None and score >= 2:
             picked.append(best.id)
+        else:
+            picked += _for_group(ctx, alive, m.group("noun"), m.group("what"))
     return list(dict.fromkeys(picked))
+
+
+def _for_group(ctx: Context, alive: list[Candidate], noun: str, what: str) -> list[int]:
+    """"The guide for SMEs" of a "Guide d'hygiène informatique pour les PME": the one guideline of that kind
+    whose own audience is in the same group, though the words differ (another language, an abbreviation)."""
+    group = ctx.ref.audience_group(what.strip())
+    kind = instrument_of(ctx.ref, noun)
+    if group in ("other", NOT_STATED) or not is_audience(ctx, what.strip()) or kind is None:
+        return []
+    fits = [c.id for c in alive if (instrument_of(ctx.ref, c.title) or ("",))[0] == kind[0] and
+            any(ctx.ref.audience_group(h) == group for h in c.audience_hint)]
+    return fits if len(fits) == 1 else []
 
 
 @rule("status.scope_references")
