@@ -128,6 +128,24 @@ def test_a_table_flattened_one_cell_a_line(tmp_path):
     assert counts["lost"] == 0, counts
 
 
+def test_a_one_cell_a_line_table_with_no_blank_line_after_it(tmp_path):
+    # a copy with no blank lines at all: the table runs straight into a "Source:" line and the next paragraph;
+    # the whole rows are read, and the source line and the paragraph stay answer text
+    rows = ("Document\nIssuer\nAddressees\nStatus\n"
+            "IT Security Standard for Banks\nCentral Bank\ncommercial banks\nbinding\n"
+            "Cyber Hygiene Checklist for Small Businesses\nDigital Agency\nsmall businesses\nvoluntary\n"
+            "Source: Digital Agency, Annual Report 2024\n"
+            "The Central Bank publishes its documents on its website; the Digital Agency's are available on request.\n")
+    t = chapter(tmp_path, f"{Q15}\nThe table below summarises the documents in force.\n{rows}")
+    o = t.obligations.merge(t.guidelines[["guideline_id", "title"]], on="guideline_id")
+    got = {(r.title, r.mandatoriness) for r in o.itertuples()}
+    assert got == {("IT Security Standard for Banks", "mandatory"),
+                   ("Cyber Hygiene Checklist for Small Businesses", "voluntary")}, got
+    from policyqa import cli
+    (counts,) = cli.line_counts(t)
+    assert counts["lost"] == 0, counts
+
+
 def test_inline_subheading_inside_answer_is_answer_text(tmp_path):
     text = (f"Legal framework\n\n{Q27}\n\nThere are sector rules.\n\nCritical infrastructure\n\n"
             "  • operators must keep logs;\n  • and report them.\n\nBest practice\n\n{Q13}\n\nYes.\n")

@@ -437,6 +437,19 @@ def _table_rows(lines, classes: list[LineClass], i: int, width: int, merged: dic
     return rows
 
 
+def _row_like_prefix(lines, body: list[int], width: int) -> int:
+    """How many of a one-cell-a-line table's lines are whole rows: each of its cells short, its first (a title)
+    no sentence, and no "Source:" or "Note:" line among them."""
+    n = 0
+    while n + width <= len(body):
+        cells = [lines[k].strip(BLANK_CHARS) for k in body[n: n + width]]
+        if any(len(c.split()) > 25 for c in cells) or cells[0].endswith(".") or any(
+                re.match(r"(?i)(?:source|note|notes)\s*:", c) for c in cells):
+            break
+        n += width
+    return n
+
+
 def _vertical_table(lines, classes: list[LineClass], i: int, role, merged: dict[int, list[int]]):
     """A table flattened one cell a line: three to six short header lines that name columns ("Title", "Issuer",
     "Addressed to", "Status"), then that many lines a row up to a blank line; each row's later cells are
@@ -458,7 +471,9 @@ def _vertical_table(lines, classes: list[LineClass], i: int, role, merged: dict[
     while k < len(lines) and classes[k].kind not in ("blank", "question", "glued"):
         body.append(k)
         k += 1
-    if len(body) < width or len(body) % width:
+    if len(body) % width:  # no blank line after the table ("Source: ..." and the next paragraph run on): the
+        body = body[: _row_like_prefix(lines, body, width)]  # whole rows of short cells, up to the first that is not
+    if len(body) < width:
         return None
     rows = []
     for start in range(0, len(body), width):
