@@ -378,6 +378,12 @@ def items(ctx: Context) -> None:
                     first = next((w for w in joint if ctx.orgs.is_org_abbreviation(w)), issuer.group("who"))
                     owner = owner or first  # "Cyber/Physical Security Framework (METI)"; joint: the first body
                     title_part = title_part[: issuer.start()]
+                after = re.search(r",\s*(?P<who>[^,;()]{2,60}?)(?:,\s*(?:19|20)\d\d)?[\s;.,]*(?:and|or)?[\s;.,]*$", title_part)
+                who = after.group("who").strip() if after else ""
+                if after and not owner and (ctx.orgs.is_org_abbreviation(who) or any(
+                        o.start == 0 and o.end >= len(who) - 1 and o.org.abbreviation for o in ctx.orgs.find(who))):
+                    owner = who  # "Code de conduite des opérateurs, ARN; and": the body after
+                    title_part = title_part[: after.start()]  # the comma issues it
                 of_body = _of_body(ctx, title_part)
                 if of_body is not None:  # "Communiqué on X (VII-128.9) of the Capital Markets Board (SPK)"
                     owner = owner or title_part[of_body[1]:].strip()
