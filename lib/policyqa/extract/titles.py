@@ -434,11 +434,10 @@ class Finder:
             t = " ".join(w.group() for w in words[:keep]).rstrip(",;:.")
             head = instrument_of(self.ref, " ".join(t.split()[:2])) if len(t.split()) >= 2 else None
             first = instrument_of(self.ref, t.split()[0]) if t else None
-            if len(t.split()) < 3 or not FOREIGN.search(t) or not ((first or head) and (first or head)[1] == "strong"):
-                continue
-            if not _free(taken, s, s + len(t)) or not (head or first):
-                continue
             kind = first or head
+            if len(t.split()) < 3 or not FOREIGN.search(t) or not kind or kind[1] != "strong" or \
+                    not _free(taken, s, s + len(t)):
+                continue
             owner = re.search(r"(?P<o>[A-Z][\w\-.]*(?:\s+[A-Z][\w\-.]*){0,4})$", text[: m.start()]) if m.group("own") \
                 else None  # "ARCEP’s Lignes directrices ...": the owner issues it
             out.append(dict(title=clean_title(t, self.ref), start=s, end=s + len(t), rule="titles.foreign_sentence_case",
