@@ -685,10 +685,12 @@ def authority_subject(ctx: Context) -> None:
 
 def _aside(before: str, after: str) -> bool:
     """A body named in an aside: ", in its role as national CSIRT,", ", which sits within the Chief of Cabinet's
-    Office,"."""
+    Office,", ", now the Department of IT within the Ministry of Finance," (a renamed body's new name)."""
     return bool(re.search(r",\s*(?:in\s+(?:its|their)\s+(?:role|capacity)\s+as|acting\s+as|as|which\s+(?:sits|is|operates|"
                           r"works|reports)\s+(?:\w+\s+)?(?:within|under|in|to|inside|part\s+of))\s+(?:the\s+|a\s+|an\s+)?"
-                          r"(?:[\w\-]+\s+){0,4}$", before) and re.match(r"\s*,", after))
+                          r"(?:[\w\-]+\s+){0,4}$", before) and re.match(r"\s*,", after)) or bool(
+        re.search(r",\s*(?:now|formerly|previously|(?:since\s+)?renamed(?:\s+as)?)\s+[^,]{0,80}$", before) and
+        re.match(r"[^,]{0,60},", after))  # "The ITSD, now the Department of IT within the Ministry of Finance, has"
 
 
 def _not_aside(text: str, orgs: list) -> list:
