@@ -87,6 +87,7 @@ def is_audience(ctx: Context, phrase: str) -> bool:
     "anyone in X") is judged by the whole phrase."""
     cut = next((m for m in _HEAD_END.finditer(phrase) if m.start() > 0), None)
     head = phrase[: cut.start()] if cut else phrase
+    head = re.sub(r"\s+(?:else|too|alike)\W*$", "", head)  # "recommended to everyone else"
     words = head.split()
     nouns = _audience_words(ctx)
     for n in range(1, len(words)):  # "providers serving only private customers": a participle after the noun
