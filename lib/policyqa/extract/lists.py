@@ -378,6 +378,12 @@ def items(ctx: Context) -> None:
                     first = next((w for w in joint if ctx.orgs.is_org_abbreviation(w)), issuer.group("who"))
                     owner = owner or first  # "Cyber/Physical Security Framework (METI)"; joint: the first body
                     title_part = title_part[: issuer.start()]
+                nested = None if issuer else re.search(
+                    r"\s*\((?P<who>[^()]{2,80}?)\s*\((?P<abbr>[^()]{2,12})\)(?:,\s*(?:\w+\s+)?(?:19|20)\d\d)?\)$", title_part)
+                if nested and not owner and (ctx.orgs.is_org_abbreviation(nested.group("abbr")) or
+                                             ctx.orgs.names_body(nested.group("who"))):
+                    owner = nested.group("who")  # "(National Information Center (NIC), 2019)": a body with its own
+                    title_part = title_part[: nested.start()]  # bracket inside the issuer's
                 after = re.search(r",\s*(?P<who>[^,;()]{2,60}?)(?:,\s*(?:19|20)\d\d)?[\s;.,]*(?:and|or)?[\s;.,]*$", title_part)
                 who = after.group("who").strip() if after else ""
                 if after and not owner and (ctx.orgs.is_org_abbreviation(who) or any(
