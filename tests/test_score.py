@@ -105,7 +105,7 @@ def test_scores(scores, capsys):
     ("blind24", {"questions": 0.97, "xrefs": 0.93, "guidelines": 0.80, "listed": 0.87, "obligations": 0.68}),
     ("blind25", {"questions": 0.98, "xrefs": 0.97, "guidelines": 0.77, "listed": 0.76, "obligations": 0.55}),
     ("blind26", {"questions": 0.98, "xrefs": 0.97, "guidelines": 0.80, "listed": 0.80, "obligations": 0.63}),
-    ("blind27", {"questions": 0.98, "xrefs": 0.97, "guidelines": 0.84, "listed": 0.81, "obligations": 0.60}),
+    ("blind27", {"questions": 0.98, "xrefs": 0.97, "guidelines": 0.87, "listed": 0.84, "obligations": 0.66}),
 ])
 def test_held_out_chapters(tmp_path, capsys, folder, bars):
     """Chapters written by developers who never read lib/, with their own gold readings (heldout: made to
