@@ -1221,9 +1221,9 @@ def _mention_index(alive: list[Candidate], name_res: dict[int, list[tuple[str, b
 
 
 def said_to_be(ctx: Context, called: re.Pattern) -> list[Candidate]:
-    """The live guidelines a sentence calls something (`called` matches just after the reference): by name
-    ("The BDDK Regulation ... are secondary legislation"), by item label ("items (a) and (c) are ...") or by
-    place after a list ("The third is a government programme").
+    """The candidates a sentence calls something (`called` matches just after the reference): by name, live ones
+    only ("The BDDK Regulation ... are secondary legislation"); by item label ("items (a) and (c) are ...") or
+    by place after a list ("The third is a government programme"), any item, a vetoed law too.
 
     One reader for every "X is a Y" verdict, so laws and non-guidance are found the same way."""
     from policyqa.extract.status import cited_items
@@ -1248,11 +1248,13 @@ def said_to_be(ctx: Context, called: re.Pattern) -> list[Candidate]:
     for a in ctx.answers:
         for k, sents in enumerate(a.sentences):
             lists = [lst for lst in a.lists if lst.items[-1] < k]
-            for s in sents if lists else ():
+            if not lists:
+                continue
+            places = lists[-1].places()
+            members = [c for c in ctx.candidates if c.lst is lists[-1] and c.sentence is None]
+            for s in sents:
                 refs = [(m.end(), cited_items(ctx, m.group(0), lists[-1]))
                         for m in ctx.ref.phrases["item_reference"].finditer(s.text)]
-                places = lists[-1].places()
-                members = [c for c in ctx.candidates if c.lst is lists[-1] and c.sentence is None]
                 for m in ctx.ref.phrases["ordinal_item"].finditer(s.text):
                     if not s.text[:m.start()].strip(" \t\"“”‘’'"):  # "The third is ...": the sentence's subject
                         wanted = ordinal_places(ctx, m.group("n"), len(places))
