@@ -452,8 +452,9 @@ def _row_like_prefix(lines, body: list[int], width: int) -> int:
 
 def _vertical_table(lines, classes: list[LineClass], i: int, role, merged: dict[int, list[int]]):
     """A table flattened one cell a line: three to six short header lines that name columns ("Title", "Issuer",
-    "Addressed to", "Status"), then that many lines a row up to a blank line; each row's later cells are
-    placed with its first line (Block.more_lines). None when the lines at i are not such a table."""
+    "Addressed to", "Status"), then that many lines a row up to a blank line (or, with no blank line after it,
+    its whole rows of short cells); each row's later cells are placed with its first line (Block.more_lines).
+    None when the lines at i are not such a table."""
     head: list[str] = []
     k = i
     while k < len(lines) and len(head) < 6 and classes[k].kind not in ("blank", "question", "glued"):

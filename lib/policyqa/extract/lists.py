@@ -386,8 +386,8 @@ def items(ctx: Context) -> None:
                     title_part = title_part[: nested.start()]  # bracket inside the issuer's
                 after = re.search(r",\s*(?P<who>[^,;()]{2,60}?)(?:,\s*(?:19|20)\d\d)?[\s;.,]*(?:and|or)?[\s;.,]*$", title_part)
                 who = after.group("who").strip() if after else ""
-                if after and not owner and (ctx.orgs.is_org_abbreviation(who) or any(
-                        o.start == 0 and o.end >= len(who) - 1 and o.org.abbreviation for o in ctx.orgs.find(who))):
+                body = ctx.orgs.whole(who) if after and not owner else None
+                if after and not owner and (ctx.orgs.is_org_abbreviation(who) or (body and body.org.abbreviation)):
                     owner = who  # "Code de conduite des opérateurs, ARN; and": the body after
                     title_part = title_part[: after.start()]  # the comma issues it
                 of_body = _of_body(ctx, title_part)

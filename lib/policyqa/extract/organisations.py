@@ -204,6 +204,10 @@ class Lexicon:
             hit = self._found[text] = tuple(self._find(text))
         return list(hit)
 
+    def whole(self, text: str) -> OrgMention | None:
+        """The body `text` names as a whole (a last character aside): "(ISSUER, 2023)", "..., ARN"."""
+        return next((o for o in self.find(text) if o.start == 0 and o.end >= len(text) - 1), None)
+
     def _find(self, text: str) -> list[OrgMention]:
         tools = self.ctx.text
         found: list[OrgMention] = []
@@ -597,9 +601,9 @@ def authority_parenthesis(ctx: Context) -> None:
         if not m:
             continue
         first = m.group("inside").split(",")[0].strip()
-        orgs = [o for o in ctx.orgs.find(first) if o.start == 0 and o.end >= len(first) - 1]
-        if orgs:
-            _set(c, _resolve(ctx, orgs[0]), "parenthesis", "organisations.authority_parenthesis")
+        body = ctx.orgs.whole(first)
+        if body:
+            _set(c, _resolve(ctx, body), "parenthesis", "organisations.authority_parenthesis")
 
 
 @rule("organisations.authority_label")
