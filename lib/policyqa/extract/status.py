@@ -326,9 +326,12 @@ _HEDGE_USE = re.compile(r"\bto\s+(?:follow|comply\s+with|apply|use|implement|ado
 def clauses_of(ctx: Context, text: str) -> list[Clause]:
     """The sentence cut where its status may change ("…; both are …", ", while …", ", whereas …", "and are
     …"), each clause with its levels and audiences."""
-    silent = not level_spans(ctx, text)  # no status words in the sentence: none in any clause of it either
-    cuts = sorted({0, len(text)} | {m.start() for m in ctx.ref.phrases["clause_break"].finditer(text) if m.start() > 0}
-                  | (set() if silent else _gaps(ctx, text)))
+    spans = level_spans(ctx, text)
+    silent = not spans  # no status words in the sentence: none in any clause of it either
+    cuts = sorted({0, len(text)} | {c for c in {m.start() for m in ctx.ref.phrases["clause_break"].finditer(text)
+                                                if m.start() > 0} | (set() if silent else _gaps(ctx, text))
+                                    if not any(a < c < b and not level_spans(ctx, text[a:c]) for a, b, _ in spans)})
+    # (a cut before a status phrase's own status word would break it: "not, strictly speaking, binding")
     out = []
     earlier = ""  # the group a clause before named ("for essential entities ...: for those entities, X is ...")
     for start, end in zip(cuts, cuts[1:]):
