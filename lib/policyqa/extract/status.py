@@ -559,11 +559,13 @@ def scope_position(ctx: Context) -> None:
             continue
         last: list[int] = []
         head: list[Clause] = []  # "Both are soft law: X applies the first ..., and the second ...": before any place
+        alive = _alive_ids(ctx)
+        hits = [cid for cid, _ in _mentioned(ctx, st) if cid in alive]
         for clause in st.clauses:
             if not st.per_target:
                 head.append(clause)
             picked = [] if ctx.ref.phrases["except_clause"].match(clause.text) else \
-                cited_items(ctx, clause.text, lst)  # "items (c) and (d)", "item 1(a)": by label (an exception: see
+                cited_in(ctx, clause.text, lists)  # "items (c) and (d)", "item 1(a)": by label (an exception: see
             for m in pattern.finditer(clause.text) if not picked else ():  # scope_references); else by place
                 nums = item_numbers(ctx, m.group(0))
                 picked += [c.id for c in members if c.position in nums]
@@ -583,6 +585,9 @@ def scope_position(ctx: Context) -> None:
             n = number_of(ctx, last_n.group("n")) if last_n else None
             if n:
                 picked += [cid for cid in ids if position[cid] > len(ids) - n]
+            if not picked and last:
+                picked = named_in(ctx, st, clause, [cid for cid in hits if cid not in last])  # "Item (d) binds
+                # banks; the Guide to X is recommended to ...": a clause that names another title speaks of it
             if not picked and last and (ctx.ref.phrases["continues_subject"].search(clause.text) or
                                         not _new_subject(ctx, clause.text)):
                 picked = last  # "Only the first two bind: they are mandatory for ..."
@@ -1012,6 +1017,16 @@ def cited_items(ctx: Context, text: str, lst) -> list[int]:
     return list(dict.fromkeys(out))
 
 
+def cited_in(ctx: Context, text: str, lists: list) -> list[int]:
+    """The guidelines a clause cites by item label, in the latest of the lists before it that has those labels:
+    labels may run on from one list to the next ("(a)" to "(d)" under one body, "(e)", "(f)" under another)."""
+    for lst in reversed(lists):
+        cited = cited_items(ctx, text, lst)
+        if cited:
+            return cited
+    return []
+
+
 def _list_items(ctx: Context, lst) -> list[int]:
     """The guidelines a list names, in its order: an item merged into the same title named earlier counts as
     that guideline ("the first two" of a list whose first item the chapter named in question 1 too)."""
@@ -1051,7 +1066,7 @@ def _named_in_sentence(ctx: Context, answer: int, block: int, n: int) -> list[in
     lists = [lst for lst in a.lists if lst.items[-1] < block]
     if not lists:
         return []
-    cited = [cid for cid in cited_items(ctx, text, lists[-1]) if cid in alive]
+    cited = [cid for cid in cited_in(ctx, text, lists) if cid in alive]
     m = ctx.ref.phrases["ordinal_item"].match(text.lstrip())  # "The third item was issued by BDL. It is ..."
     if not cited and m and block in lists[-1].trailer:
         places = lists[-1].places()
