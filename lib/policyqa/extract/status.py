@@ -531,10 +531,26 @@ def _relative_owner(ctx: Context, st: Statement, clause: Clause, inside: list[in
     if not rel or not cues or any(start < rel[-1].start() for start, _, _ in cues):
         return inside
     head = text[: rel[-1].start()]
-    where = {cid: max((m.end() for n in _names(ctx, ctx.candidates[cid]) for m in re.finditer(re.escape(n), head)),
-                      default=-1) for cid in inside}
-    best = max(where, key=lambda cid: where[cid])
-    return [best] if where[best] >= 0 else inside
+    def span(names: list[str]) -> tuple[int, int]:
+        return max(((m.start(), m.end()) for n in names for m in re.finditer(re.escape(n), head)),
+                   key=lambda x: x[1], default=(-1, -1))
+
+    spans = {}
+    for cid in inside:  # where its whole title is, else where a short form is
+        c = ctx.candidates[cid]
+        whole_title = span([x for x in (c.title, re.sub(r"\s*\([^()]*\)", "", c.title)) if x])
+        spans[cid] = whole_title if whole_title[1] >= 0 else span(_names(ctx, c))
+    best = max(spans, key=lambda cid: spans[cid][1])
+    if spans[best][1] < 0:
+        return inside
+    out = [best]  # "X and Y, which are ...": titles joined by "and" just before share the relative clause
+    while True:
+        start = spans[out[-1]][0]
+        joined = [cid for cid in inside if cid not in out and 0 <= spans[cid][1] <= start and
+                  re.fullmatch(r"\s*(?:,\s*)?(?:and|or|,)\s*(?:the\s+)?", head[spans[cid][1]: start])]
+        if not joined:
+            return out
+        out.append(max(joined, key=lambda cid: spans[cid][1]))
 
 
 @rule("status.scope_position")
