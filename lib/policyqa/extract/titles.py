@@ -845,6 +845,9 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
     code = re.match(r"[A-Z][A-Z0-9\-]+(?:[ /][A-Z0-9][\w/\-]*)?\s+[\w/.\-]*\d[\w/.\-]*", bare)
     if code:
         out.add(code.group(0))
+    ident = identifier_pattern(ctx).search(bare)
+    if ident and ident.start() > 0 and not bare[ident.end():].strip():
+        out.add(ident.group("id"))  # "RS ISO/IEC 27001 is voluntary" for "Ruritanian Standard RS ISO/IEC 27001"
     first = words[0] if words else ""
     full = ctx.orgs.definitions.get(first)
     if full and not ctx.orgs.is_org_abbreviation(first) and (instrument_of(ctx.ref, full) or ("", ""))[1] == "strong":
