@@ -845,6 +845,10 @@ def short_forms(ctx: Context, c: Candidate) -> set[str]:
     code = re.match(r"[A-Z][A-Z0-9\-]+(?:[ /][A-Z0-9][\w/\-]*)?\s+[\w/.\-]*\d[\w/.\-]*", bare)
     if code:
         out.add(code.group(0))
+    numbered = re.match(r"[A-Z][a-z]+\s+(?:No\.?\s*|n\.?\s*[°º]\s*)?[A-Z]*\d[\w/.\-]*(?:\s+of\s+(?:19|20)\d\d)?(?=\s+(?:on|of|for|"
+                        r"concerning|regarding|about|sur|sobre|relative|relatif|relating)\s)", bare)
+    if numbered:
+        out.add(numbered.group(0))  # "Circular No. 4 of 2020 is ..." for "Circular No. 4 of 2020 on X"
     ident = identifier_pattern(ctx).search(bare)
     if ident and ident.start() > 0 and not bare[ident.end():].strip():
         out.add(ident.group("id"))  # "RS ISO/IEC 27001 is voluntary" for "Ruritanian Standard RS ISO/IEC 27001"
@@ -1229,7 +1233,7 @@ def said_to_be(ctx: Context, called: re.Pattern) -> list[Candidate]:
     by place after a list ("The third is a government programme"), any item, a vetoed law too.
 
     One reader for every "X is a Y" verdict, so laws and non-guidance are found the same way."""
-    from policyqa.extract.status import cited_items
+    from policyqa.extract.status import cited_in
     from policyqa.extract.text import ordinal_places
 
     out: dict[int, Candidate] = {}
@@ -1256,7 +1260,7 @@ def said_to_be(ctx: Context, called: re.Pattern) -> list[Candidate]:
             places = lists[-1].places()
             members = [c for c in ctx.candidates if c.lst is lists[-1] and c.sentence is None]
             for s in sents:
-                refs = [(m.end(), cited_items(ctx, m.group(0), lists[-1]))
+                refs = [(m.end(), cited_in(ctx, m.group(0), lists))
                         for m in ctx.ref.phrases["item_reference"].finditer(s.text)]
                 for m in ctx.ref.phrases["ordinal_item"].finditer(s.text):
                     if not s.text[:m.start()].strip(" \t\"“”‘’'"):  # "The third is ...": the sentence's subject
