@@ -441,7 +441,7 @@ def definitions(ctx: Context) -> None:
     _initials(ctx, lex, texts)
     for text in texts:  # "supervised by the MNB", "the MNB's recommendations": a body, though never spelt out
         for m in ctx.ref.phrases["abbreviation_body"].finditer(text):
-            abbr = m.group("a") or m.group("b")
+            abbr = next(x for x in m.groups() if x)
             if len(abbr) >= 3 and abbr not in lex.definitions and abbr not in lex.vocab_abbr and \
                     not _law_or_title(ctx, abbr):
                 lex.bodies.add(abbr)
