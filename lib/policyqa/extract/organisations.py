@@ -59,6 +59,7 @@ class Lexicon:
         self.determiners = ref.words["determiner"] | ref.words["sentence_adverb"]
         self.connectors = ref.words["connector"]
         self.acronym_skip = ref.words["acronym_skip"]
+        self.and_words = ref.words["and_word"]
         jur = self.ctx.chapter.jurisdiction
         here = {"*", jur, ref.jurisdiction_alias.get(jur, jur)}
         self.vocab_abbr: dict[str, str] = {}
@@ -246,7 +247,8 @@ class Lexicon:
                     end -= 1
                 first = next(n for n, w in enumerate(words) if self.is_org_word(w))
                 begin = max([n + 1 for n in range(first) if words[n].lower() in ("the", "of")
-                             or (words[n].lower() == "and" and self.is_org_name(words[:n]))], default=0)
+                             or (words[n].lower() in self.and_words and (self.is_org_name(words[:n]) or all(
+                                 is_abbreviation(w) for w in words[:n])))], default=0)  # "ANC et Chambre ..."
                 if any(self._strong(w) for w in words[begin:first]) or (
                         end < len(words) and words[end][:1].isupper() and not span[end - 1].possessive and
                         not words[end - 1].endswith(("’s", "'s", "’")) and any(self._strong(w) for w in words[end:])):
