@@ -684,7 +684,7 @@ def scope_except(ctx: Context) -> None:
 def named_in(ctx: Context, st: Statement, clause: Clause, hits: list[int]) -> list[int]:
     """Guidelines the clause names by title, abbreviation, short form or code, or as "the <head noun>" ("the
     Policy", "the Communication")."""
-    from policyqa.extract.titles import head_noun, head_pattern
+    from policyqa.extract.titles import NOT_BEFORE_HEAD, head_noun, head_pattern
 
     words = st.text[clause.start: clause.end]
     out = []
@@ -692,7 +692,7 @@ def named_in(ctx: Context, st: Statement, clause: Clause, hits: list[int]) -> li
         c = ctx.candidates[cid]
         head = head_noun(ctx, c.title)
         if any(_has(words, x) for x in _names(ctx, c)) or (
-                head and re.search(head_pattern(c, head) + r"(?!\s+(?:on|for|of|to)\b)", words)) or (
+                head and re.search(head_pattern(c, head) + NOT_BEFORE_HEAD, words)) or (
                 st.sentence is not None and _span_in(ctx, st, cid, clause)):
             out.append(cid)
     return out

@@ -1084,6 +1084,10 @@ def head_noun(ctx: Context, title: str) -> str:
     return head
 
 
+NOT_BEFORE_HEAD = r"(?!\s+(?:on|for|of|to|de|du|des|del|pour|para|sobre|sur|di|della|da|do|das|dos)\b)"  # "the Guide on
+# Cloud Security" or "the Guide de sécurité" is another title, not the latest Guide
+
+
 def head_pattern(c: Candidate, head: str) -> str:
     """"the Policy" names a guideline by its head noun; so does "the SPK Communiqué" or "the BoG template" (its
     issuer's abbreviation before the head, in any case), or "its Framework" after the body's name."""
@@ -1145,7 +1149,7 @@ def mentions(ctx: Context) -> None:
     for c in alive:
         h = head_noun(ctx, c.title)
         if h:
-            by_head.setdefault(h, {}).setdefault(head_pattern(c, h) + r"(?!\s+(?:on|for|of|to)\b)", []).append(c)
+            by_head.setdefault(h, {}).setdefault(head_pattern(c, h) + NOT_BEFORE_HEAD, []).append(c)
     compiled = {src: re.compile(src) for group in by_head.values() for src in group}
     found: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
     spans: dict[tuple[int, int, int], list[Candidate]] = {}
