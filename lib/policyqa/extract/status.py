@@ -616,7 +616,7 @@ def scope_position(ctx: Context) -> None:
             for cid, cl in st.per_target.items():
                 if not any(c.levels for c in cl):
                     st.per_target[cid] = head + cl
-        rest_clauses = [c for c in st.clauses if rest_pattern.search(c.text)]
+        rest_clauses = [c for c in st.clauses if _rest_of_list(c, rest_pattern)]
         if rest_clauses:
             earlier = {cid for other in ctx.statements if other is not st and other.answer == st.answer and
                        other.levels and (other.block, other.sentence or 0) < (st.block, st.sentence or 0)
@@ -634,6 +634,13 @@ def scope_position(ctx: Context) -> None:
                 st.per_target.setdefault(cid, []).extend(rest_clauses)
         if st.per_target:
             _target(st, list(st.per_target), "own", "status.scope_position")
+
+
+def _rest_of_list(clause: Clause, rest_pattern: re.Pattern) -> bool:
+    """Whether a clause speaks of the list's other items ("the others are voluntary"), not of the other members
+    of a group after a status word ("compulsory for ISPs licensed after 2020, and recommended to the others")."""
+    m = rest_pattern.search(clause.text)
+    return bool(m) and not (clause.levels and re.search(r"\b(?:to|for|on|upon)\s+$", clause.text[: m.start()]))
 
 
 @rule("status.scope_except")
