@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from policyqa.extract.context import Candidate, Context, Org, OrgMention
 from policyqa.extract.registry import rule
-from policyqa.extract.text import item_numbers, ordinal_places, strip_possessive
+from policyqa.extract.text import FOREIGN, item_numbers, ordinal_places, strip_possessive
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"  # ASCII and Latin upper case (NÚKIB, ČNB, ÚOOÚ)
 _ABBR = rf"[{_UPPER}][\w&.\-/]*[{_UPPER}0-9][\w&.\-]*|[{_UPPER}][a-z]+[{_UPPER}][\w\-]*|[a-z]-?[{_UPPER}]{{2,}}[\w\-]*"
@@ -60,6 +60,7 @@ class Lexicon:
         self.connectors = ref.words["connector"]
         self.acronym_skip = ref.words["acronym_skip"]
         self.and_words = ref.words["and_word"]
+        self.english = frozenset({"the", "of", "and", "for", "to", "on", "in", "with"}) | ref.words["english_stop"]
         jur = self.ctx.chapter.jurisdiction
         here = {"*", jur, ref.jurisdiction_alias.get(jur, jur)}
         self.vocab_abbr: dict[str, str] = {}
@@ -345,6 +346,28 @@ def _run_before_comma(lex: Lexicon, text: str) -> int | None:
     return toks[i].start if i <= j and toks[i].text[0].isupper() else None
 
 
+_SENTENCE_CASE_RUN = re.compile(r"(?P<n>[A-ZÀ-Þ][\w’'\-]*(?:\s+(?:[a-zà-ÿ][\w’'\-]*|[dlDL][’'][\w’'\-]+|[A-ZÀ-Þ][\w’'\-]*))"
+                                r"{1,10})$")
+
+
+def _sentence_case_name(lex: Lexicon, before: str) -> str | None:
+    """A name in another language's sentence case, spelt in full before its (English) abbreviation: it opens on
+    an organisation word and runs in lower case through its own small words ("Organisation arabe de
+    normalisation et de métrologie (AMSO)"), so neither the capitalised run nor the initials find it."""
+    m = _SENTENCE_CASE_RUN.search(before)
+    if not m:
+        return None
+    words = m.group("n").split()
+    first = next((n for n, w in enumerate(words) if w[:1].isupper() and lex.is_org_word(w)), None)
+    if first is None:
+        return None
+    rest = words[first + 1:]
+    if not any(FOREIGN.fullmatch(w) for w in rest) or any(
+            w.lower() in lex.english for w in rest):
+        return None  # (not "the Bureau of Communications coordinates the national CERT project (XCERT)")
+    return " ".join(words[first:])
+
+
 def _name_before(lex: Lexicon, before: str, abbr: str) -> str | None:
     """The name that "(ABBR)" follows: the capitalised run ending just before the bracket."""
     tools = lex.ctx.text
@@ -363,6 +386,8 @@ def _name_before(lex: Lexicon, before: str, abbr: str) -> str | None:
         if start is not None and words and (len([w for w in words if w[0].isupper()]) >= 2 or lex.is_org_name(words)):
             name = before[start:]
     acronym = _acronym_name(before, abbr, lex.acronym_skip)
+    if name is None and not acronym:
+        name = _sentence_case_name(lex, before)
     if name is None or (not lex.is_org_name(name.split()) and acronym):
         name = acronym or name
     elif acronym and len(acronym) < len(name) and name.endswith(acronym) and lex.is_org_name(acronym.split()):

@@ -753,17 +753,27 @@ ITEM_NUMBERS = "titles.veto_generic:item_numbers"  # a veto whose words stay rea
 def veto_generic(ctx: Context) -> None:
     """A phrase that names no one instrument: only instrument nouns, a country's adjective, a standards body
     ("GB standards", "ISO standards", "Guidelines")."""
+    from policyqa.extract.status import is_audience
+
     lex = ctx.orgs
     det = ctx.ref.words["determiner"] | ctx.ref.words["connector"]
+    home = [j for j in lex.jurisdiction_words if len(j) >= 4]
+
+    def of_place(w: str) -> bool:  # "Syrian", "Yemeni": a country's adjective
+        return w in lex.jurisdiction_words or any(w.startswith(j) and len(w) - len(j) <= 3 for j in home)
+
     for c in ctx.alive():
         words = [w for w in re.findall(r"[\w’'\-/]+", c.title)]
         if not words or len(c.title) < 3:
             _veto(c, "titles.veto_generic")
             continue
-        if all(w in lex.prefix_body or w in lex.jurisdiction_words or instrument_of(ctx.ref, w) or
+        if all(w in lex.prefix_body or of_place(w) or instrument_of(ctx.ref, w) or
                w.lower() in det or lex.is_org_abbreviation(strip_possessive(w)) for w in words) and \
                 c.rule != "titles.standard_identifier" and not re.search(r"\d", c.title):
             _veto(c, "titles.veto_generic")
+        elif re.fullmatch(r"[A-Z]{2,6}s?", c.title) and c.title not in lex.definitions and is_audience(
+                ctx, c.title) and not any(_spelt_in(c.title.rstrip("s"), o.title) for o in ctx.alive() if o is not c):
+            _veto(c, "titles.veto_generic")  # "as for the SME guide": a group's abbreviation, and no title it spells
         elif c.where == "list" and c.sentence is None and len(words) > 3 and words[-1].lower() in (
                 "are", "is", "include", "includes", "following"):
             _veto(c, "titles.veto_generic")  # a lead-in sentence, not a title
