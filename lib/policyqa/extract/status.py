@@ -829,8 +829,8 @@ def described_in(ctx: Context, text: str, answer: int) -> list[int]:
     stop = ctx.ref.words["connector"] | ctx.ref.words["determiner"] | ctx.ref.words["function"]
     alive = [c for c in ctx.alive() if c.answer == answer]
 
-    def words_of(t: str) -> set[str]:
-        return {w[:6] for w in re.findall(r"[a-z]+", t.lower()) if w not in stop and len(w) > 3}
+    def words_of(t: str) -> set[str]:  # ("the banking guidelines" for "... Guidelines for Banks")
+        return {_stem(w) for w in re.findall(r"[a-z]+", t.lower()) if w not in stop and len(w) > 3}
 
     picked: list[int] = []
     for m in ctx.ref.phrases["counted_reference"].finditer(text):
@@ -1324,6 +1324,15 @@ def _own_group(ctx: Context, c: Candidate) -> bool:
     ("... for Small Businesses", not "... for managers")."""
     return bool(c.audience_hint) and (c.hint_source in ("label", "description") or (c.hint_source == "title" and all(
         ctx.ref.audience_group(h) != "other" for h in c.audience_hint)))
+
+
+def _stem(word: str) -> str:
+    """A word's stem, enough to tell "banking" and "banks", "financial" and "finance" apart from other words."""
+    for suffix in ("ing", "ers", "ies", "es", "er", "ial", "al", "s", "e", "y"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    return word[:6]
 
 
 def _stems(text: str) -> set[str]:
