@@ -117,7 +117,9 @@ CHILD = textwrap.dedent("""
             with open(path, "w", encoding="utf-8") as f:
                 f.write('"table","run"\\n"obligations","half')
                 f.flush()
-            marker.write_text(str(path), encoding="utf-8")  # tell the test we are mid-write
+            ready = marker.with_suffix(".tmp")  # tell the test we are mid-write (renamed, so it never
+            ready.write_text(str(path), encoding="utf-8")  # sees the marker before its text)
+            ready.rename(marker)
             time.sleep(600)
         real(df, path, fmt, name)
 
