@@ -921,8 +921,8 @@ def _shortened(short: str, title: str) -> bool:
     Management Guidelines for Banks"."""
     s_words = re.sub(r"\s*\([^()]*\)", "", short).split()
     t_words = re.sub(r"\s*\([^()]*\)", "", title).split()
-    if len(s_words) < 3 or len(t_words) <= len(s_words) or s_words[0] != t_words[0]:
-        return False
+    if len(s_words) < 2 or len(t_words) <= len(s_words) or s_words[0] != t_words[0]:
+        return False  # ("the Minimum Standards" for "Minimum Cyber Security Standards for X")
     head = s_words[-1]
     if head not in t_words:
         return False
