@@ -107,7 +107,7 @@ def test_scores(scores, capsys):
     ("blind26", {"questions": 0.98, "xrefs": 0.97, "guidelines": 0.80, "listed": 0.80, "obligations": 0.63}),
     ("blind27", {"questions": 0.98, "xrefs": 0.97, "guidelines": 0.87, "listed": 0.84, "obligations": 0.66}),
     ("blind28", {"questions": 0.98, "xrefs": 0.93, "guidelines": 0.94, "listed": 0.93, "obligations": 0.75}),
-    ("blind29", {"questions": 0.98, "xrefs": 0.97, "guidelines": 0.80, "listed": 0.78, "obligations": 0.42}),
+    ("blind29", {"questions": 0.98, "xrefs": 0.97, "guidelines": 0.82, "listed": 0.79, "obligations": 0.55}),
 ])
 def test_held_out_chapters(tmp_path, capsys, folder, bars):
     """Chapters written by developers who never read lib/, with their own gold readings (heldout: made to
