@@ -28,7 +28,7 @@ _DEFINITION = re.compile(rf"\((?:the\s+)?(?:[^()]*?,\s*)?(?P<abbr>(?:{_ABBR})(?:
 _ABBR_FIRST = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})\s+\((?:the\s+)?(?P<name>[A-Z][^()]{{3,120}}?)\)")
 _IS_THE = re.compile(rf"(?:^|[.;,:]\s+|\band\s+)(?:[Tt]he\s+)?(?P<abbr>{_ABBR})\s+(?:is\s+|stands\s+for\s+|means\s+)?the\s+"
                      r"(?P<name>[A-Z][^,;:.()]{3,120}?)(?=\s*(?:[,;:.]|$)|\s+(?:which|that|who)\b|\s+and\s+(?:the\s+)?"
-                     r"[A-Z]{2,}\b)")  # (not "... for Technical and Export Control")
+                     r"[A-Z]{2,}\b)")  # (not "... for Trade and Export Promotion")
 _GLOSSARY = re.compile(rf"(?:^|[:;]\s*)(?P<abbr>{_ABBR})\s+[–—=]\s+(?P<name>[A-Z][^;:()]{{3,120}}?)(?=\s*(?:[;.]|$))")
 _KNOWN_AS = re.compile(rf",?\s+(?:known as|hereinafter|or)\s+(?:the\s+)?[‘“\"]?(?P<abbr>{_ABBR})[’”\"]?")
 
@@ -633,7 +633,7 @@ def authority_parenthesis(ctx: Context) -> None:
         if body:
             _set(c, _resolve(ctx, body), "parenthesis", "organisations.authority_parenthesis")
         elif re.fullmatch(r"[A-Z]{2,8}", first) and re.fullmatch(r"[^,]+,\s*(?:19|20)\d\d", m.group("inside")) and \
-                first not in ctx.orgs.definitions:  # "Title (FSTEC, 2021)": the issuer and its year, though
+                first not in ctx.orgs.definitions:  # "Title (TSEC, 2021)": the issuer and its year, though
             _set(c, ctx.orgs.org(first), "parenthesis", "organisations.authority_parenthesis")  # never spelt out
 
 

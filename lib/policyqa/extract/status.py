@@ -742,7 +742,7 @@ def grouped_in(ctx: Context, text: str, answer: int) -> list[tuple[int, int]]:
         kinds = [n[:6] for n in nouns if n in generic and n not in ctx.ref.words["broad_document"]]
         if len(kinds) >= 2:  # an enumeration of kinds is specific; one noun ("the AgID guidelines") is all of them
             members = [c for c in members if any(k in c.title.lower() for k in kinds)] or members
-        elif kinds and not kinds[0].startswith(("guid", "recomm")):  # but one narrow kind ("the MTIT controls",
+        elif kinds and not kinds[0].startswith(("guid", "recomm")):  # but one narrow kind ("the DM controls",
             members = [c for c in members if kinds[0] in c.title.lower()] or members  # "its checklist") is that kind
         nouns_alt = "|".join(sorted(generic, key=len, reverse=True))
         described = re.match(r"(?P<what>(?:[\w\-]+\s+){1,4}?)(?=(?:" + nouns_alt + r")\b)", after.group("words"))

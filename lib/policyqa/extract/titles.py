@@ -759,7 +759,7 @@ def veto_generic(ctx: Context) -> None:
     det = ctx.ref.words["determiner"] | ctx.ref.words["connector"]
     home = [j for j in lex.jurisdiction_words if len(j) >= 4]
 
-    def of_place(w: str) -> bool:  # "Syrian", "Yemeni": a country's adjective
+    def of_place(w: str) -> bool:  # "Ruritanian": a country's adjective
         return w in lex.jurisdiction_words or any(w.startswith(j) and len(w) - len(j) <= 3 for j in home)
 
     for c in ctx.alive():
