@@ -61,7 +61,7 @@ class Lexicon:
         self.connectors = ref.words["connector"]
         self.acronym_skip = ref.words["acronym_skip"]
         self.and_words = ref.words["and_word"]
-        self.english = frozenset({"the", "of", "and", "for", "to", "on", "in", "with"}) | ref.words["english_stop"]
+        self.english = ref.words["function"] | ref.words["english_stop"]  # words no French or Spanish name holds
         jur = self.ctx.chapter.jurisdiction
         here = {"*", jur, ref.jurisdiction_alias.get(jur, jur)}
         self.vocab_abbr: dict[str, str] = {}
