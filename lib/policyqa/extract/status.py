@@ -531,6 +531,7 @@ def _relative_owner(ctx: Context, st: Statement, clause: Clause, inside: list[in
     if not rel or not cues or any(start < rel[-1].start() for start, _, _ in cues):
         return inside
     head = text[: rel[-1].start()]
+
     def span(names: list[str]) -> tuple[int, int]:
         return max(((m.start(), m.end()) for n in names for m in re.finditer(re.escape(n), head)),
                    key=lambda x: x[1], default=(-1, -1))
@@ -581,8 +582,9 @@ def scope_position(ctx: Context) -> None:
             if not st.per_target:
                 head.append(clause)
             picked = [] if ctx.ref.phrases["except_clause"].match(clause.text) else \
-                cited_in(ctx, clause.text, lists)  # "items (c) and (d)", "item 1(a)": by label (an exception: see
-            for m in pattern.finditer(clause.text) if not picked else ():  # scope_references); else by place
+                cited_in(ctx, clause.text, lists[::-1] if below else lists)  # "items (c) and (d)", "item 1(a)": by
+            # label, in the nearest list that has it (an exception: see scope_references); else by place
+            for m in pattern.finditer(clause.text) if not picked else ():
                 nums = item_numbers(ctx, m.group(0))
                 picked += [c.id for c in members if c.position in nums]
             for m in ctx.ref.phrases["ordinal_item"].finditer(clause.text):  # "the second document is guidance",
