@@ -859,14 +859,13 @@ def authority_after_list(ctx: Context) -> None:
                             members.remove(c)
                         continue
                     named = [c for c in members if re.sub(r"\s*\([^()]*\)", "", c.title) in s.text]
-                    span = numbered.match(s.text)  # "Items three to five were published by the AIDRS"
-                    if span and not named and publish.search(s.text[span.end(): span.end() + 40]):
-                        nums = item_numbers(ctx, span.group(0))
-                        named = [c for c in members if places.get(c.block) in nums]
-                        orgs = [o for o in ctx.orgs.find(s.text[publish.search(s.text, span.end()).end():]) if o.start <= 6]
-                        if named and orgs:
-                            for c in named:
-                                _set(c, _resolve(ctx, orgs[0]), "sentence", "organisations.authority_after_list")
+                    if numbered.match(s.text) and not named:  # "Items three to five were published by the AIDRS;
+                        for clause in re.split(r";\s+", s.text):  # items 6 and 7 are DPO documents"
+                            span = numbered.match(clause)
+                            org = _numbered_issuer(ctx, clause[span.end():]) if span else None
+                            nums = item_numbers(ctx, span.group(0)) if org is not None else set()
+                            for c in [c for c in members if places.get(c.block) in nums]:
+                                _set(c, org, "sentence", "organisations.authority_after_list")
                                 members.remove(c)
                         continue
                     m = ordinal.search(s.text)
@@ -901,6 +900,24 @@ def authority_after_list(ctx: Context) -> None:
                     if orgs:
                         _set(named[0], _resolve(ctx, orgs[0]), "sentence", "organisations.authority_after_list")
                         members.remove(named[0])
+
+
+def _numbered_issuer(ctx: Context, rest: str) -> Org | None:
+    """Who issued the items a clause opens on: "... were issued by the X", "... are X documents", "... are
+    the X's"."""
+    by = ctx.ref.phrases["publish_verb"].search(rest[:40])
+    if by:
+        orgs = [o for o in ctx.orgs.find(rest[by.end():]) if o.start <= 6]
+        return _resolve(ctx, orgs[0]) if orgs else None
+    copula = re.match(r"\s+(?:are|were)\s+(?:all\s+|both\s+)?(?:the\s+)?", rest)
+    if copula is None:
+        return None
+    orgs = [o for o in ctx.orgs.find(rest[copula.end():]) if o.start == 0]
+    after = rest[copula.end() + orgs[0].end:] if orgs else ""
+    if orgs and re.match(r"(?:[’']s\b|\s+(?:documents?|publications?|guidance|guides?|texts?|instruments?|products?)\b|"
+                         r"\s*(?:[,.;]|$))", after):
+        return _resolve(ctx, orgs[0])
+    return None
 
 
 @rule("organisations.authority_lead_in")

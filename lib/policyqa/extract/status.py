@@ -141,6 +141,8 @@ def clean_audience(ctx: Context, phrase: str) -> str:
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:.")
     if phrase.count("(") > phrase.count(")"):  # "operators under the Protective Security Act (2018": cut off
         phrase = phrase[: phrase.rindex("(")]
+    if phrase.count(")") > phrase.count("("):  # "Vital Sites) of the Agency": a gloss's end, not the group's
+        phrase = phrase[: phrase.index(")")]
     phrase = re.sub(r"\s*\([^()]*\b(?:19|20)\d\d\)$", "", phrase)  # "... for SMEs (MwCERT, 2022)": the item's date
     phrase = re.sub(r"^(?:(?:and|or|but|to|for|on|upon|by|with|at|which|that|who|whom|while|whilst|whereas)\s+)+", "",
                     phrase)  # "..., which organisations may adopt", "..., while private institutions may"
