@@ -481,7 +481,8 @@ def _instrument_name(ctx: Context, name: str) -> bool:
     from policyqa.extract.titles import instrument_of
 
     head = re.split(r"\s+(?=[a-z])", name, maxsplit=1)[0].split()
-    return any(instrument_of(ctx.ref, w) for w in head) and not any(ctx.orgs.is_org_word(w) for w in head)
+    return (any(instrument_of(ctx.ref, w) for w in head) or instrument_of(ctx.ref, name) is not None) and not any(
+        ctx.orgs.is_org_word(w) for w in head)  # "... Management Code of Practice": a noun of several words
 
 
 def _law_or_title(ctx: Context, name: str) -> bool:
