@@ -1496,6 +1496,16 @@ def _item_overrides(ctx: Context, found: dict[str, tuple]) -> dict[str, tuple]:
         v[0] > 0 and ctx.ref.audience_group(v[1]) in groups and (ctx.ref.audience_group(v[1]), v[2]) not in own)}
 
 
+def _defaults_give_way(ctx: Context, found: dict[str, tuple]) -> dict[str, tuple]:
+    """"Unless stated otherwise below, the following are recommendations that organisations may adopt", then
+    "The first item binds every insurer": a default said to hold unless something else is said holds only for
+    the items nothing said more of, whatever groups the two name."""
+    if not any(v[0] == 0 and v[2] != NOT_STATED for v in found.values()):
+        return found
+    marker = ctx.ref.phrases["list_default"]
+    return {k: v for k, v in found.items() if not (v[0] > 0 and v[3] is not None and marker.search(v[3].text))}
+
+
 def _pointers_give_way(ctx: Context, found: dict[str, tuple]) -> dict[str, tuple]:
     """"SAMA requires the institutions it supervises to comply with X" beside "X binds banks, insurers and the
     other institutions SAMA regulates": a group named only by who supervises it gives way to a group named in
@@ -1567,6 +1577,7 @@ def assign(ctx: Context) -> None:
             # statement for its own group replaces what the answer said of guidance in general
             found = {k: v for k, v in found.items() if v[0] < RANK["answer"]}
         found = _item_overrides(ctx, found)
+        found = _defaults_give_way(ctx, found)
         found = _pointers_give_way(ctx, found)
         for _rank, aud, level, st in found.values():
             out.append((aud, level, st))
