@@ -347,6 +347,17 @@ def test_print_copy_hard_wrapped_at_a_width(tmp_path):
     assert "Cyber Hygiene Handbook" in set(t.guidelines["title"])
 
 
+def test_headings_right_above_a_wrapped_question_stay_headings(tmp_path):
+    # no blank lines: "Best practice" / "Increased protection" / the question cut before "by law?"; the
+    # headings are not read as the question's first words
+    text = "\n".join(["Best practice", "Increased protection", Q13[:-8], Q13[-7:], "Yes. The guidance is voluntary.",
+                      Q14, "It does not."])
+    t = chapter(tmp_path, text + "\n")
+    assert qnos(t) == [13, 14]
+    row = t.questions.iloc[0]
+    assert (row["question"], row["section"], row["subsection"]) == (Q13, "Best practice", "Increased protection")
+
+
 def test_print_copy_hyphenated_at_the_wrap(tmp_path):
     # the typesetter's hyphens go ("Digitalisa-" / "tion", "compul-" / "sory"); a compound the chapter writes
     # with its hyphen elsewhere keeps it ("state-" / "owned"); the words join again wherever they were cut

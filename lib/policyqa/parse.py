@@ -341,6 +341,11 @@ def _wrapped_questions(clf: Classifier, lines, classes: list[LineClass]) -> dict
             i += 1
             continue
         k, question = found
+        for j in range(i + 1, k):  # "Best practice" / "Increased protection" / "Do the ... mandated" / "by law?":
+            # headings above a wrapped question are not part of it (the best match, then the longest)
+            later = clf.classify(" ".join(clean(lines[n]) for n in range(j, k + 1)))
+            if later.kind == "question" and later.score > question.score:
+                i, question = j, later
         classes[i] = question
         for n in range(i + 1, k + 1):
             classes[n] = LineClass("blank", "")  # (placed as the question's: see Question.more_lines)
