@@ -29,6 +29,8 @@ _ABBR_FIRST = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})\s+\((?:the\s+)?(?P<name
 _IS_THE = re.compile(rf"(?:^|[.;,:]\s+|\band\s+)(?:[Tt]he\s+)?(?P<abbr>{_ABBR})\s+(?:is\s+|stands\s+for\s+|means\s+)?the\s+"
                      r"(?P<name>[A-Z][^,;:.()]{3,120}?)(?=\s*(?:[,;:.]|$)|\s+(?:which|that|who)\b|\s+and\s+(?:the\s+)?"
                      r"[A-Z]{2,}\b)")  # (not "... for Trade and Export Promotion")
+_WHOSE_NAME = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR}),\s+(?:[^.;]{{0,100}}?\s)?(?:whose\s+(?:full\s+)?name\s+is|which\s+"
+                         r"stands\s+for)\s+(?:the\s+)?(?P<name>[A-Z][^,;:.()]{3,120}?)(?=\s*(?:[,;:.]|$))")
 _GLOSSARY = re.compile(rf"(?:^|[:;]\s*)(?P<abbr>{_ABBR})\s+[–—=]\s+(?P<name>[A-Z][^;:()]{{3,120}}?)(?=\s*(?:[;.]|$))")
 _KNOWN_AS = re.compile(rf",?\s+(?:known as|hereinafter|or)\s+(?:the\s+)?[‘“\"]?(?P<abbr>{_ABBR})[’”\"]?")
 
@@ -443,6 +445,11 @@ def definitions(ctx: Context) -> None:
             if is_abbreviation(abbr) and lex.is_org_name(name.split()) and (
                     abbr not in lex.definitions or not lex.names_body(lex.definitions[abbr])):
                 lex.definitions[abbr] = name  # (over a title the bracket followed: "Decision on X (NBRNM)")
+        for m in _WHOSE_NAME.finditer(text):  # "CARIC, which is run by the police and whose full name is the ..."
+            abbr, name = m.group("abbr"), m.group("name").strip()
+            if is_abbreviation(abbr) and lex.is_org_name(name.split()) and (
+                    abbr not in lex.definitions or not lex.names_body(lex.definitions[abbr])):
+                lex.definitions[abbr] = name
         for m in _GLOSSARY.finditer(text):  # "Abbreviations used: MIC – Ministry of Industry and Communications; ..."
             abbr, name = m.group("abbr"), m.group("name").strip()
             if is_abbreviation(abbr) and lex.is_org_name(name.split()) and (
