@@ -551,7 +551,11 @@ class Finder:
                     e += low_tail.end()
             indefinite = bool(re.search(r"\b(?:a|an)\s+$", text[max(0, s - 4): s]))
             opening = i <= first_word and len(words) == 1  # "Certification against it is voluntary": no title
-            if nxt is not None and nxt.is_word and not nxt.is_cap and not opening and (
+            noun_at = next((n for n, w in enumerate(words) if instrument_of(self.ref, w)), 0)
+            complete = any(w[:1].isupper() and not w.isupper() for w in words[noun_at + 1:]) and bool(re.match(
+                r"\s+for\s+(?!the\b)[a-z]", text[e:]))  # "Guidelines on Data Breach Notification for data
+            # controllers": a title in title case has its complement; "for" and lower case after it is an audience
+            if nxt is not None and nxt.is_word and not nxt.is_cap and not opening and not complete and (
                     (kind[1] == "strong" and instrument_of(self.ref, words[0])) or (
                     indefinite and len(words) >= 2 and instrument_of(self.ref, words[-1]))):
                 # "Guide on the management of ...", "an Official Communication on X" (not "its X Framework on Y")
