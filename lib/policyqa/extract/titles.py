@@ -83,8 +83,9 @@ def is_law_title(ref: Reference, title: str) -> bool:
     if ref.phrases["law_of_place"].search(t) or ref.phrases["law_with_part"].match(t):
         return True  # "Information, Communications and Media Act of Bhutan 2018", "Cybercrimes Act, Part III"
     for p, _ in ref.laws:  # "Traficom Regulation M 67 on ...": a law noun with its number
-        m = p.search(front)
-        if m and re.match(r"\s+(?:No\.?\s*)?(?:[A-Z]{1,6}\s*[/\-]?\s*){0,3}\d", front[m.end():]) and not re.search(
+        m = p.search(front)  # ("Ordonnance-loi n° 23/010": a compound law noun, a number sign of any language)
+        if m and re.match(r"(?:-[^\W\d_]+)?\s+(?:(?:No|Nr|N|n|núm|Núm)\.?\s*[°º]?\s*)?(?:[A-Z]{1,6}\s*[/\-]?\s*){0,3}\d",
+                          front[m.end():]) and not re.search(
                 r"\b(?:under|pursuant to|in accordance with|according to|implementing|in line with|with)\s+(?:the\s+)?"
                 r"(?:[A-Z][\w()’'\-]*\s+){0,6}$", front[: m.start()]):
             return True
