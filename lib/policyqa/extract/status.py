@@ -1485,6 +1485,22 @@ def _restricted(ctx: Context, clauses: list[Clause], pairs: list[tuple[str, str]
             if a not in dropped]
 
 
+def _respectively(ctx: Context, st: Statement, c: Candidate, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """"Items (d) and (h) are binding on commercial banks and on e-money institutions respectively": the n-th
+    item named goes with the n-th group."""
+    if len(st.targets) < 2 or c.id not in st.targets or len(pairs) != 1 or not re.search(r"\brespectively\b",
+                                                                                          pairs[0][0] + " " + st.text):
+        return pairs
+    aud, level = pairs[0]
+    parts = [p for p in re.split(r",\s+(?:and\s+)?(?:(?:on|for|to|upon)\s+)?|\s+and\s+(?:(?:on|for|to|upon)\s+)?",
+                                 re.sub(r"\s+respectively$", "", aud)) if p]
+    if len(parts) != len(st.targets) or not all(is_audience(ctx, p) for p in parts):
+        return pairs
+    order = sorted(st.targets, key=lambda t: (ctx.candidates[t].answer, ctx.candidates[t].block,
+                                              ctx.candidates[t].start))
+    return [(clean_audience(ctx, parts[order.index(c.id)]), level)]
+
+
 def _item_overrides(ctx: Context, found: dict[str, tuple]) -> dict[str, tuple]:
     """"Unless the entry says otherwise, each is compulsory for public bodies" and an item "presented as a
     recommendation only, even for public bodies": what the item says of its own audience group replaces what a
@@ -1534,6 +1550,7 @@ def assign(ctx: Context) -> None:
             pairs, levels = _pairs_for(st, c.id, ctx.ref.phrases["gloss_clause"], ctx.ref.phrases["parts_differ"],
                                        ctx.ref.phrases["part_binding"], ctx.ref.phrases["part_scope"])
             pairs = _restricted(ctx, st.per_target.get(c.id, st.clauses), pairs)
+            pairs = _respectively(ctx, st, c, pairs)
             rank = RANK[st.scope]
             if st.scope == "list" and len({a for a, _ in pairs}) > 1 and len({x for _, x in pairs}) == 1 and \
                     c.hint_source in ("title", "label"):
