@@ -374,9 +374,17 @@ class Finder:
                 if len(t.split()) < 4 or t.split()[0].lower() in self.determiners:
                     continue
                 kind = ("guide", "strong")  # "has published What you need to know about X": a publication
-            out.append(dict(title=clean_title(t, self.ref), start=s, end=e, rule="titles.published_phrase", instrument=kind[0],
-                            strength="strong"))
-            taken.append((s, e))
+            parts = [(s, s + len(t))]
+            two = re.search(r"\s+and\s+(?=[A-Z])", t)
+            if two and all((instrument_of(self.ref, x) or ("", ""))[1] == "strong" for x in (t[: two.start()],
+                                                                                            t[two.end():])):
+                parts = [(s, s + two.start()), (s + two.end(), s + len(t))]  # "publishes Cyber hygiene guidance
+                # for small businesses and Password guidance": two titles
+            for ps, pe in parts:
+                out.append(dict(title=clean_title(text[ps:pe], self.ref), start=ps, end=pe,
+                                rule="titles.published_phrase", instrument=(instrument_of(self.ref, text[ps:pe]) or
+                                                                            kind)[0], strength="strong"))
+                taken.append((ps, pe))
         return out
 
     def _title_case_part(self, t: str) -> int:
