@@ -139,6 +139,10 @@ def not_guidance(ref: Reference, title: str) -> str | None:
             ends = [m.end() for m in pattern.finditer(phrase)]
             if ends and ends[-1] >= len(phrase) - 1:
                 return what
+    gloss = re.search(r"\((?P<g>[A-Z][^()]{3,120})\)\s*$", title)
+    if gloss and len(gloss.group("g").split()) >= 2 and not instrument_of(ref, bare):
+        return not_guidance(ref, gloss.group("g"))  # "Rahbord-e Melli (National Cyberspace Strategy)": a name in
+        # another language, and its English gloss says what it is
     return None
 
 
