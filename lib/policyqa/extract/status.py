@@ -1391,6 +1391,9 @@ def vocabulary_audiences(ctx: Context, text: str) -> list[str]:
                      key=lambda x: x[0] - x[1])  # the longest first
     spans: list[tuple[int, int]] = []
     for a, b in matches:
+        compound = re.search(r"(?<![\w\-])[a-z]+(?:-[a-z]+)+\s+$", text[max(0, a - 40): a])
+        a = a - len(compound.group(0)) if compound else a  # "state-owned companies", "mid-sized firms": the
+        # hyphenated word before a vocabulary noun narrows the group
         if all(b <= x or a >= y for x, y in spans):
             spans.append((a, b))
     return [clean_audience(ctx, text[a:b]) for a, b in sorted(spans)]
