@@ -174,8 +174,8 @@ def clean_title(title: str, ref: Reference) -> str:
 
 def identifier_pattern(ctx: Context) -> re.Pattern:
     """Standards known by identifier: a vocabulary prefix (ISO, NIST SP, BS, GB/T ...), possibly behind national
-    prefixes ("PN-ISO/IEC 27001", "SS-EN ISO/IEC 27002", "NP EN ISO/IEC 27001", "ILNAS-EN ISO/IEC 27001"), and a
-    number."""
+    prefixes ("PN-ISO/IEC 27001", "SS-EN ISO/IEC 27002", "NP EN ISO/IEC 27001", "ILNAS-EN ISO/IEC 27001",
+    "RSTDI ISO/IEC 27001"), and a number."""
     key = ("titles", "identifier")
     if key not in ctx.memo:
         # and the chapter's own series: "National standards (TCVN)" makes "TCVN 11930:2017" a standard
@@ -184,7 +184,7 @@ def identifier_pattern(ctx: Context) -> re.Pattern:
                if not ctx.orgs.is_org_abbreviation(m.group("abbr"))}
         prefixes = sorted(set(ctx.orgs.prefix_body) | set(own), key=len, reverse=True)
         alt = "|".join(re.escape(p) for p in prefixes) or "(?!x)x"
-        national = rf"(?:(?!(?:{alt})\b)(?:[A-ZÀ-ÞĀ-ſ][A-Za-zÀ-ÿĀ-ſ]{{0,3}}(?:[\s\-/]|(?=ISO))|[A-Z]{{5,7}}-))"
+        national = rf"(?:(?!(?:{alt})\b)(?:[A-ZÀ-ÞĀ-ſ][A-Za-zÀ-ÿĀ-ſ]{{0,3}}(?:[\s\-/]|(?=ISO))|[A-Z]{{5,7}}-|[A-Z]{{5,6}}\s(?=ISO\b)))"
         ctx.memo[key] = re.compile(
             rf"(?<![\w/\-])(?P<id>{national}{{0,3}}(?P<prefix>{alt})(?:[\s\-]+(?:{alt})){{0,3}}"
             rf"(?:[ \-]|(?=[A-Z]{{0,3}}\d))(?:[A-Z]{{1,3}}[ \-]?)?\d+(?:[.:\-/]\d+)*(?:\s+standard\.\s+\d[\d.:\-]*)?)")
