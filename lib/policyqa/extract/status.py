@@ -1016,6 +1016,10 @@ def _item_paths(ctx: Context, lst) -> dict[int, tuple[str, ...]]:
     return out
 
 
+_BARE_LETTERS = re.compile(r"\W*(?:(?:and|but|while|whereas)\s+)?(?P<refs>[A-Z](?:\s*(?:,|and|or|to|–|-)\s*[A-Z])*)(?=\s+(?:is|"
+                           r"are|was|were|binds?|applies|apply|remains?|has|have|must|should|may|can|will|would)\b|,)")
+
+
 def cited_items(ctx: Context, text: str, lst) -> list[int]:
     """The guidelines a clause cites by item label: "items (c) and (d)", "item (b)(iii)", "items (a) to (c)"
     (an item that only groups others, "(b) guides published by CERTuy:", stands for the items under it)."""
@@ -1024,8 +1028,13 @@ def cited_items(ctx: Context, text: str, lst) -> list[int]:
         return []
     members = [ctx.candidates[cid] for cid in _list_items(ctx, lst)]
     out: list[int] = []
-    for m in ctx.ref.phrases["item_reference"].finditer(text):
-        refs = re.findall(r"(?:\(?([a-z0-9]{1,4})\)|(\d{1,2}))((?:\s*\([a-z0-9]{1,4}\))*)|(to|–|-)", m.group("refs").lower())
+    found = [m.group("refs").lower() for m in ctx.ref.phrases["item_reference"].finditer(text)]
+    bare = _BARE_LETTERS.match(text)
+    if bare and all(re.fullmatch(r"[a-z]", p[0]) for p in paths.values() if p):  # "B binds every agency", "C and H
+        found.append("".join(f"({x.lower()})" if len(x) == 1 and x.isalpha() else x for x in re.split(r"(\W+)", bare.group("refs"))))
+        # are voluntary": a list lettered A., B., C. cited by its bare letters
+    for refs_text in found:
+        refs = re.findall(r"(?:\(?([a-z0-9]{1,4})\)|(\d{1,2}))((?:\s*\([a-z0-9]{1,4}\))*)|(to|–|-)", refs_text)
         cited: list[tuple[str, ...]] = []
         for first, number, rest, dash in refs:
             if dash:
