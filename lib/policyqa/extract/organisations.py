@@ -24,7 +24,8 @@ from policyqa.extract.text import FOREIGN, item_numbers, ordinal_places, strip_p
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"  # ASCII and Latin upper case (NÚKIB, ČNB, ÚOOÚ)
 _ABBR = rf"[{_UPPER}][\w&.\-/]*[{_UPPER}0-9][\w&.\-]*|[{_UPPER}][a-z]+[{_UPPER}][\w\-]*|[a-z]-?[{_UPPER}]{{2,}}[\w\-]*"
 _DEFINITION = re.compile(rf"\((?:the\s+)?(?:[^()]*?,\s*)?(?P<abbr>(?:{_ABBR})(?:\s+[A-Z]{{2,3}})?|"
-                         rf"(?:[A-Z][a-z]+\s+){{1,2}}(?:CERT|CSIRT)(?:/CC)?)\)")  # "ÚOOÚ SR", "Sri Lanka CERT"
+                         rf"(?:[A-Z][a-z]+\s+){{1,2}}(?:CERT|CSIRT)(?:/CC)?)(?:,\s*(?:formerly|previously|until|before|"
+                         rf"then|renamed|once)\b[^()]*)?\)")  # "ÚOOÚ SR", "Sri Lanka CERT", "(CBX, formerly the ...)"
 _ABBR_FIRST = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})\s+\((?:the\s+)?(?P<name>[A-Z][^()]{{3,120}}?)\)")
 _IS_THE = re.compile(rf"(?:^|[.;,:]\s+|\band\s+)(?:[Tt]he\s+)?(?P<abbr>{_ABBR})\s+(?:is\s+|stands\s+for\s+|means\s+)?the\s+"
                      r"(?P<name>[A-Z][^,;:.()]{3,120}?)(?=\s*(?:[,;:.]|$)|\s+(?:which|that|who)\b|\s+and\s+(?:the\s+)?"
@@ -417,7 +418,7 @@ def definitions(ctx: Context) -> None:
             abbr = m.group("abbr").rstrip(".")
             if abbr in lex.definitions or not (is_abbreviation(abbr.split()[0]) or is_abbreviation(abbr.split()[-1])):
                 continue
-            inside = m.group(0)[1:-1]
+            inside = text[m.start() + 1: m.end("abbr")]  # (without a remark after it: ", formerly ...")
             native = inside.rsplit(",", 1)[0].strip() if "," in inside else ""
             before = text[max(0, m.start() - 200): m.start()].rstrip()
             known = lex.vocab_abbr.get(abbr)
@@ -657,6 +658,8 @@ def authority_label(ctx: Context) -> None:
 def authority_title(ctx: Context) -> None:
     """A body that begins the title: "CERT NZ Critical Controls", "FISC Security Guidelines", "CCN-STIC 803"
     (an abbreviation the chapter defines, before a hyphen)."""
+    from policyqa.extract.titles import instrument_of
+
     lex = ctx.orgs
     for c in _pending(ctx):
         if c.prefix_body:
@@ -666,7 +669,10 @@ def authority_title(ctx: Context) -> None:
                 _set(c, lex.org(national.group("abbr")), "title", "organisations.authority_title")
             continue  # a standard's prefix (ISO) is its body only when nobody else recommends it
         orgs = lex.find(c.title)
-        if orgs and orgs[0].start == 0 and orgs[0].end < len(c.title):
+        if orgs and orgs[0].start == 0 and orgs[0].end < len(c.title) and not (
+                instrument_of(ctx.ref, c.title[: orgs[0].end]) and not instrument_of(ctx.ref, c.title[orgs[0].end:])):
+            # (not "Minimum Security Measures for Internet Exchange" in "... Exchange Participants": the title's
+            # noun is in what looked like a body, and nothing after it is a document)
             _set(c, _resolve(ctx, orgs[0]), "title", "organisations.authority_title")
             continue
         head = re.match(r"(?P<abbr>[^\s\-/]+)[\-/]", c.title)
