@@ -889,6 +889,11 @@ def _for_group(ctx: Context, alive: list[Candidate], noun: str, what: str) -> li
     return fits if len(fits) == 1 else []
 
 
+_BEYOND = re.compile(r"\W*(?:beyond|besides|apart\s+from|aside\s+from|in\s+addition\s+to|other\s+than|unlike)\s+"
+                     r"(?:[^,;()]|\([^()]*\)){3,120},(?!\s*(?:which|that|who|whose)\b)\s*", re.IGNORECASE)  # (not "Beyond
+# the Catalogue, which binds ...": the aside has a clause of its own)
+
+
 @rule("status.scope_references")
 def scope_references(ctx: Context) -> None:
     """Clause by clause, what a statement speaks of: the guidelines a clause names, groups or describes; a clause
@@ -910,7 +915,16 @@ def scope_references(ctx: Context) -> None:
         per: dict[int, list[Clause]] = {}
         excepted: dict[int, int] = {}  # "..., except the website requirements in item (b)(iii), which ...": from clause n
         before = [lst for lst in ctx.answers[st.answer].lists if lst.items[-1] < st.block]
+        aside = _BEYOND.match(st.text)  # "Beyond the ODPA guidance (question 13), the Rules require X to ...": what
+        skip = aside.end() if aside else 0  # the sentence sets aside is not what it speaks of
+        groups = [(cid, at) for cid, at in groups if at >= skip]
+        order: dict[int, int] = {}
         for n, clause in enumerate(st.clauses):
+            if clause.end <= skip:
+                continue
+            if clause.start < skip:  # (other clauses stay the very objects st.clauses holds)
+                clause = replace(clause, start=skip)
+            order[id(clause)] = n
             words = st.text[clause.start: clause.end]
             inside = _relative_owner(ctx, st, clause, named_in(ctx, st, clause, hits))
             if n > 0 and ctx.ref.phrases["except_clause"].match(words):
@@ -971,7 +985,7 @@ def scope_references(ctx: Context) -> None:
             for cid in current:
                 per.setdefault(cid, []).append(clause)
         for cid, n in excepted.items():  # an exception keeps only what its own clause and those after it say
-            per[cid] = [c for c in per.get(cid, []) if st.clauses.index(c) >= n]
+            per[cid] = [c for c in per.get(cid, []) if order.get(id(c), 0) >= n]
         if not per:
             continue
         if "description" in kinds:  # "only the guidelines on X are binding ...; the other two are guidance"
