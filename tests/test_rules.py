@@ -133,3 +133,14 @@ def test_a_malformed_fixture_names_its_line(tmp_path):
     bad.write_text("a case\n.\n{Q13}\n.\nguidline: X | Y\n.\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"x\.txt:5: not an expected row"):
         read_cases(bad)
+
+
+def test_a_place_whose_name_holds_of_is_no_break_before_a_title_head():
+    # "Isle of Ruritania National Cyber Security Strategy": the head is "Strategy", not the "Isle" before "of"
+    from policyqa.api import load_reference
+    from policyqa.extract.titles import kept_in_guidance_list, not_guidance
+    ref = load_reference(None)
+    title = "Isle of Ruritania National Cyber Security Strategy 2022–2027"
+    assert not_guidance(ref, title) is None  # (the place unknown: the words before "of" are read as the head)
+    assert not_guidance(ref, title, "Isle of Ruritania") == "strategy"
+    assert not kept_in_guidance_list(title, "strategy", "Isle of Ruritania")

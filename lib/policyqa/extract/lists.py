@@ -323,9 +323,9 @@ def _guideline_item(ctx: Context, lst: ListBlock, title: str, labelled: bool, ra
         if _described_as_guidance(ctx, lst, title):
             return True, "lists.described_item"  # "X Regulation, the TDRA's set of ... controls": a guideline
         return False, ""
-    what = not_guidance(ctx.ref, title)
-    if what and not (kind and kind[1] == "strong") and not (lst.kind == "guidance" and kept_in_guidance_list(title,
-                                                                                                           what)):
+    what = not_guidance(ctx.ref, title, ctx.chapter.jurisdiction)
+    if what and not (kind and kind[1] == "strong") and not (lst.kind == "guidance" and kept_in_guidance_list(
+            title, what, ctx.chapter.jurisdiction)):
         return False, ""
     if labelled:
         return True, "lists.label_item"

@@ -578,6 +578,7 @@ def scope_position(ctx: Context) -> None:
             continue
         last: list[int] = []
         head: list[Clause] = []  # "Both are soft law: X applies the first ..., and the second ...": before any place
+        excepting = False
         alive = _alive_ids(ctx)
         hits = [cid for cid, _ in _mentioned(ctx, st) if cid in alive]
         for clause in st.clauses:
@@ -612,6 +613,8 @@ def scope_position(ctx: Context) -> None:
                                         not _new_subject(ctx, clause.text)):
                 picked = last  # "Only the first two bind: they are mandatory for ..."
             picked = list(dict.fromkeys(picked))
+            if picked and ctx.ref.phrases["except_clause"].match(clause.text):
+                excepting = True
             for cid in picked:
                 st.per_target.setdefault(cid, []).append(clause)
             last = picked
@@ -620,6 +623,9 @@ def scope_position(ctx: Context) -> None:
             for cid, cl in st.per_target.items():
                 if not any(c.levels for c in cl):
                     st.per_target[cid] = head + cl
+            if excepting:  # "none of the items below is required: they are voluntary for X, except the third,
+                for cid in ids:  # which binds Y": what comes before the exception holds for every other item
+                    st.per_target.setdefault(cid, list(head))
         rest_clauses = [c for c in st.clauses if _rest_of_list(c, rest_pattern)]
         if rest_clauses:
             earlier = {cid for other in ctx.statements if other is not st and other.answer == st.answer and

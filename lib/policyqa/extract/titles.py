@@ -120,9 +120,11 @@ def is_law_title(ref: Reference, title: str) -> bool:
 _ROMANCE_OF = re.compile(r"\s(?:de|du|des|del|della|do|da|dos|das|pour|para|por|per|zur|zum|für)\s|\sd[’']")
 
 
-def not_guidance(ref: Reference, title: str) -> str | None:
+def not_guidance(ref: Reference, title: str, place: str = "") -> str | None:
     """What a named thing is when its head noun says it is no guidance (strategy, programme, platform ...)."""
     bare = re.sub(r"\([^()]*\)", "", title).strip()
+    if " of " in place:  # "Isle of Man National Cyber Security Strategy": the place's own "of" is no break before
+        bare = bare.replace(place, "Place")  # the head (the chapter's jurisdiction)
     front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+|\s+[–—-]\s+", bare, maxsplit=1)[0]
     # "Cybersecurity Strategy Belgium 2.0": a version, a year or the country's name after the head is no head
     words = front.split()
@@ -146,9 +148,10 @@ def not_guidance(ref: Reference, title: str) -> str | None:
     return None
 
 
-def kept_in_guidance_list(title: str, what: str) -> bool:
+def kept_in_guidance_list(title: str, what: str, place: str = "") -> bool:
     """In a list of guidance, "Strategies to Mitigate X", "King IV Report", a plan or a tool is guidance; a
     strategy named for itself ("National Cyber Security Strategy") is not."""
+    title = title.replace(place, "Place") if " of " in place else title
     return what in ("strategy", "plan", "report", "tool") and (
         what != "strategy" or re.search(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+(?!(?:the\s+)?(?:Republic\s+of\s+)?"
                                         r"[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+)?(?:\s+(?:19|20)\d\d\S*)?$)", title) is not None)
@@ -734,7 +737,7 @@ def veto_not_guidance(ctx: Context) -> None:
     (a certification scheme, a self-assessment tool or a toolkit is)."""
     national = ctx.ref.phrases["national_policy"]
     for c in ctx.alive():
-        what = not_guidance(ctx.ref, c.title) or ("strategy" if c.sentence is not None and national.search(c.title)
+        what = not_guidance(ctx.ref, c.title, ctx.chapter.jurisdiction) or ("strategy" if c.sentence is not None and national.search(c.title)
                                                   else None)
         s = ctx.sentence_of(c)
         after = re.match(r"\s+((?:[a-z\-]+\s+)?[a-z\-]+)", s.text[c.end: c.end + 40]) if s is not None else None
@@ -742,8 +745,8 @@ def veto_not_guidance(ctx: Context) -> None:
             what = "follows"  # "the Kit Digital programme": the noun after the name says what it is
         if not what:
             continue
-        if c.sentence is None and c.lst is not None and c.lst.kind == "guidance" and kept_in_guidance_list(c.title,
-                                                                                                         what):
+        if c.sentence is None and c.lst is not None and c.lst.kind == "guidance" and kept_in_guidance_list(
+                c.title, what, ctx.chapter.jurisdiction):
             continue  # "Strategies to Mitigate Cyber Security Incidents", "King IV Report" in a list of guidance
         if c.rule == "titles.named_after_noun":
             continue  # "its guide Organising a cyber crisis management exercise": the noun says what it is
