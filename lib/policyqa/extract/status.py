@@ -895,6 +895,48 @@ def _for_group(ctx: Context, alive: list[Candidate], noun: str, what: str) -> li
     return fits if len(fits) == 1 else []
 
 
+_INLINE_LABEL = re.compile(r"(?:\((?P<p>[ivx]{1,4}|[a-z]|\d{1,2})\)|(?:^|[:;,]\s+)(?P<d>[ivx]{1,4}|[a-z]|\d{1,2})\.)\s+"
+                           r"(?:the\s+|an?\s+)?(?:[\w’'\-]+[’']s\s+)?$")
+_BARE_ITEMS = re.compile(r"\bitems?\s+(?P<refs>(?:[ivx]{1,4}|[a-z]|\d{1,2})(?:\s*(?:,|and|or)\s*(?:[ivx]{1,4}|[a-z]|\d{1,2}))*)\b",
+                         re.IGNORECASE)
+
+
+def _inline_labels(ctx: Context, answer: int) -> dict[str, list[int]]:
+    """Labels of a list run into a paragraph ("...: (i) the X issued by the PMA; (ii) Decree-Law No. 10; (iii) Y"
+    or ": i. X; ii. Y"): each label and the guidelines named right after it (two labels at least)."""
+    key = ("status", "inline", answer)
+    if key not in ctx.memo:
+        out: dict[str, list[int]] = {}
+        a = ctx.answers[answer]
+        for c in ctx.alive():
+            if c.answer != answer or c.sentence is None:
+                continue
+            sents = a.sentences[c.block]
+            before = sents[c.sentence].text[: c.start]
+            if not before.strip() and c.sentence > 0:  # ("...: i. X; ii. Y": a sentence may end at "i.")
+                before = sents[c.sentence - 1].text + " "
+            m = _INLINE_LABEL.search(before)
+            if m:
+                out.setdefault((m.group("p") or m.group("d")).lower(), []).append(c.id)
+        ctx.memo[key] = out if len(out) >= 2 else {}
+    return ctx.memo[key]
+
+
+def _inline_cited(ctx: Context, answer: int, text: str) -> list[int]:
+    """The guidelines a clause cites by the labels of a list run into a paragraph ("Item (iii) binds ...", "The
+    framework in (i) ...", "Items i and iii are mandatory ...")."""
+    labels = _inline_labels(ctx, answer)
+    if not labels:
+        return []
+    refs = [m.group("refs") for m in ctx.ref.phrases["item_reference"].finditer(text)]
+    refs += [m.group("refs") for m in _BARE_ITEMS.finditer(text)]
+    out: list[int] = []
+    for r in refs:
+        for label in re.findall(r"\(?([a-z0-9]{1,4})\)?", r.lower()):
+            out += labels.get(label, [])
+    return list(dict.fromkeys(out))
+
+
 _BEYOND = re.compile(r"\W*(?:beyond|besides|apart\s+from|aside\s+from|in\s+addition\s+to|other\s+than|unlike)\s+"
                      r"(?:[^,;()]|\([^()]*\)){3,120},(?!\s*(?:which|that|who|whose)\b)\s*", re.IGNORECASE)  # (not "Beyond
 # the Catalogue, which binds ...": the aside has a clause of its own)
@@ -910,7 +952,8 @@ def scope_references(ctx: Context) -> None:
     for st in _pending(ctx):
         hits = [cid for cid, _ in _mentioned(ctx, st) if cid in alive]
         groups = grouped_in(ctx, st.text, st.answer)
-        if not hits and not groups and not ctx.ref.phrases["either_one"].search(st.text) and \
+        if not hits and not groups and not _inline_cited(ctx, st.answer, st.text) and \
+                not ctx.ref.phrases["either_one"].search(st.text) and \
                 not ctx.ref.phrases["both"].search(st.text) and \
                 not ctx.ref.phrases["described_before"].search(st.text) and not \
                 ctx.ref.phrases["described_after"].search(st.text) and not \
@@ -939,6 +982,8 @@ def scope_references(ctx: Context) -> None:
                     kinds.add("named")
                     excepted.update({cid: n for cid in cited})
                     inside = cited
+            if not inside:
+                inside = _inline_cited(ctx, st.answer, words)  # "Item (iii) binds ...", "The framework in (i) ..."
             if inside:
                 kinds.add("named")
             if not inside:
