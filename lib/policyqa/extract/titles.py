@@ -120,6 +120,9 @@ def is_law_title(ref: Reference, title: str) -> bool:
 _ROMANCE_OF = re.compile(r"\s(?:de|du|des|del|della|do|da|dos|das|pour|para|por|per|zur|zum|für)\s|\sd[’']")
 
 
+_GLOSSED = re.compile(r"(?<![\w\-’'])(?P<t>[A-ZÀ-ÞĀ-Ž][\w\-]*(?:\s+[a-zß-ÿā-ž][\w\-]*){1,6})\s+\((?P<g>[A-Z][^()]{3,80})\)")
+
+
 def not_guidance(ref: Reference, title: str, place: str = "") -> str | None:
     """What a named thing is when its head noun says it is no guidance (strategy, programme, platform ...)."""
     bare = re.sub(r"\([^()]*\)", "", title).strip()
@@ -249,7 +252,7 @@ class Finder:
                 taken.append((max(0, start - s.offset), end - s.offset))
         out: list[dict] = []
         for finder in (self.identifiers, self.national_adoption, self.quoted, self.named_after_noun,
-                       self.foreign_sentence_case, self.published_phrase, self.capitalised,
+                       self.foreign_sentence_case, self.glossed_name, self.published_phrase, self.capitalised,
                        self.abbreviation_with_noun, self.sentence_case):
             out += finder(text, taken)
         return out
@@ -459,6 +462,23 @@ class Finder:
             out.append(dict(title=clean_title(t, self.ref), start=s, end=s + len(t), rule="titles.foreign_sentence_case",
                             instrument=kind[0], strength="strong", owner=owner.group("o") if owner else ""))
             taken.append((s, s + len(t)))
+        return out
+
+    def glossed_name(self, text: str, taken) -> list[dict]:
+        """"Vegleiðing um kt-trygd (Guidance on IT security)": a name in another language, in sentence case, with
+        its English gloss in brackets; the gloss holds the instrument noun, the name no English word."""
+        out = []
+        for m in _GLOSSED.finditer(text):
+            s, e = m.start("t"), m.end()
+            words = m.group("t").split()
+            kind = instrument_of(self.ref, m.group("g"))
+            if not kind or kind[1] != "strong" or len(m.group("g").split()) < 2 or instrument_of(self.ref, m.group("t")) \
+                    or any(w.lower().strip("’'") in self.english_stops for w in words) or not _free(taken, s, e) or \
+                    self.lex.find(m.group("t")):
+                continue
+            out.append(dict(title=clean_title(text[s:e], self.ref), start=s, end=e, rule="titles.glossed_name",
+                            instrument=kind[0], strength="strong"))
+            taken.append((s, e))
         return out
 
     def capitalised(self, text: str, taken) -> list[dict]:
