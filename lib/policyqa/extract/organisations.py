@@ -692,6 +692,31 @@ def authority_description(ctx: Context) -> None:
         # " (the IT Risk Guidelines) – CBL"
         if orgs and orgs[0].start <= 40 and re.match(r"^[\W]*(?:(?:the|an?|its)\s+)?(?:\w+\s+){0,3}$", before):
             _set(c, _resolve(ctx, orgs[0]), "description", "organisations.authority_description")
+        else:
+            named = _native_issuer(ctx, head)
+            if named is not None:
+                _set(c, named, "description", "organisations.authority_description")
+
+
+_NATIVE_ISSUER = re.compile(r"^\s*[–—]\s*(?P<n>[A-ZÀ-ÞĀ-Ž][\w’'.\-]*(?:\s+[\w’'.\-]+){0,7}?)\s*(?:\((?P<g>[A-Z][^()]{3,80})\))?"
+                            r"\s*(?=[–—;]|$)")
+
+
+def _native_issuer(ctx: Context, head: str) -> Org | None:
+    """"Title (gloss) – Merkez Bankası – binding on banks", "– Devlet Bilgi İşlem Dairesi (State Computer Centre)
+    –": a name in the chapter's own language between dashes is the issuer; the short form of a native name
+    the chapter gave earlier is that body, else the English gloss names it."""
+    m = _NATIVE_ISSUER.match(head)
+    if m is None or not all(w[:1].isupper() for w in m.group("n").split() if len(w) > 3):
+        return None
+    name = m.group("n")
+    for native, full in ctx.orgs.native.items():
+        if native == name or native.endswith(" " + name):
+            return ctx.orgs.org(full)
+    gloss = m.group("g")
+    if gloss and ctx.orgs.is_org_name(gloss.split()):
+        return ctx.orgs.org(gloss)
+    return None
 
 
 @rule("organisations.authority_administers")
