@@ -446,7 +446,7 @@ def definitions(ctx: Context) -> None:
             if is_abbreviation(abbr) and lex.is_org_name(name.split()) and (
                     abbr not in lex.definitions or not lex.names_body(lex.definitions[abbr])):
                 lex.definitions[abbr] = name  # (over a title the bracket followed: "Decision on X (NBRNM)")
-        for m in _WHOSE_NAME.finditer(text):  # "CARIC, which is run by the police and whose full name is the ..."
+        for m in _WHOSE_NAME.finditer(text):  # "CAR, which is run by the police and whose full name is the ..."
             abbr, name = m.group("abbr"), m.group("name").strip()
             if is_abbreviation(abbr) and lex.is_org_name(name.split()) and (
                     abbr not in lex.definitions or not lex.names_body(lex.definitions[abbr])):
@@ -671,7 +671,7 @@ def authority_title(ctx: Context) -> None:
         orgs = lex.find(c.title)
         if orgs and orgs[0].start == 0 and orgs[0].end < len(c.title) and not (
                 instrument_of(ctx.ref, c.title[: orgs[0].end]) and not instrument_of(ctx.ref, c.title[orgs[0].end:])):
-            # (not "Minimum Security Measures for Internet Exchange" in "... Exchange Participants": the title's
+            # (not "Baseline Measures for Market Exchange" in "... Exchange Members": the title's
             # noun is in what looked like a body, and nothing after it is a document)
             _set(c, _resolve(ctx, orgs[0]), "title", "organisations.authority_title")
             continue
@@ -703,7 +703,7 @@ _NATIVE_ISSUER = re.compile(r"^\s*[–—]\s*(?P<n>[A-ZÀ-ÞĀ-Ž][\w’'.\-]*(?
 
 
 def _native_issuer(ctx: Context, head: str) -> Org | None:
-    """"Title (gloss) – Merkez Bankası – binding on banks", "– Devlet Bilgi İşlem Dairesi (State Computer Centre)
+    """"Title (gloss) – Banka Qendrore – binding on banks", "– Zyra Kompjuterike (State Computer Office)
     –": a name in the chapter's own language between dashes is the issuer; the short form of a native name
     the chapter gave earlier is that body, else the English gloss names it."""
     m = _NATIVE_ISSUER.match(head)

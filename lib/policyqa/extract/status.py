@@ -902,7 +902,7 @@ _BARE_ITEMS = re.compile(r"\bitems?\s+(?P<refs>(?:[ivx]{1,4}|[a-z]|\d{1,2})(?:\s
 
 
 def _inline_labels(ctx: Context, answer: int) -> dict[str, list[int]]:
-    """Labels of a list run into a paragraph ("...: (i) the X issued by the PMA; (ii) Decree-Law No. 10; (iii) Y"
+    """Labels of a list run into a paragraph ("...: (i) the X issued by the RMA; (ii) Decree-Law No. 7; (iii) Y"
     or ": i. X; ii. Y"): each label and the guidelines named right after it (two labels at least)."""
     key = ("status", "inline", answer)
     if key not in ctx.memo:
@@ -964,7 +964,7 @@ def scope_references(ctx: Context) -> None:
         per: dict[int, list[Clause]] = {}
         excepted: dict[int, int] = {}  # "..., except the website requirements in item (b)(iii), which ...": from clause n
         before = [lst for lst in ctx.answers[st.answer].lists if lst.items[-1] < st.block]
-        aside = _BEYOND.match(st.text)  # "Beyond the ODPA guidance (question 13), the Rules require X to ...": what
+        aside = _BEYOND.match(st.text)  # "Beyond the DPO guidance (question 13), the Rules require X to ...": what
         skip = aside.end() if aside else 0  # the sentence sets aside is not what it speaks of
         groups = [(cid, at) for cid, at in groups if at >= skip]
         order: dict[int, int] = {}

@@ -83,7 +83,7 @@ def is_law_title(ref: Reference, title: str) -> bool:
     if ref.phrases["law_of_place"].search(t) or ref.phrases["law_with_part"].match(t):
         return True  # "Information, Communications and Media Act of Bhutan 2018", "Cybercrimes Act, Part III"
     for p, _ in ref.laws:  # "Traficom Regulation M 67 on ...": a law noun with its number
-        m = p.search(front)  # ("Ordonnance-loi n° 23/010": a compound law noun, a number sign of any language)
+        m = p.search(front)  # ("Ordonnance-loi n° 99/001": a compound law noun, a number sign of any language)
         if m and re.match(r"(?:-[^\W\d_]+)?\s+(?:(?:No|Nr|N|n|núm|Núm)\.?\s*[°º]?\s*)?(?:[A-Z]{1,6}\s*[/\-]?\s*){0,3}\d",
                           front[m.end():]) and not re.search(
                 r"\b(?:under|pursuant to|in accordance with|according to|implementing|in line with|with)\s+(?:the\s+)?"
@@ -126,7 +126,7 @@ _GLOSSED = re.compile(r"(?<![\w\-’'])(?P<t>[A-ZÀ-ÞĀ-Ž][\w\-]*(?:\s+[a-zß-
 def not_guidance(ref: Reference, title: str, place: str = "") -> str | None:
     """What a named thing is when its head noun says it is no guidance (strategy, programme, platform ...)."""
     bare = re.sub(r"\([^()]*\)", "", title).strip()
-    if " of " in place:  # "Isle of Man National Cyber Security Strategy": the place's own "of" is no break before
+    if " of " in place:  # "Isle of Ruritania National Cyber Security Strategy": the place's own "of" is no break before
         bare = bare.replace(place, "Place")  # the head (the chapter's jurisdiction)
     front = re.split(r"\s+(?:for|on|of|to|in|against|under|with|about)\s+|\s+[–—-]\s+", bare, maxsplit=1)[0]
     # "Cybersecurity Strategy Belgium 2.0": a version, a year or the country's name after the head is no head
@@ -146,7 +146,7 @@ def not_guidance(ref: Reference, title: str, place: str = "") -> str | None:
                 return what
     gloss = re.search(r"\((?P<g>[A-Z][^()]{3,120})\)\s*$", title)
     if gloss and len(gloss.group("g").split()) >= 2 and not instrument_of(ref, bare):
-        return not_guidance(ref, gloss.group("g"))  # "Rahbord-e Melli (National Cyberspace Strategy)": a name in
+        return not_guidance(ref, gloss.group("g"))  # "Rahbord-e Ruri (National Cyberspace Strategy)": a name in
         # another language, and its English gloss says what it is
     return None
 
@@ -181,7 +181,7 @@ def clean_title(title: str, ref: Reference) -> str:
 def identifier_pattern(ctx: Context) -> re.Pattern:
     """Standards known by identifier: a vocabulary prefix (ISO, NIST SP, BS, GB/T ...), possibly behind national
     prefixes ("PN-ISO/IEC 27001", "SS-EN ISO/IEC 27002", "NP EN ISO/IEC 27001", "ILNAS-EN ISO/IEC 27001",
-    "RSTDI ISO/IEC 27001"), and a number."""
+    "RSTDX ISO/IEC 27001"), and a number."""
     key = ("titles", "identifier")
     if key not in ctx.memo:
         # and the chapter's own series: "National standards (TCVN)" makes "TCVN 11930:2017" a standard
@@ -388,7 +388,7 @@ class Finder:
             two = re.search(r"\s+and\s+(?=[A-Z])", t)
             if two and all((instrument_of(self.ref, x) or ("", ""))[1] == "strong" for x in (t[: two.start()],
                                                                                             t[two.end():])):
-                parts = [(s, s + two.start()), (s + two.end(), s + len(t))]  # "publishes Cyber hygiene guidance
+                parts = [(s, s + two.start()), (s + two.end(), s + len(t))]  # "publishes Cyber basics guidance
                 # for small businesses and Password guidance": two titles
             for ps, pe in parts:
                 out.append(dict(title=clean_title(text[ps:pe], self.ref), start=ps, end=pe,
@@ -465,7 +465,7 @@ class Finder:
         return out
 
     def glossed_name(self, text: str, taken) -> list[dict]:
-        """"Vegleiðing um kt-trygd (Guidance on IT security)": a name in another language, in sentence case, with
+        """"Vegleiding um trygd (Guidance on IT safety)": a name in another language, in sentence case, with
         its English gloss in brackets; the gloss holds the instrument noun, the name no English word."""
         out = []
         for m in _GLOSSED.finditer(text):
@@ -589,7 +589,7 @@ class Finder:
             opening = i <= first_word and len(words) == 1  # "Certification against it is voluntary": no title
             noun_at = next((n for n, w in enumerate(words) if instrument_of(self.ref, w)), 0)
             complete = any(w[:1].isupper() and not w.isupper() for w in words[noun_at + 1:]) and bool(re.match(
-                r"\s+for\s+(?!the\b)[a-z]", text[e:]))  # "Guidelines on Data Breach Notification for data
+                r"\s+for\s+(?!the\b)[a-z]", text[e:]))  # "Guidelines on Data Loss Notification for data
             # controllers": a title in title case has its complement; "for" and lower case after it is an audience
             if nxt is not None and nxt.is_word and not nxt.is_cap and not opening and not complete and (
                     (kind[1] == "strong" and instrument_of(self.ref, words[0])) or (
