@@ -1347,6 +1347,8 @@ def audience_hints(ctx: Context) -> None:
         for name, text in ((("description", c.description[:300]), ("sentence", _own_text(ctx, c)))
                            if not title_hints else ()):
             for m in pattern.finditer(_without_ignored(ctx, text)):
+                if name == "sentence" and _other_documents_clause(ctx, c, text, m.start()):
+                    continue  # "Säpo issues guidance for operators ..., and FI expects banks to apply the X"
                 aud = clean_audience(ctx, re.split(ctx.ref.phrases["audience_stop"], m.group("aud"))[0])
                 if m.group("help"):
                     aud = helped(ctx, aud)
@@ -1444,6 +1446,19 @@ def _fronted(ctx: Context, sentence: str) -> str:
         else:
             break
     return clean_audience(ctx, ", ".join(taken))
+
+
+def _other_documents_clause(ctx: Context, c: Candidate, text: str, at: int) -> bool:
+    """Whether position `at` of the guideline's sentence lies in another clause, one that names documents of its
+    own before that point ("X issues guidance for operators ..., and Y expects banks to apply the Z")."""
+    if c.sentence is None:
+        return False
+    cuts = [0] + [m.start() for m in ctx.ref.phrases["clause_break"].finditer(text) if m.start() > 0] + [len(text)]
+    spans = list(zip(cuts, cuts[1:]))
+    mine = next((k for k, (a, b) in enumerate(spans) if a <= c.start < b), None)
+    theirs = next((k for k, (a, b) in enumerate(spans) if a <= at < b), None)
+    return mine is not None and theirs is not None and mine != theirs and bool(
+        ctx.ref.phrases["guidance_noun"].search(text[spans[theirs][0]: at]))
 
 
 def _own_clause(ctx: Context, c: Candidate) -> str:
