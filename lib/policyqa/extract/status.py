@@ -174,6 +174,9 @@ def _split_groups(ctx: Context, phrase: str) -> list[str]:
         q = m.group("q") or ""
         return [f"{q}{m.group('a')} {m.group('noun')}", f"{q}{m.group('b')} {m.group('noun')}"]
     parts = re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+(?:the\s+|for\s+|to\s+)?|\s+or\s+", phrase)
+    if len(parts) > 2 and re.match(r"other\s", parts[-1].strip()):
+        return [phrase]  # "ministries, departments, offices and other government entities": members of one
+        # group, written as one phrase (not "public bodies and their suppliers": two groups)
     if len(parts) > 1 and all(is_audience(ctx, p) for p in parts) and all(len(p.split()) >= 1 for p in parts):
         return [p.strip() for p in parts if p.strip()]
     return [phrase]
