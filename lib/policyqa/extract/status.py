@@ -156,6 +156,9 @@ def split_audience(ctx: Context, phrase: str) -> list[str]:
     """"public and private entities" -> ["public entities", "private entities"]; "government organisations and
     CNI operators" -> both; a name with "and" inside one group stays whole; a relative clause stays with the
     last group ("X and for Y that own, operate or host CNI")."""
+    again = re.split(r"\s+and\s+(?:for|to|on|upon)\s+(?=\S)", phrase)
+    if len(again) > 1 and all(is_audience(ctx, p) for p in again):  # "for government organisations that use
+        return [x for p in again for x in split_audience(ctx, p)]  # the cloud and for the providers that host them"
     rel = re.search(r"\s+(?:that|who|which|whose)\s", phrase)
     if rel:
         head, tail = phrase[: rel.start()], phrase[rel.start():]
