@@ -943,9 +943,6 @@ def _inline_cited(ctx: Context, answer: int, text: str) -> list[int]:
     return list(dict.fromkeys(out))
 
 
-_BEYOND = re.compile(r"\W*(?:beyond|besides|apart\s+from|aside\s+from|in\s+addition\s+to|other\s+than|unlike)\s+"
-                     r"(?:[^,;()]|\([^()]*\)){3,120},(?!\s*(?:which|that|who|whose)\b)\s*", re.IGNORECASE)  # (not "Beyond
-# the Catalogue, which binds ...": the aside has a clause of its own)
 
 
 @rule("status.scope_references")
@@ -970,7 +967,8 @@ def scope_references(ctx: Context) -> None:
         per: dict[int, list[Clause]] = {}
         excepted: dict[int, int] = {}  # "..., except the website requirements in item (b)(iii), which ...": from clause n
         before = [lst for lst in ctx.answers[st.answer].lists if lst.items[-1] < st.block]
-        aside = _BEYOND.match(st.text)  # "Beyond the DPO guidance (question 13), the Rules require X to ...": what
+        aside = ctx.ref.phrases["aside_opening"].match(st.text)  # "Beyond the DPO guidance (question 13), the
+        # Rules require X to ...": what
         skip = aside.end() if aside else 0  # the sentence sets aside is not what it speaks of
         groups = [(cid, at) for cid, at in groups if at >= skip]
         order: dict[int, int] = {}
@@ -1459,8 +1457,7 @@ def _other_documents_clause(ctx: Context, c: Candidate, text: str, at: int) -> b
     own before that point ("X issues guidance for operators ..., and Y expects banks to apply the Z")."""
     if c.sentence is None:
         return False
-    cuts = [0] + [m.start() for m in ctx.ref.phrases["clause_break"].finditer(text) if m.start() > 0] + [len(text)]
-    spans = list(zip(cuts, cuts[1:]))
+    spans = _clause_spans(ctx, text)
     mine = next((k for k, (a, b) in enumerate(spans) if a <= c.start < b), None)
     theirs = next((k for k, (a, b) in enumerate(spans) if a <= at < b), None)
     return mine is not None and theirs is not None and mine != theirs and bool(
@@ -1472,11 +1469,16 @@ def _own_clause(ctx: Context, c: Candidate) -> str:
     text = _own_text(ctx, c)
     if c.sentence is None:
         return text
-    cuts = [0] + [m.start() for m in ctx.ref.phrases["clause_break"].finditer(text) if m.start() > 0] + [len(text)]
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in _clause_spans(ctx, text):
         if a <= c.start < b:
             return text[a:b]
     return text
+
+
+def _clause_spans(ctx: Context, text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause of a sentence, cut where clause_break says."""
+    cuts = [0] + [m.start() for m in ctx.ref.phrases["clause_break"].finditer(text) if m.start() > 0] + [len(text)]
+    return list(zip(cuts, cuts[1:]))
 
 
 def vocabulary_audiences(ctx: Context, text: str) -> list[str]:
