@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from policyqa.errors import PolicyqaError
+from policyqa.schema import OTHER_GROUP
 
 _FILES = (
     "questionnaire.csv",
@@ -85,7 +86,7 @@ class Reference:
         for pattern, group in self.audience_groups:
             if pattern.search(audience or ""):
                 return group
-        return "other"
+        return OTHER_GROUP
 
     @property
     def sections(self) -> tuple[str, ...]:

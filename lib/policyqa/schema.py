@@ -27,6 +27,7 @@ AUDIENCE_GROUPS = (
 LAW_KINDS = ("act", "law", "code", "decree", "regulation", "directive", "ordinance", "rules", "directions",
              "resolution", "decision", "order", "constitution", "treaty", "bill", "other")
 NOT_STATED = "not stated"
+OTHER_GROUP = "other"  # an audience audience_groups.csv cannot place
 
 _PY = {"text": "str", "count": "int", "real": "float", "flag": "bool", "category": "str"}
 _DTYPE = {"text": "string", "count": "Int64", "real": "float64", "flag": "bool"}

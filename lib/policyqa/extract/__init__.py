@@ -18,7 +18,7 @@ from policyqa.extract.model import Extraction, Guideline, Law, Obligation
 from policyqa.extract.registry import RULES, Rule, rules
 from policyqa.parse import Chapter
 from policyqa.reference import Reference
-from policyqa.schema import NOT_STATED
+from policyqa.schema import NOT_STATED, OTHER_GROUP
 
 __all__ = ["extract", "Extraction", "Guideline", "Law", "Obligation", "PIPELINE", "rules", "Rule"]
 
@@ -100,13 +100,13 @@ def extract(chapter: Chapter, ref: Reference) -> Extraction:
         a = ctx.answers[c.answer]
         org = c.org
         obligations = []
-        for audience, level, st in rows.get(c.id, []):
+        for audience, level, st, written in rows.get(c.id, []):
             stated = st is not None and level != NOT_STATED
-            written = audience != NOT_STATED and st is not None and audience not in c.audience_hint
+            group = ref.audience_group(audience)
             conf = confidence.obligation_confidence(st.scope if st else None, st.rule if st else "", written,
-                                                    stated)
+                                                    stated, c.confidence or "low", group != OTHER_GROUP)
             source = "none" if st is None else st.scope
-            obligations.append(Obligation(audience, ref.audience_group(audience), level, st.line if st else c.line,
+            obligations.append(Obligation(audience, group, level, st.line if st else c.line,
                                           source, st.rule if st else "status.none", conf))
         seen = set()
         unique = []

@@ -1645,6 +1645,7 @@ def assign(ctx: Context) -> None:
     rows: dict[int, list[tuple]] = {}
     for c in ctx.alive():
         found: dict[str, tuple] = {}  # audience (lower case) -> (rank, audience, level, st)
+        borrowed: set[str] = set()  # audiences a statement naming none took from the guideline's own hint
         loose: list[tuple] = []
         for st in sorted(by_target.get(c.id, []), key=lambda s: RANK[s.scope]):
             pairs, levels = _pairs_for(st, c.id, ctx.ref.phrases["gloss_clause"], ctx.ref.phrases["parts_differ"],
@@ -1689,6 +1690,7 @@ def assign(ctx: Context) -> None:
             for aud in c.audience_hint or [NOT_STATED]:
                 if aud.lower() not in found:
                     found[aud.lower()] = (rank, aud, level, st)
+                    borrowed.add(aud.lower())
         if any(v[0] == 0 for v in found.values()):  # "... recommendations that no law makes compulsory for private
             # companies", then "The fourth is nevertheless binding on credit institutions": a guideline's own
             # statement for its own group replaces what the answer said of guidance in general
@@ -1696,9 +1698,9 @@ def assign(ctx: Context) -> None:
         found = _item_overrides(ctx, found)
         found = _defaults_give_way(ctx, found)
         found = _pointers_give_way(ctx, found)
-        for _rank, aud, level, st in found.values():
-            out.append((aud, level, st))
+        for key, (_rank, aud, level, st) in found.items():
+            out.append((aud, level, st, key not in borrowed and aud != NOT_STATED))
         if not out:  # nothing says how binding it is: 'not stated' for the audience it names for itself
-            out = [(aud, NOT_STATED, None) for aud in (c.audience_hint or [NOT_STATED])]
+            out = [(aud, NOT_STATED, None, False) for aud in (c.audience_hint or [NOT_STATED])]
         rows[c.id] = out
     ctx.memo[("status", "rows")] = rows
