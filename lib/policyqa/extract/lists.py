@@ -18,15 +18,16 @@ import re
 from policyqa.extract.context import Context, Label, ListBlock
 from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
-from policyqa.extract.text import FOREIGN, OPEN_QUOTES, QUOTED, strip_possessive
+from policyqa.extract.text import OPEN_QUOTES, QUOTED, strip_possessive
 from policyqa.extract.titles import clean_title, instrument_of, is_law_title, kept_in_guidance_list, not_guidance
 
 _DASH = re.compile(r"\s+[–—-]\s+|\s+[–—](?=\S)|(?<=\S)[–—]\s+")
+_BRACKET_CUT = re.compile(r"\s+\((?=the\s|[a-z](?![A-Z]))")  # "(the ...)", "(available ...)" (not "(eGA/EXT/1)")
 _CUTS = (
     re.compile(r":\s+(?=[a-z])(?!(?:the|a|an)\s+[A-Z])"),  # "label: description"
     re.compile(r",\s+(?=[a-z])"),  # ", which ...", ", of January 2020", ", on categorising systems"
     re.compile(r",\s+(?=[A-Z][\w\-]*[’']s\s)"),  # ", DESC's control standard for the emirate"
-    re.compile(r"\s+\((?=the\s|[a-z](?![A-Z]))"),  # "(the ...)", "(available ...)" (not a code: "(eGA/EXT/1)")
+    _BRACKET_CUT,
     re.compile(r";\s+(?=[a-z])"),  # "...; mandatory for ..."
     re.compile(r",\s+(?=[A-Z][A-Za-z]*[A-Z][\w\-]*(?:\s+and\s+[A-Z][\w\-]+)?\s*,\s*(?:19|20)\d\d\b)"),  # ", MITIC, 2021"
 )
@@ -67,7 +68,7 @@ def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
                         r"(?=\s*(?:[;,.]|$|\s+[–—-]\s+))", after)
         if re.search(r"\d", before) and len(before.split()) <= 5 and name and len(name.group(0).split()) >= 2:
             continue
-        if _subtitle(after) and not phrases["issuer_after_dash"].match(after) and not _gloss(before, after):  # "Guide to IT hygiene – 42
+        if _subtitle(after) and not phrases["issuer_after_dash"].match(after) and not _gloss(before, after, phrases):  # "Guide to IT hygiene – 42
             continue  # measures for a healthy network": a subtitle; "Guide X – National Cyber Directorate, 2022": its issuer
         cut = m.start()
         break
@@ -75,6 +76,8 @@ def split_item(text: str, phrases: dict) -> tuple[str, str, str]:
     cuts = _CUTS if not (agent_cut and cut == agent.start()) else (_DESCRIBING,)
     for pattern in cuts:
         m = pattern.search(body[:cut])
+        if m and pattern is _BRACKET_CUT and _bracket_gloss(body, m.start(), phrases):
+            continue
         if m and not _inside_brackets(body, m.start()) and m.start() > 0:
             cut = m.start()
     paren = re.search(r"\s*\((?P<inside>[^()]*?(?:\b(?:19|20)\d\d\b|\b[A-Z]{2,}\b[^()]*,)[^()]*)\)\s*(?:[:;,.]|$)",
@@ -101,12 +104,20 @@ def _subtitle(after: str) -> bool:
     return len(caps) >= 2 and len(caps) >= 0.75 * len(content) and not words[0].isupper()
 
 
-def _gloss(before: str, after: str) -> bool:
+def _gloss(before: str, after: str, phrases: dict) -> bool:
     """Words after a dash that translate a name in another language ("Guide d’hygiène informatique – 40 basic
     measures"): the name has that language's letters or small words, the words after have none."""
     part = re.split(r"[;,(]|\s+[–—-]\s+", after, maxsplit=1)[0]
-    return bool(FOREIGN.search(before)) and not FOREIGN.search(part)
+    foreign = phrases["foreign_word"]
+    return bool(foreign.search(before)) and not foreign.search(part)
 
+
+
+def _bracket_gloss(body: str, pos: int, phrases: dict) -> bool:
+    """"Richtsnoeren beveiliging (guidelines on security), from the AP": a bracket that translates the name in
+    another language before it, and closes the title, is part of the title, not a description."""
+    m = re.match(r"\s+\((?!the\s)(?P<g>[^()]{3,160})\)\s*(?:[,;:.]|\s+[–—-]\s|$)", body[pos:])
+    return m is not None and _gloss(body[:pos], m.group("g"), phrases)
 
 
 def _inside_brackets(text: str, pos: int) -> bool:

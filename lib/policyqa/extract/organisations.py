@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from policyqa.extract.context import Candidate, Context, Org, OrgMention
 from policyqa.extract.registry import rule
-from policyqa.extract.text import FOREIGN, item_numbers, ordinal_places, strip_possessive
+from policyqa.extract.text import item_numbers, ordinal_places, strip_possessive
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"  # ASCII and Latin upper case (NÚKIB, ČNB, ÚOOÚ)
 _ABBR = rf"[{_UPPER}][\w&.\-/]*[{_UPPER}0-9][\w&.\-]*|[{_UPPER}][a-z]+[{_UPPER}][\w\-]*|[a-z]-?[{_UPPER}]{{2,}}[\w\-]*"
@@ -33,6 +33,10 @@ _IS_THE = re.compile(rf"(?:^|[.;,:]\s+|\band\s+)(?:[Tt]he\s+)?(?P<abbr>{_ABBR})\
 _WHOSE_NAME = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR}),\s+(?:[^.;]{{0,100}}?\s)?(?:whose\s+(?:full\s+)?name\s+is|which\s+"
                          r"stands\s+for)\s+(?:the\s+)?(?P<name>[A-Z][^,;:.()]{3,120}?)(?=\s*(?:[,;:.]|$))")
 _GLOSSARY = re.compile(rf"(?:^|[:;]\s*)(?P<abbr>{_ABBR})\s+[–—=]\s+(?P<name>[A-Z][^;:()]{{3,120}}?)(?=\s*(?:[;.]|$))")
+_STANDS_FOR = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})\s+stands?\s+for\s+(?:the\s+)?(?P<name>[A-Z][^,;:.()]{{3,120}}?)"
+                         rf"(?=\s*(?:[,;:.(]|$)|\s+and\s+(?:{_ABBR})\s+for\b)")
+_AND_FOR = re.compile(rf"\s*(?:\([^()]{{0,120}}\)\s*)?(?:,\s*(?:and\s+)?|\s+and\s+)(?P<abbr>{_ABBR})\s+for\s+(?:the\s+)?"
+                      rf"(?P<name>[A-Z][^,;:.()]{{3,120}}?)(?=\s*(?:[,;:.(]|$)|\s+and\s+(?:{_ABBR})\s+for\b)")
 _KNOWN_AS = re.compile(rf",?\s+(?:known as|hereinafter|or)\s+(?:the\s+)?[‘“\"]?(?P<abbr>{_ABBR})[’”\"]?")
 
 
@@ -366,7 +370,7 @@ def _sentence_case_name(lex: Lexicon, before: str) -> str | None:
     if first is None:
         return None
     rest = words[first + 1:]
-    if not any(FOREIGN.fullmatch(w) for w in rest) or any(
+    if not any(lex.ctx.ref.phrases["foreign_word"].fullmatch(w) for w in rest) or any(
             w.lower() in lex.english for w in rest):
         return None  # (not "the Bureau of Communications coordinates the national CERT project (XCERT)")
     return " ".join(words[first:])
@@ -446,6 +450,10 @@ def definitions(ctx: Context) -> None:
             if is_abbreviation(abbr) and lex.is_org_name(name.split()) and (
                     abbr not in lex.definitions or not lex.names_body(lex.definitions[abbr])):
                 lex.definitions[abbr] = name  # (over a title the bracket followed: "Decision on X (NBRNM)")
+        for abbr, name in _stood_for(text):  # "Here NCSC stands for the Nationaal ..., DNB for De ... and AP for ..."
+            if is_abbreviation(abbr) and lex.is_org_name(name.split()) and (
+                    abbr not in lex.definitions or not lex.names_body(lex.definitions[abbr])):
+                lex.definitions[abbr] = _without_parent(lex, name)
         for m in _WHOSE_NAME.finditer(text):  # "CAR, which is run by the police and whose full name is the ..."
             abbr, name = m.group("abbr"), m.group("name").strip()
             if is_abbreviation(abbr) and lex.is_org_name(name.split()) and (
@@ -481,6 +489,28 @@ def definitions(ctx: Context) -> None:
             if len(abbr) >= 3 and abbr not in lex.definitions and abbr not in lex.vocab_abbr and \
                     not _law_or_title(ctx, abbr):
                 lex.bodies.add(abbr)
+
+
+def _stood_for(text: str) -> list[tuple[str, str]]:
+    """A key to the abbreviations in one sentence: the first "X stands for Y", then each ", Z for W" that
+    follows it (a gloss in brackets after a name is passed over)."""
+    out = []
+    for m in _STANDS_FOR.finditer(text):
+        out.append((m.group("abbr"), m.group("name").strip()))
+        pos = m.end()
+        while (n := _AND_FOR.match(text, pos)) is not None:
+            out.append((n.group("abbr"), n.group("name").strip()))
+            pos = n.end()
+    return out
+
+
+def _without_parent(lex: Lexicon, name: str) -> str:
+    """"Digital Trust Center of the Ministry of Economic Affairs": a body named with the body it belongs to is
+    known by its own name (a name whose head is one word, "Ministry of the Interior", is left whole)."""
+    m = re.match(r"(?P<own>\S+(?:\s+\S+)+?)\s+of\s+the\s+(?P<parent>\S+)", name)
+    if m and lex.is_org_word(m.group("own").split()[-1]) and lex.is_org_word(m.group("parent")):
+        return m.group("own")
+    return name
 
 
 def _instrument_name(ctx: Context, name: str) -> bool:

@@ -91,11 +91,6 @@ QUOTED = re.compile(r"(?:[‘“\"«„]|\*{1,2}|(?<!\w)_)\s*(?P<t>(?:[^’”\"
 _POSSESSIVE_END = re.compile(r"[’']s?$")
 
 
-# a name in French, Spanish, Portuguese, Italian or German: accented letters or those languages' small words
-FOREIGN = re.compile(r"[À-ÖØ-öø-ÿ]|\b(?:de|du|des|del|della|delle|dei|degli|di|sulla|sulle|sul|nella|pour|para|por|zur|für|et|y|"
-                     r"und)\b|\bper\s+(?:la|il|le|i|gli|l’)\s|\b[dlDL][’']\w")
-
-
 def strip_possessive(word: str) -> str:
     if not word.endswith(("’", "'", "s")):
         return word  # (most words: no pattern run)

@@ -19,7 +19,7 @@ import re
 from policyqa.extract.context import Candidate, Context
 from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
-from policyqa.extract.text import FOREIGN, OPEN_QUOTES, QUOTED, has_whole, occurrences, strip_possessive, whole
+from policyqa.extract.text import OPEN_QUOTES, QUOTED, has_whole, occurrences, strip_possessive, whole
 from policyqa.parse import norm
 from policyqa.reference import Reference
 
@@ -95,6 +95,10 @@ def is_law_title(ref: Reference, title: str) -> bool:
             m = p.match(t, at)
             if m and m.end() == len(front):
                 return True  # "Framework Law on Cybersecurity": its head is "Law"
+    words = t.split()
+    if len(words) >= 2 and words[1][:1].islower() and words[1] not in ref.words["connector"] and any(
+            p.fullmatch(words[0]) for p, _ in ref.laws):
+        return True  # "Besluit informatiebeveiliging rijksdienst BES": a name in a language whose head comes first
     head = instrument_of(ref, " ".join(t.split()[:1]))
     if head and head[1] == "strong" and not re.search(r"\b(?:Rules|Directions?)\s*(?:,?\s*\d{4})?\)?\s*$", t):
         return False  # "Guidelines on ... under Regulation 2016/679": its head is "Guidelines"
@@ -136,7 +140,7 @@ def not_guidance(ref: Reference, title: str, place: str = "") -> str | None:
         words.pop()
     front = " ".join(words)
     heads = {" ".join(front.split()[-3:])}  # the head is the name's last noun before "for/of/on ..."
-    if len(words) > 1 and _ROMANCE_OF.search(bare) and (all(w[:1].islower() for w in words[1:]) or FOREIGN.search(bare)):
+    if len(words) > 1 and _ROMANCE_OF.search(bare) and (all(w[:1].islower() for w in words[1:]) or ref.phrases["foreign_word"].search(bare)):
         heads.add(words[0])  # "Stratégie nationale de cybersécurité", "Estrategia Nacional de Ciberseguridad": a
         # French or Spanish name's head comes first
     for phrase in heads:
@@ -369,13 +373,13 @@ class Finder:
             t = m.group("t")
             if not _free(taken, s, e) or not re.search(r"\s[a-z]", t) or len(t.split()) > 30:
                 continue
-            if m.group("bare") is not None and not FOREIGN.search(t):
+            if m.group("bare") is not None and not self.phrases["foreign_word"].search(t):
                 continue  # "the BCSM published the Linee guida sulla ...": without "has", a name in another language only
             cut = self._title_case_part(t)
             if cut:  # "has issued a Cloud Computing Security Guideline for public institutions that ...": a name in
                 t, e = t[:cut], s + cut  # title case, up to its instrument noun, then words about it
-            english = _ENGLISH_TAIL.search(t) if FOREIGN.search(t) else None
-            if english and not FOREIGN.search(english.group(0)):  # "a Guide de gestion des risques for member banks": the English words after a French name
+            english = _ENGLISH_TAIL.search(t) if self.phrases["foreign_word"].search(t) else None
+            if english and not self.phrases["foreign_word"].search(english.group(0)):  # "a Guide de gestion des risques for member banks": the English words after a French name
                 t, e = t[: english.start()], s + english.start()
             kind = instrument_of(self.ref, t)
             if self.lex.find(t[:30]) and self.lex.find(t[:30])[0].start == 0:
@@ -444,7 +448,7 @@ class Finder:
                 word = w.group().strip(",;:.")
                 if n and word.lower() in self.english_stops:
                     break
-                if n and word[:1].isupper() and not FOREIGN.fullmatch(words[n - 1].group()):
+                if n and word[:1].isupper() and not self.phrases["foreign_word"].fullmatch(words[n - 1].group()):
                     keep = 0  # a name in title case ("Guía de Respuesta a Incidentes"): the capitalised finder's
                     break
                 keep = n + 1
@@ -454,7 +458,7 @@ class Finder:
             head = instrument_of(self.ref, " ".join(t.split()[:2])) if len(t.split()) >= 2 else None
             first = instrument_of(self.ref, t.split()[0]) if t else None
             kind = first or head
-            if len(t.split()) < 3 or not FOREIGN.search(t) or not kind or kind[1] != "strong" or \
+            if len(t.split()) < 3 or not self.phrases["foreign_word"].search(t) or not kind or kind[1] != "strong" or \
                     not _free(taken, s, s + len(t)):
                 continue
             owner = re.search(r"(?P<o>[A-Z][\w\-.]*(?:\s+[A-Z][\w\-.]*){0,4})$", text[: m.start()]) if m.group("own") \
