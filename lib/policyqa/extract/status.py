@@ -29,7 +29,7 @@ from policyqa.extract.organisations import is_abbreviation
 from policyqa.extract.registry import rule
 from policyqa.extract.text import has_whole, item_numbers, number_of, ordinal_places, whole
 from policyqa.extract.titles import ITEM_NUMBERS, instrument_of
-from policyqa.schema import NOT_STATED
+from policyqa.schema import NOT_STATED, OTHER_GROUP
 
 _PLURAL_AFTER = re.compile(r"(?:\s+[a-z]+s|s)\b")  # "the Cyber Essentials controls", "CIS Benchmarks"
 
@@ -1103,13 +1103,14 @@ def cited_items(ctx: Context, text: str, lst) -> list[int]:
         found.append("".join(f"({x.lower()})" if len(x) == 1 and x.isalpha() else x for x in re.split(r"(\W+)", bare.group("refs"))))
         # are voluntary": a list lettered A., B., C. cited by its bare letters
     for refs_text in found:
-        refs = re.findall(r"(?:\(?([a-z0-9]{1,4})\)|(\d{1,2}))((?:\s*\([a-z0-9]{1,4}\))*)|(to|–|-)", refs_text)
+        refs = re.findall(r"(?:\(?([a-z0-9]{1,4})\)|(\d{1,2})|\b([ivx]{1,4})\b)((?:\s*\([a-z0-9]{1,4}\))*)|(to|–|-)",
+                          refs_text)  # ("items iii and v": a roman numeral cited bare)
         cited: list[tuple[str, ...]] = []
-        for first, number, rest, dash in refs:
+        for first, number, roman, rest, dash in refs:
             if dash:
                 cited.append(("…",))
                 continue
-            cited.append((first or number, *re.findall(r"\(([a-z0-9]{1,4})\)", rest)))
+            cited.append((first or number or roman, *re.findall(r"\(([a-z0-9]{1,4})\)", rest)))
         expanded: list[tuple[str, ...]] = []
         for n, ref in enumerate(cited):  # "(a) to (c)": every top-level label between
             if ref == ("…",) and 0 < n < len(cited) - 1:
@@ -1616,10 +1617,25 @@ def _defaults_give_way(ctx: Context, found: dict[str, tuple]) -> dict[str, tuple
     """"Unless stated otherwise below, the following are recommendations that organisations may adopt", then
     "The first item binds every insurer": a default said to hold unless something else is said holds only for
     the items nothing said more of, whatever groups the two name."""
-    if not any(v[0] == 0 and v[2] != NOT_STATED for v in found.values()):
+    mine = [v[1] for v in found.values() if v[0] == 0 and v[2] != NOT_STATED]
+    own = {"all organisations" if re.match(r"(?:all|every|any)\b", a, re.IGNORECASE) else ctx.ref.audience_group(a)
+           for a in mine}  # ("for all users of the networks": everyone, whatever group the noun falls in)
+    if not own:
         return found
     marker = ctx.ref.phrases["list_default"]
-    return {k: v for k, v in found.items() if not (v[0] > 0 and v[3] is not None and marker.search(v[3].text))}
+    # ("Except where noted below, each is voluntary for private businesses and recommended to departments", then
+    # "Items iii and v are mandatory for public servants": the default still holds for the other sector)
+    return {k: v for k, v in found.items() if not (v[0] > 0 and v[3] is not None and marker.search(v[3].text) and
+                                                   not _other_sector(ctx.ref.audience_group(v[1]), own))}
+
+
+def _other_sector(group: str, own: set[str]) -> bool:
+    """Whether a group lies wholly outside the groups an item speaks of: public beside private (or any private
+    group: banks, operators, SMEs); a catch-all group ("organisations", "all entities") covers them all."""
+    if group in ("all organisations", OTHER_GROUP, NOT_STATED) or own & {"all organisations", OTHER_GROUP, NOT_STATED}:
+        return False
+    public = group == "public sector"
+    return all((g == "public sector") != public for g in own)
 
 
 def _pointers_give_way(ctx: Context, found: dict[str, tuple]) -> dict[str, tuple]:
