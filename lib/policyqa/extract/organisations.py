@@ -312,13 +312,15 @@ def _acronym_name(before: str, abbr: str, skip: frozenset[str]) -> str | None:
     ("Commission nationale de l'informatique et des libertés (CNIL)")."""
     words = list(re.finditer(r"[\w’'\-]+", before[-200:]))
     letters = _unaccented(re.sub(r"[.\-&/]", "", re.sub(r"(?<=[A-Z])s$", "", abbr)).lower())  # "MNOs": a plural
+    capitals = _unaccented("".join(ch for ch in abbr if ch.isupper())).lower()  # "PaCSON": its capitals spell it
+    capitals = capitals if len(capitals) >= 3 and capitals != letters else ""
     for k in range(len(words) - 1, max(-1, len(words) - 19), -1):
         chosen = [w.group() for w in words[k:]]
         if not chosen[0][0].isupper() and not all(w[0].islower() for w in chosen):
             continue  # (a term in lower case may be defined too: "critical information infrastructure (CII)")
         parts = [re.split(r"[’']", w)[-1] or w for w in chosen]
         initials = _unaccented("".join(p[0].lower() for p in parts if p and p.lower() not in skip))  # "É" is "E"
-        if initials == letters or (len(letters) >= 3 and initials.startswith(letters) and len(initials) <= len(
+        if initials in (letters, capitals) or (len(letters) >= 3 and initials.startswith(letters) and len(initials) <= len(
                 letters) + 1):
             return before[-200:][words[k].start():].strip()
         under = next((n for n, w in enumerate(chosen) if w in ("under", "attached", "within")), None)
@@ -472,7 +474,7 @@ def definitions(ctx: Context) -> None:
             if name and lex.is_org_name(name.split()):
                 lex.definitions[abbr] = name
         for m in re.finditer(ctx.ref.phrases["publish_verb"].pattern + r"\s+(?:the\s+)?(?P<name>(?-i:[A-Z])[\w\-]+"
-                             r"(?:\s+(?-i:[A-Z])[\w\-]+){0,3})(?![\w\-])", text, re.IGNORECASE):
+                             r"(?:\s+(?-i:[A-Z])[\w\-]+){0,5})(?![\w\-])", text, re.IGNORECASE):
             name = strip_possessive(m.group("name"))  # "published by Standard Norge": whoever publishes is a body
             if not lex.is_org_name(name.split()) and not is_abbreviation(name.split()[0]) and \
                     not _law_or_title(ctx, name):
