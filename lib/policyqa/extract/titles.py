@@ -109,8 +109,11 @@ def is_law_title(ref: Reference, title: str) -> bool:
     # "A guide to X in accordance with the Privacy Act 1988": a law the title only refers to
     referred = re.search(r"\b(?:under|pursuant to|in accordance with|according to|implementing|in line with)\s+(?:the\s+)?"
                          r"(?:[A-Z][\w()’'\-]*\s+){0,6}\S+$", tail)
+    at = len(tail.rstrip()) - len(last)  # (matched in place: "Risk Management Code" is no code of law)
     for pattern, _ in ref.laws:
-        if (pattern.fullmatch(last) or pattern.fullmatch(" ".join(tail.split()[-2:]))) and not referred:
+        whole = pattern.match(tail.rstrip(), at)
+        if ((whole and whole.end() == len(tail.rstrip())) or pattern.fullmatch(" ".join(tail.split()[-2:]))) and \
+                not referred:
             return True
         m = pattern.match(t)
         if m and re.match(r"\s*(?:\(|[“\"«„]|No\.?\s*\d|n\.?[°º]\s*\d|\d|of\b|on\b|-Law\b|governing\b|concerning\b|regarding\b|"
@@ -1131,6 +1134,9 @@ def head_noun(ctx: Context, title: str) -> str:
     D"."""
     words = re.sub(r"\s*\([^()]*\)", "", title).split()
     head = next((w for w in words if instrument_of(ctx.ref, w) and w[0].isupper()), "")
+    if not head:  # "the Code" for "Technology Risk Management Code": a noun that is an instrument with the word before
+        head = next((w for v, w in zip(words, words[1:]) if w[0].isupper() and instrument_of(ctx.ref, f"{v} {w}")
+                     and not instrument_of(ctx.ref, v)), "")
     if not head and len(words) >= 2 and words[0][:1].isupper() and words[0][1:].islower() and (
             words[1].lower() in ctx.ref.words["tail"] | {"concerning", "regarding", "about", "to"} or
             re.fullmatch(r"[A-Z]|[A-Z]?\d[\w/.\-]{0,6}", words[1])):  # "Recommendation D", "Circular 12/2020"
