@@ -1432,7 +1432,18 @@ def _own_text(ctx: Context, c: Candidate) -> str:
     """The sentence (or item) that names the guideline, with body names masked ("Association for
     Standardisation" says nothing about an audience)."""
     s = ctx.sentence_of(c)
-    return _mask(ctx, s.text if s is not None else ctx.block_of(c).text, [])
+    if s is None:
+        return _mask(ctx, ctx.block_of(c).text, [])
+    text = s.text
+    labels = [m.start() for m in _INLINE_ITEM.finditer(text)]
+    if len(labels) >= 2:  # "...: (a) the X, which binds banks; (b) the Y, for operators": its own item only
+        start = max((x for x in labels if x <= c.start), default=0)
+        end = min((x for x in labels if x > c.start), default=len(text))
+        text = " " * start + text[start:end]  # (offsets kept)
+    return _mask(ctx, text, [])
+
+
+_INLINE_ITEM = re.compile(r"(?:[:;]\s*(?:and\s+)?|,\s+and\s+)\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[).]\s")
 
 
 def _fronted(ctx: Context, sentence: str) -> str:
