@@ -33,7 +33,8 @@ _IS_THE = re.compile(rf"(?:^|[.;,:]\s+|\band\s+)(?:[Tt]he\s+)?(?P<abbr>{_ABBR})\
 _WHOSE_NAME = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR}),\s+(?:[^.;]{{0,100}}?\s)?(?:whose\s+(?:full\s+)?name\s+is|which\s+"
                          r"stands\s+for)\s+(?:the\s+)?(?P<name>[A-Z][^,;:.()]{3,120}?)(?=\s*(?:[,;:.]|$))")
 _GLOSSARY = re.compile(rf"(?:^|[:;]\s*)(?P<abbr>{_ABBR})\s+[–—=]\s+(?P<name>[A-Z][^;:()]{{3,120}}?)(?=\s*(?:[;.]|$))")
-_STANDS_FOR = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})\s+stands?\s+for\s+(?:the\s+)?(?P<name>[A-Z][^,;:.()]{{3,120}}?)"
+_STANDS_FOR = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})\s+(?:stands?|is\s+(?:the\s+|an?\s+)?(?:shorthand|short\s+form|"
+                         rf"abbreviation|acronym)(?:\s+[a-z]+){{0,3}}?)\s+for\s+(?:the\s+)?(?P<name>[A-Z][^,;:.()]{{3,120}}?)"
                          rf"(?=\s*(?:[,;:.(]|$)|\s+and\s+(?:{_ABBR})\s+for\b)")
 _AND_FOR = re.compile(rf"\s*(?:\([^()]{{0,120}}\)\s*)?(?:,\s*(?:and\s+)?|\s+and\s+)(?P<abbr>{_ABBR})\s+for\s+(?:the\s+)?"
                       rf"(?P<name>[A-Z][^,;:.()]{{3,120}}?)(?=\s*(?:[,;:.(]|$)|\s+and\s+(?:{_ABBR})\s+for\b)")
@@ -114,7 +115,7 @@ class Lexicon:
         if _RESPONSE_TEAM.search(abbr):
             return True
         full = self.definitions.get(abbr)
-        return bool(full) and self.names_body(full)
+        return bool(full) and (self.names_body(full) or full in self.bodies)  # (a name the chapter calls a body)
 
     def names_body(self, name: str) -> bool:
         """Whether a name is a body's: an organisation word in it, and no instrument noun after that word, nor
@@ -453,7 +454,9 @@ def definitions(ctx: Context) -> None:
                     abbr not in lex.definitions or not lex.names_body(lex.definitions[abbr])):
                 lex.definitions[abbr] = name  # (over a title the bracket followed: "Decision on X (NBRNM)")
         for abbr, name in _stood_for(text):  # "Here NCSC stands for the Nationaal ..., DNB for De ... and AP for ..."
-            if is_abbreviation(abbr) and lex.is_org_name(name.split()) and (
+            words = name.split()  # (a key says what it expands: a name in capitals needs no organisation word)
+            if is_abbreviation(abbr) and (lex.is_org_name(words) or len(words) >= 2 and all(
+                    w[:1].isupper() or w in lex.ctx.ref.words["connector"] for w in words)) and (
                     abbr not in lex.definitions or not lex.names_body(lex.definitions[abbr])):
                 lex.definitions[abbr] = _without_parent(lex, name)
         for m in _WHOSE_NAME.finditer(text):  # "CAR, which is run by the police and whose full name is the ..."
