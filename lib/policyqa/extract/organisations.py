@@ -25,7 +25,8 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀ-ſ"  # ASCII and Latin upper case (NÚKIB, ČNB, ÚOO�
 _ABBR = rf"[{_UPPER}][\w&.\-/]*[{_UPPER}0-9][\w&.\-]*|[{_UPPER}][a-z]+[{_UPPER}][\w\-]*|[a-z]-?[{_UPPER}]{{2,}}[\w\-]*"
 _DEFINITION = re.compile(rf"\((?:the\s+)?(?:[^()]*?,\s*)?(?P<abbr>(?:{_ABBR})(?:\s+[A-Z]{{2,3}})?|"
                          rf"(?:[A-Z][a-z]+\s+){{1,2}}(?:CERT|CSIRT)(?:/CC)?)(?:,\s*(?:formerly|previously|until|before|"
-                         rf"then|renamed|once)\b[^()]*)?\)")  # "ÚOOÚ SR", "Sri Lanka CERT", "(CBX, formerly the ...)"
+                         rf"then|renamed|once)\b[^()]*|\s+[–—]\s+[^()]*)?\)")  # "ÚOOÚ SR", "Sri Lanka CERT", "(CBX, formerly
+# the ...)", "(ANSSI – the national cybersecurity agency)"
 _ABBR_FIRST = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})\s+\((?:the\s+)?(?P<name>[A-Z][^()]{{3,120}}?)\)")
 _IS_THE = re.compile(rf"(?:^|[.;,:]\s+|\band\s+)(?:[Tt]he\s+)?(?P<abbr>{_ABBR})\s+(?:is\s+|stands\s+for\s+|means\s+)?the\s+"
                      r"(?P<name>[A-Z][^,;:.()]{3,120}?)(?=\s*(?:[,;:.]|$)|\s+(?:which|that|who)\b|\s+and\s+(?:the\s+)?"

@@ -170,8 +170,10 @@ def kept_in_guidance_list(title: str, what: str, place: str = "") -> bool:
 
 def clean_title(title: str, ref: Reference) -> str:
     """A title as the tables give it: no footnote marks, list punctuation, leading article or quotes; its first
-    letter upper-case; a trailing "(2018)" (the year of the edition) dropped."""
+    letter upper-case; a trailing "(2018)" (the year of the edition) and a gloss in square brackets dropped."""
     title = re.sub(r"\s*\[\d+\]", "", title).replace("**", "").strip()
+    title = re.sub(r"(?<=\S)\s+\[[^\[\]]{3,200}\]$", "", title)  # "Guide d’hygiène informatique [guide to IT
+    # hygiene]": a translator's gloss in square brackets is the copy's, not the title's
     title = re.sub(r"\s*\(\s*$", "", title)
     title = re.sub(r"(?:[;,.:]+(?:\s+(?:and|or))?|\s+(?:and|or))\s*$", "", title).strip()
     title = re.sub(r"\s*\((?:19|20)\d\d\)$", "", title)
