@@ -34,8 +34,8 @@ _IS_THE = re.compile(rf"(?:^|[.;,:]\s+|\band\s+)(?:[Tt]he\s+)?(?P<abbr>{_ABBR})\
 _WHOSE_NAME = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR}),\s+(?:[^.;]{{0,100}}?\s)?(?:whose\s+(?:full\s+)?name\s+is|which\s+"
                          r"stands\s+for)\s+(?:the\s+)?(?P<name>[A-Z][^,;:.()]{3,120}?)(?=\s*(?:[,;:.]|$))")
 _GLOSSARY = re.compile(rf"(?:^|[:;]\s*)(?P<abbr>{_ABBR})\s+[–—=]\s+(?P<name>[A-Z][^;:()]{{3,120}}?)(?=\s*(?:[;.]|$))")
-_STANDS_FOR = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})\s+(?:stands?|is\s+(?:the\s+|an?\s+)?(?:shorthand|short\s+form|"
-                         rf"abbreviation|acronym)(?:\s+[a-z]+){{0,3}}?)\s+for\s+(?:the\s+)?(?P<name>[A-Z][^,;:.()]{{3,120}}?)"
+_STANDS_FOR = re.compile(rf"(?<![\w\-])(?P<abbr>{_ABBR})(?:(?P<ie>,\s+(?:ie|i\.e\.|that\s+is|namely),?)|\s+(?:stands?|is\s+(?:the\s+|an?\s+)?(?:shorthand|short\s+form|"
+                         rf"abbreviation|acronym)(?:\s+[a-z]+){{0,3}}?)\s+for)\s+(?:the\s+)?(?P<name>[A-Z][^,;:.()]{{3,120}}?)"
                          rf"(?=\s*(?:[,;:.(]|$)|\s+and\s+(?:{_ABBR})\s+for\b)")
 _AND_FOR = re.compile(rf"\s*(?:\([^()]{{0,120}}\)\s*)?(?:,\s*(?:and\s+)?|\s+and\s+)(?P<abbr>{_ABBR})\s+for\s+(?:the\s+)?"
                       rf"(?P<name>[A-Z][^,;:.()]{{3,120}}?)(?=\s*(?:[,;:.(]|$)|\s+and\s+(?:{_ABBR})\s+for\b)")
@@ -454,10 +454,11 @@ def definitions(ctx: Context) -> None:
             if is_abbreviation(abbr) and lex.is_org_name(name.split()) and (
                     abbr not in lex.definitions or not lex.names_body(lex.definitions[abbr])):
                 lex.definitions[abbr] = name  # (over a title the bracket followed: "Decision on X (NBRNM)")
-        for abbr, name in _stood_for(text):  # "Here NCSC stands for the Nationaal ..., DNB for De ... and AP for ..."
+        for abbr, name, key in _stood_for(text):  # "Here NCSC stands for the Nationaal ..., DNB for De ... and AP for ..."
             words = name.split()  # (a key says what it expands: a name in capitals needs no organisation word)
-            if is_abbreviation(abbr) and (lex.is_org_name(words) or len(words) >= 2 and all(
-                    w[:1].isupper() or w in lex.ctx.ref.words["connector"] for w in words)) and (
+            if is_abbreviation(abbr) and (lex.is_org_name(words) or key and len(words) >= 2 and all(
+                    w[:1].isupper() or w in lex.ctx.ref.words["connector"] for w in words) or _acronym_name(
+                    name, abbr, lex.acronym_skip) == name) and (
                     abbr not in lex.definitions or not lex.names_body(lex.definitions[abbr])):
                 lex.definitions[abbr] = _without_parent(lex, name)
         for m in _WHOSE_NAME.finditer(text):  # "CAR, which is run by the police and whose full name is the ..."
@@ -497,15 +498,16 @@ def definitions(ctx: Context) -> None:
                 lex.bodies.add(abbr)
 
 
-def _stood_for(text: str) -> list[tuple[str, str]]:
+def _stood_for(text: str) -> list[tuple[str, str, bool]]:
     """A key to the abbreviations in one sentence: the first "X stands for Y", then each ", Z for W" that
     follows it (a gloss in brackets after a name is passed over)."""
     out = []
     for m in _STANDS_FOR.finditer(text):
-        out.append((m.group("abbr"), m.group("name").strip()))
+        key = m.group("ie") is None  # ("X stands for Y" is a key; "X, ie Y" may only describe X)
+        out.append((m.group("abbr"), m.group("name").strip(), key))
         pos = m.end()
-        while (n := _AND_FOR.match(text, pos)) is not None:
-            out.append((n.group("abbr"), n.group("name").strip()))
+        while key and (n := _AND_FOR.match(text, pos)) is not None:
+            out.append((n.group("abbr"), n.group("name").strip(), key))
             pos = n.end()
     return out
 
