@@ -180,6 +180,7 @@ def clean_title(title: str, ref: Reference) -> str:
     tail = ref.phrases.get("title_tail")  # "... mentioned in question 1", "... as an
     title = tail.sub("", title) if tail else title  # attachment to Circular Letter No. 29": not the title's words
     title = re.sub(r"^(?:(?:see|cf\.?)\s+(?:also\s+)?)?(?:the|a|an)\s+", "", title, flags=re.IGNORECASE)
+    title = re.sub(r"^(?:in\s+)?(?:19|20)\d\d,\s+(?=[A-Z])", "", title)  # "in 2022, Tokelau ICT Security Guidelines"
     # ("See the Incident Handling Guide mentioned in question 15": a cross-reference's words are no title's)
     if title[:1] in OPEN_QUOTES and title[-1:] in "’”\"»“" and not re.search(r"[’”\"»](?!\w).*[‘“\"«]", title[1:-1]):
         title = title[1:-1].strip()
