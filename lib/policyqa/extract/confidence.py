@@ -7,7 +7,9 @@ weaker cue, or whose issuer is only the nearest body in the answer, is
 `medium` or `low`. A status read from the guideline's own item or a sentence
 naming it, with the audience written there, is `high`; one inherited from the
 list, the paragraph or the answer's opening is `medium`; a status nobody
-states, or an audience nobody names, is `low`. The README reports, for each
+states, or an audience nobody names, is `low`. An obligation is never surer
+than its guideline, and an audience the vocabulary cannot group is at most
+`medium`. The README reports, for each
 level, how often it was right on chapters no rule was tuned to.
 """
 
