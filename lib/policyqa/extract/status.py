@@ -1629,8 +1629,8 @@ def _defaults_give_way(ctx: Context, found: dict[str, tuple]) -> dict[str, tuple
     "The first item binds every insurer": a default said to hold unless something else is said holds only for
     the items nothing said more of, whatever groups the two name."""
     mine = [v[1] for v in found.values() if v[0] == 0 and v[2] != NOT_STATED]
-    own = {"all organisations" if re.match(r"(?:all|every|any)\b", a, re.IGNORECASE) else ctx.ref.audience_group(a)
-           for a in mine}  # ("for all users of the networks": everyone, whatever group the noun falls in)
+    everyone = ctx.ref.phrases["catch_all_audience"]  # ("for all users of the networks": everyone)
+    own = {"all organisations" if everyone.match(a) else ctx.ref.audience_group(a) for a in mine}
     if not own:
         return found
     marker = ctx.ref.phrases["list_default"]
