@@ -232,7 +232,8 @@ class Lexicon:
         for name in self.bodies:
             start = text.find(name)
             while start >= 0:
-                found.append(OrgMention(start, start + len(name), Org(name, self.abbreviation_of(name), "defined")))
+                full = self.native.get(name, name)  # (a short or native name: the body's own name)
+                found.append(OrgMention(start, start + len(name), Org(full, self.abbreviation_of(full), "defined")))
                 start = text.find(name, start + 1)
         for full, abbr in ((f, a) for a, f in self.definitions.items() if self.is_org_abbreviation(a)):
             if " " in abbr and not is_abbreviation(abbr.split()[0]):  # "Sri Lanka CERT": found as a name is
@@ -489,6 +490,7 @@ def definitions(ctx: Context) -> None:
             if not lex.is_org_name(name.split()) and not is_abbreviation(name.split()[0]) and \
                     not _law_or_title(ctx, name):
                 lex.bodies.add(name)
+    _short_names(ctx, lex, texts)
     _initials(ctx, lex, texts)
     for text in texts:  # "supervised by the MNB", "the MNB's recommendations": a body, though never spelt out
         for m in ctx.ref.phrases["abbreviation_body"].finditer(text):
@@ -496,6 +498,26 @@ def definitions(ctx: Context) -> None:
             if len(abbr) >= 3 and abbr not in lex.definitions and abbr not in lex.vocab_abbr and \
                     not _law_or_title(ctx, abbr):
                 lex.bodies.add(abbr)
+
+
+_SHORT_NAME = re.compile(r"\((?:the\s+)?(?P<word>[A-ZÀ-Þ][a-zß-ÿ]{3,})\)")
+
+
+def _short_names(ctx: Context, lex: Lexicon, texts: list[str]) -> None:
+    """"the Testland Digital Ministry (Mintest)", "the Data Protection Agency (Datatilsynet)": one capitalised
+    word in brackets after a body's name, and used again on its own, is a short or native name for that body."""
+    whole = "\n".join(texts)
+    for text in texts:
+        for m in _SHORT_NAME.finditer(text):
+            word = m.group("word")
+            if word in lex.native or word in lex.definitions or lex.is_home(word) or \
+                    word in lex.jurisdiction_words or word.lower() in lex.english or lex.is_org_word(word) or \
+                    len(re.findall(rf"(?<![\w\-]){re.escape(word)}(?![\w\-])", whole)) < 2:
+                continue
+            name = _name_before(lex, text[max(0, m.start() - 200): m.start()], word)
+            if name and lex.is_org_name(name.split()) and not _instrument_name(ctx, name):
+                lex.native[word] = name
+                lex.bodies.add(word)
 
 
 def _stood_for(text: str) -> list[tuple[str, str, bool]]:

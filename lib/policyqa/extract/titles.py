@@ -127,7 +127,7 @@ def is_law_title(ref: Reference, title: str) -> bool:
 _ROMANCE_OF = re.compile(r"\s(?:de|du|des|del|della|do|da|dos|das|pour|para|por|per|zur|zum|für)\s|\sd[’']")
 
 
-_GLOSSED = re.compile(r"(?<![\w\-’'])(?P<t>[A-ZÀ-ÞĀ-Ž][\w\-]*(?:\s+[a-zß-ÿā-ž][\w\-]*){1,6})\s+\((?P<g>[A-Z][^()]{3,80})\)")
+_GLOSSED = re.compile(r"(?<![\w\-’'])(?P<t>[^\W\d_][\w\-]*(?:\s+[^\W\d_][\w\-]*){1,9})\s+\((?P<g>[A-Z][^()]{3,80})\)")
 
 
 def not_guidance(ref: Reference, title: str, place: str = "") -> str | None:
@@ -475,19 +475,26 @@ class Finder:
         return out
 
     def glossed_name(self, text: str, taken) -> list[dict]:
-        """"Vegleiding um trygd (Guidance on IT safety)": a name in another language, in sentence case, with
-        its English gloss in brackets; the gloss holds the instrument noun, the name no English word."""
+        """"Vegleiding um trygd (Guidance on IT safety)", "Порядок реагирования на инциденты (Procedure for
+        ...)": a name in another language or script, in sentence case, with its English gloss in brackets; the gloss
+        holds the instrument noun, the name no English word."""
         out = []
         for m in _GLOSSED.finditer(text):
-            s, e = m.start("t"), m.end()
-            words = m.group("t").split()
+            words = list(re.finditer(r"\S+", m.group("t")))
+            first = max((n for n, w in enumerate(words) if w.group()[0].isupper()), default=0)
+            if not words[first].group()[0].isupper() or len(words) - first < 2:
+                continue  # the name is one capital and then lower case, in whatever script
+            s, e = m.start("t") + words[first].start(), m.end()
+            name = text[s: m.end("t")]
             kind = instrument_of(self.ref, m.group("g"))
-            if not kind or kind[1] != "strong" or len(m.group("g").split()) < 2 or instrument_of(self.ref, m.group("t")) \
-                    or any(w.lower().strip("’'") in self.english_stops for w in words) or not _free(taken, s, e) or \
-                    self.lex.find(m.group("t")):
+            if not kind or (kind[1] != "strong" and kind[0] != "guide") or len(m.group("g").split()) < 2 or \
+                    instrument_of(self.ref, name) \
+                    or any(w.group().lower().strip("’'") in self.english_stops for w in words[first:]) or \
+                    not _free(taken, s, e) or self.lex.find(name):
                 continue
+            owner = re.search(r"(?P<o>[A-Z][\w\-.&]*(?:\s+[A-Z][\w\-.&]*){0,4})[’']s\s+$", text[:s])
             out.append(dict(title=clean_title(text[s:e], self.ref), start=s, end=e, rule="titles.glossed_name",
-                            instrument=kind[0], strength="strong"))
+                            instrument=kind[0], strength="strong", owner=owner.group("o") if owner else ""))
             taken.append((s, e))
         return out
 
@@ -754,11 +761,24 @@ def veto_law(ctx: Context) -> None:
             _veto(c, "titles.veto_law")
         elif ctx.ref.phrases["made_by_law"].match(where[c.end:]):
             _veto(c, "titles.veto_law")  # "Unified Requirements ..., approved by Government Decree No. 832"
+        elif _inside_law_name(ctx.ref, where, c.start, c.end):
+            _veto(c, "titles.veto_law")
         elif c.sentence is not None:
             s = ctx.sentence_of(c)
             # "Law No. 12/2014 (the Internet Framework)": a name a law is known by
             if ctx.ref.phrases["law_alias"].search(s.text[max(0, c.start - 60): c.start]):
                 _veto(c, "titles.veto_law")
+
+
+def _inside_law_name(ref: Reference, text: str, start: int, end: int) -> bool:
+    """"The Information Technology (Reasonable Security Practices and Procedures ...) Rules, 2011": a name in
+    the brackets of a law's own name is that law's."""
+    opened, closed = text.rfind("(", 0, start), text.find(")", end)
+    if opened < 0 or closed < 0 or ")" in text[opened:start] or "(" in text[end:closed]:
+        return False
+    before = re.search(r"(?:[A-Z][\w\-]*\s+){1,6}$", text[:opened])
+    after = re.match(r"\s*((?:[A-Z][\w\-]*\s*){1,3})", text[closed + 1:])
+    return bool(before and after) and is_law_title(ref, f"{before.group().strip()} {after.group(1).strip()}")
 
 
 @rule("titles.veto_not_guidance", veto=True)
