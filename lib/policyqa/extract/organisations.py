@@ -83,8 +83,9 @@ class Lexicon:
         self.prefix_body: dict[str, str] = {}
         for a in ref.authorities:
             for p in a.standard_prefixes:
-                if a.jurisdiction in here or p not in self.prefix_body:
-                    self.prefix_body[p] = a.abbreviation or a.name
+                if a.jurisdiction in here or p not in self.prefix_body:  # (another jurisdiction's body: by name,
+                    self.prefix_body[p] = a.abbreviation if a.abbreviation and a.jurisdiction in here else a.name
+                    # as its abbreviation is not this chapter's)
         self.jurisdiction_words = {w for _, p in ref.jurisdictions for w in re.findall(r"[A-Z]\w+", p.pattern)}
         self._found: dict[str, tuple[OrgMention, ...]] = {}
         self._names_body: dict[str, bool] = {}

@@ -473,7 +473,7 @@ def _about_law(ctx: Context, st: Statement) -> bool:
         return True
     laws = [x.title for x in ctx.laws if x.answer == st.answer]
     duty = ctx.ref.phrases["duty_object"]
-    return bool(laws) and all(
+    return bool(laws) and any(c.levels for c in st.clauses) and all(  # (a statement of audience only is no duty)
         any(law.lower() in c.text.lower() and re.search(duty.pattern + re.escape(law), c.text, re.IGNORECASE)
             for law in laws)
         for c in st.clauses if c.levels)
@@ -1563,7 +1563,8 @@ def audience_statements(ctx: Context) -> None:
         for cid in st.targets:
             c = ctx.candidates[cid]
             clauses = st.per_target[cid] if cid in st.per_target else st.clauses
-            auds = [a for cl in clauses for a in cl.audiences]
+            generic = ctx.ref.words.get("generic_audience", frozenset())  # ("the instruments that organisations
+            auds = [a for cl in clauses for a in cl.audiences if a.lower() not in generic]  # apply": no one named)
             if auds:
                 c.audience_hint = list(dict.fromkeys(auds + c.audience_hint))
 

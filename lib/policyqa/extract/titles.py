@@ -80,6 +80,11 @@ def is_law_title(ref: Reference, title: str) -> bool:
     front = re.split(r"\s+(?:on|of|for|concerning|regarding|relating to|about)\s+", t, maxsplit=1)[0]
     if ref.phrases["self_regulatory"].match(t):
         return False  # "Self-Regulatory Rules on X": an industry's own code, not a law
+    glossed = re.fullmatch(r"(?P<name>[^()]+?)\s*\((?P<gloss>[^()]+)\)(?P<rest>[^()]*)", t)
+    if glossed and len(glossed.group("name").split()) <= 4 and not glossed.group("gloss").startswith("the ") and \
+            not instrument_of(ref, glossed.group("name")) and \
+            is_law_title(ref, glossed.group("gloss") + glossed.group("rest")):
+        return True  # "Sikkerhetsloven (Security Act) of 2018": the gloss says the name is a law's
     if ref.phrases["law_of_place"].search(t) or ref.phrases["law_with_part"].match(t):
         return True  # "Information, Communications and Media Act of Bhutan 2018", "Cybercrimes Act, Part III"
     for p, _ in ref.laws:  # "Traficom Regulation M 67 on ...": a law noun with its number
@@ -127,7 +132,7 @@ def is_law_title(ref: Reference, title: str) -> bool:
 _ROMANCE_OF = re.compile(r"\s(?:de|du|des|del|della|do|da|dos|das|pour|para|por|per|zur|zum|für)\s|\sd[’']")
 
 
-_GLOSSED = re.compile(r"(?<![\w\-’'])(?P<t>[^\W\d_][\w\-]*(?:\s+[^\W\d_][\w\-]*){1,9})\s+\((?P<g>[A-Z][^()]{3,80})\)")
+_GLOSSED = re.compile(r"(?<![\w\-’'])(?P<t>[^\W\d_][\w\-]*(?:\s+[^\W\d_][\w\-]*){1,9})\s+\((?P<g>[A-Za-z][^()]{3,80})\)")
 
 
 def not_guidance(ref: Reference, title: str, place: str = "") -> str | None:
