@@ -743,7 +743,8 @@ def authority_title(ctx: Context) -> None:
 
 @rule("organisations.authority_description")
 def authority_description(ctx: Context) -> None:
-    """A list item's description that names a body first ("– the GCSB's manual of ...", "– issued by the SC")."""
+    """A list item's description that names a body first ("– the GCSB's manual of ...", "– issued by the SC",
+    ", the certification scheme of the X Centre")."""
     for c in _pending(ctx):
         if not c.description:
             continue
@@ -751,7 +752,7 @@ def authority_description(ctx: Context) -> None:
         orgs = ctx.orgs.find(head)
         before = re.sub(r"^\s*(?:\([^()]*\)\s*)+", "", head[: orgs[0].start]) if orgs else ""  # " (2019) – NTA",
         # " (the IT Risk Guidelines) – CBL"
-        if orgs and orgs[0].start <= 40 and re.match(r"^[\W]*(?:(?:the|an?|its)\s+)?(?:\w+\s+){0,3}$", before):
+        if orgs and orgs[0].start <= 40 and re.match(r"^[\W]*(?:(?:the|an?|its)\s+)?(?:[\w\-]+\s+){0,3}(?:(?:of|by)\s+(?:the\s+)?)?$", before):
             _set(c, _resolve(ctx, orgs[0]), "description", "organisations.authority_description")
         else:
             named = _native_issuer(ctx, head)
@@ -806,7 +807,8 @@ def authority_subject(ctx: Context) -> None:
         # "The NKSC, in its role as national CSIRT, has published X": a body in an aside is not the subject
         before = [o for o in before if not _aside(text[:o.start], text[o.end:start])] or before
         if c.prefix_body:  # "the Authority recommends ISO 9999" names its recommender; else the standard's body
-            before = [o for o in before if ctx.ref.phrases["recommend_verb"].search(text[o.end:start])]
+            before = [o for o in before if ctx.ref.phrases["recommend_verb"].search(text[o.end:start]) and
+                      ";" not in text[o.end:start]]  # (in its own clause: "X uses A; others are pointed to ISO Y")
         if before:
             _set(c, _resolve(ctx, before[-1]), "sentence", "organisations.authority_subject")
             continue

@@ -766,7 +766,7 @@ def veto_law(ctx: Context) -> None:
             _veto(c, "titles.veto_law")
         elif ctx.ref.phrases["made_by_law"].match(where[c.end:]):
             _veto(c, "titles.veto_law")  # "Unified Requirements ..., approved by Government Decree No. 832"
-        elif _inside_law_name(ctx.ref, where, c.start, c.end):
+        elif _inside_law_name(ctx.ref, where, c.start, c.end) or ctx.ref.phrases["law_citation"].match(where[c.end:]):
             _veto(c, "titles.veto_law")
         elif c.sentence is not None:
             s = ctx.sentence_of(c)
