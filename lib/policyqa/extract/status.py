@@ -1625,6 +1625,17 @@ def _item_overrides(ctx: Context, found: dict[str, tuple]) -> dict[str, tuple]:
         v[0] > 0 and ctx.ref.audience_group(v[1]) in groups and (ctx.ref.audience_group(v[1]), v[2]) not in own)}
 
 
+def _item_wins(ctx: Context, c: Candidate, found: dict[str, tuple]) -> dict[str, tuple]:
+    """A status written inside a list item, for a group it names ("– addressed only to small businesses and
+    voluntary for them"), wins over what the list's lead-in says of every item (a later sentence on the list,
+    "The X and Y guidelines are advisory for private organisations", still adds its group)."""
+    if c.lst is None or not any(v[0] == 0 and v[3] is not None and v[3].rule == "status.scope_item" and v[1] != NOT_STATED
+               for v in found.values()):
+        return found
+    return {k: v for k, v in found.items() if not (v[0] > 0 and v[3] is not None and v[3].scope == "list" and
+                                                   v[3].answer == c.lst.answer and v[3].block == c.lst.lead)}
+
+
 def _defaults_give_way(ctx: Context, found: dict[str, tuple]) -> dict[str, tuple]:
     """"Unless stated otherwise below, the following are recommendations that organisations may adopt", then
     "The first item binds every insurer": a default said to hold unless something else is said holds only for
@@ -1724,6 +1735,7 @@ def assign(ctx: Context) -> None:
             # statement for its own group replaces what the answer said of guidance in general
             found = {k: v for k, v in found.items() if v[0] < RANK["answer"]}
         found = _item_overrides(ctx, found)
+        found = _item_wins(ctx, c, found)
         found = _defaults_give_way(ctx, found)
         found = _pointers_give_way(ctx, found)
         for key, (_rank, aud, level, st) in found.items():
