@@ -193,6 +193,27 @@ def test_two_sentence_question_is_one_question(tmp_path):
     assert qnos(t) == [15] and t.questions.iloc[0]["question"] == Q15
 
 
+def test_a_question_run_on_into_its_answer_on_one_line(tmp_path):
+    # each question and its answer share a line; a two-sentence question is still one question
+    t = chapter(tmp_path, f"{Q13} Yes. The Cyber Agency issued the Cloud Guide, voluntary for banks.\n"
+                          f"{Q14} It does not.\n{Q15} See question 13.\n")
+    assert qnos(t) == [13, 14, 15]
+    assert list(t.questions["question"]) == [Q13, Q14, Q15]
+    assert list(t.questions["stance"])[:2] == ["yes", "no"]
+    assert list(t.guidelines["title"]) == ["Cloud Guide"] and list(t.guidelines["line"]) == [1]
+    assert list(zip(t.cross_references["from_question_no"], t.cross_references["to_question_no"])) == [(15, 13)]
+
+
+def test_a_table_header_at_the_end_of_an_answer_line(tmp_path):
+    # "... the documents are set out below. Document | Issuer | Status", then one row a line
+    rows = "Cloud Guide | Cyber Agency | voluntary\nPatch Guide | Cyber Agency | mandatory for banks\n"
+    t = chapter(tmp_path, f"{Q13} Yes. The documents are set out below. Document | Issuer | Status\n{rows}")
+    headers = t.diagnostics[t.diagnostics["message"].str.startswith("table header")]
+    assert list(headers["line"]) == [1]
+    assert sorted(t.guidelines["title"]) == ["Cloud Guide", "Patch Guide"]
+    assert set(t.guidelines["issuing_authority"]) == {"Cyber Agency"}
+
+
 def test_printed_number_wins_over_wording(tmp_path):
     # the wording is question 13's, the print edition says 14: the printed number wins
     t = chapter(tmp_path, f"14. {Q13}\n\nYes.\n")

@@ -18,7 +18,8 @@ def places(ch) -> list[int]:
     out = [h.line for h in ch.headings if not h.glued]
     for q in ch.questions:
         out.append(q.line)
-        out += [line for b in q.blocks for line in (b.line, *b.more_lines)]
+        out += [line for b in q.blocks for line in (b.line, *b.more_lines) if line != q.line]  # (an answer on
+        # the question's own line: "Is insurance ...? No." is one line, placed once)
     out += [line for line, _ in ch.furniture]
     out += [line for line, _ in ch.unplaced]
     return out

@@ -119,7 +119,8 @@ class Chapter:
             for extra in q.more_lines:
                 where[extra] = "question"
             for b in q.blocks:
-                where[b.line] = "answer"
+                if b.line != q.line:  # (an answer printed on its question's line is placed with the question)
+                    where[b.line] = "answer"
                 for extra in b.more_lines:
                     where[extra] = "answer"
         for line, _ in self.furniture:
@@ -142,6 +143,7 @@ class LineClass:
     score: float = 0.0
     headings: tuple[str, ...] = ()
     label: str = ""
+    rest: str = ""  # the answer, where it runs on after the question on the same line
 
 
 def marker_family(mark: str) -> str:
@@ -219,6 +221,36 @@ class Classifier:
         return not _HEADING_BAD.search(t)
 
     def _question(self, text: str) -> LineClass | None:
+        found = self._whole_question(text)
+        if found is None or found.match == "fuzzy" or (found.match == "printed" and "? " in found.text):
+            inline = self._inline_question(text)  # "Do the authorities ...? Yes. The MDDC ...": one line
+            if inline is not None and (found is None or found.match == "printed" or inline.score > found.score):
+                return inline
+        return found
+
+    def _inline_question(self, text: str) -> LineClass | None:
+        """A question the copy runs on into its answer on one line: the words up to one of its question marks
+        are a question of the questionnaire (nearly word for word), the rest its answer."""
+        t = clean(text)
+        if not t or not (t[0].isupper() or t[0].isdigit()):
+            return None
+        printed = _PRINTED.match(t)
+        whole = self.match_question(printed.group("text") if printed else t)[1]  # (a question of two sentences,
+        best: tuple[float, LineClass, str] | None = None  # "...? Are the obligations the same ...?", stays whole)
+        for m in re.finditer(r"\?\s+(?=\S)", t[:1200]):
+            head, rest = t[: m.start() + 1], t[m.end():]
+            found = self._whole_question(head)
+            score = self.match_question(found.text)[1] if found is not None else 0.0
+            if found is None or score < 0.85 or score <= whole:
+                continue
+            if best is None or score > best[0]:
+                best = (score, found, rest)
+        if best is None:
+            return None
+        _, found, rest = best
+        return replace(found, rest=rest)
+
+    def _whole_question(self, text: str) -> LineClass | None:
         t = clean(text)
         if len(t) > 700 or not t or not (t[0].isupper() or t[0].isdigit()):
             return None
@@ -491,6 +523,17 @@ def _vertical_table(lines, classes: list[LineClass], i: int, role, merged: dict[
     return head, roles, list(range(i, i + width)), rows
 
 
+def _trailing_header(raw: str) -> str:
+    """The last sentence of a line when it is a row of cells ("... (each row reads document | issuer | status).
+    Document | Issuer | Status"), else ''."""
+    text = clean(raw)
+    if text.count("|") < 2:
+        return ""
+    ends = [m.end() for m in re.finditer(r"[.:?!)]\s+(?=[A-Z])", text)]
+    tail = text[ends[-1]:] if ends else ""
+    return tail if tail.count("|") >= 2 and re.fullmatch(r"[^.;:?!()]+", tail) else ""
+
+
 def _tables(ref: Reference, lines, classes: list[LineClass], name: str, merged: dict[int, list[int]]
             ) -> list[Diagnostic]:
     """A table flattened to text ("Document | Issuer | Addressees | Binding?" over one row per document): its
@@ -508,7 +551,22 @@ def _tables(ref: Reference, lines, classes: list[LineClass], name: str, merged: 
         head = _cells(lines[i]) if classes[i].kind != "blank" and ("|" in lines[i] or "\t" in lines[i].strip()) else []
         roles = [role(c) for c in head]
         header_lines = [i]
-        if len(head) < 3 or "title" not in roles or len([r for r in roles if r]) < 2:
+        trailing = _trailing_header(lines[i]) if classes[i].kind in ("question", "paragraph") else ""
+        if trailing and (len(head) < 3 or "title" not in roles):  # "... each row reads: Document | Issuer | Status"
+            head = _cells(trailing)  # at the end of a line that holds the answer's opening
+            roles = [role(c) for c in head]
+            rows = _table_rows(lines, classes, i, len(head), merged) if (
+                len(head) >= 3 and "title" in roles and len([r for r in roles if r]) >= 2) else []
+            if not rows:
+                i += 1
+                continue
+            line = classes[i]  # the line keeps its text, less the header
+            classes[i] = replace(line, rest=line.rest[: len(line.rest) - len(trailing)].rstrip()) if line.rest else \
+                replace(line, text=line.text[: len(line.text) - len(trailing)].rstrip())
+            diags.append(Diagnostic(name, i + 1, "guess", "table header at the end of the line: " + ", ".join(
+                f"{c} ({r or 'not read'})" for c, r in zip(head, roles)), trailing))
+            header_lines = []
+        elif len(head) < 3 or "title" not in roles or len([r for r in roles if r]) < 2:
             tall = _vertical_table(lines, classes, i, role, merged)
             if tall is None:
                 i += 1
@@ -615,6 +673,8 @@ def parse_lines(src: SourceText, ref: Reference, name: str | None = None, jurisd
                                more_lines=wrapped.get(i, ()))
             questions.append(current)
             started = True
+            if c.rest:  # the answer printed on the question's own line
+                current.blocks.append(Block("paragraph", c.rest, lineno))
             if c.match == "fuzzy":
                 diags.append(Diagnostic(name, lineno, "guess",
                                         f"question matched by wording to question {c.number} "
