@@ -246,7 +246,8 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
     if not out:  # "Organisations commonly certify against X", "..., which licensees are encouraged to complete": the
         # noun phrase that opens the clause (or its relative clause), then the cue
         for start, _end, _level in cues[:1]:
-            m = re.match(r"(?:[^,;]{0,200},\s+)?\W*(?:(?:which|that|whom)\s+)?(?P<aud>(?:[\w’'/()\-]+\s+){1,6}?)"
+            m = re.match(r"(?:[^,;]{0,200},\s+)?\W*(?:(?:and|but|or|while|whilst|whereas|although|though|yet)\s+)?"
+                         r"(?:(?:which|that|whom)\s+)?(?P<aud>(?:[\w’'/()\-]+\s+){1,10}?)"
                          r"(?:(?:are|is|were|was|be|been|being|have|has)\s+)*(?:\w+ly\s+)?$", text[:start])
             if m and not re.match(r"(?i)(?:the|it|this|these|they|there|which|that|and|but)\b", m.group("aud")):
                 take(m.group("aud"))
