@@ -80,6 +80,11 @@ class Lexicon:
                 if a.abbreviation and (a.abbreviation not in self.vocab_abbr or a.jurisdiction != "*"):
                     self.vocab_abbr[a.abbreviation] = a.name
                 self.vocab_names[a.name] = a.abbreviation
+        for a in ref.authorities:  # another jurisdiction's body, where nothing here takes its abbreviation: a
+            if a.jurisdiction not in here:  # territory's chapter names its parent state's agencies ("– ANSSI")
+                if a.abbreviation and a.abbreviation not in self.vocab_abbr:
+                    self.vocab_abbr[a.abbreviation] = a.name
+                self.vocab_names.setdefault(a.name, a.abbreviation)
         self.prefix_body: dict[str, str] = {}
         for a in ref.authorities:
             for p in a.standard_prefixes:
