@@ -81,7 +81,7 @@ class Lexicon:
                     self.vocab_abbr[a.abbreviation] = a.name
                 self.vocab_names[a.name] = a.abbreviation
         for a in ref.authorities:  # another jurisdiction's body, where nothing here takes its abbreviation: a
-            if a.jurisdiction not in here:  # territory's chapter names its parent state's agencies ("– ANSSI")
+            if a.jurisdiction not in here:  # territory's chapter names its parent state's agencies ("– AGNS")
                 if a.abbreviation and a.abbreviation not in self.vocab_abbr:
                     self.vocab_abbr[a.abbreviation] = a.name
                 self.vocab_names.setdefault(a.name, a.abbreviation)

@@ -84,7 +84,7 @@ def is_law_title(ref: Reference, title: str) -> bool:
     if glossed and len(glossed.group("name").split()) <= 4 and not glossed.group("gloss").startswith("the ") and \
             not instrument_of(ref, glossed.group("name")) and \
             is_law_title(ref, glossed.group("gloss") + glossed.group("rest")):
-        return True  # "Sikkerhetsloven (Security Act) of 2018": the gloss says the name is a law's
+        return True  # "Tryggingarlógin (Security Act) of 2019": the gloss says the name is a law's
     if ref.phrases["law_of_place"].search(t) or ref.phrases["law_with_part"].match(t):
         return True  # "Information, Communications and Media Act of Bhutan 2018", "Cybercrimes Act, Part III"
     for p, _ in ref.laws:  # "Traficom Regulation M 67 on ...": a law noun with its number
@@ -480,7 +480,7 @@ class Finder:
         return out
 
     def glossed_name(self, text: str, taken) -> list[dict]:
-        """"Vegleiding um trygd (Guidance on IT safety)", "Порядок реагирования на инциденты (Procedure for
+        """"Vegleiding um trygd (Guidance on IT safety)", "Порядок действий при сбоях (Procedure for
         ...)": a name in another language or script, in sentence case, with its English gloss in brackets; the gloss
         holds the instrument noun, the name no English word."""
         out = []
@@ -776,7 +776,7 @@ def veto_law(ctx: Context) -> None:
 
 
 def _inside_law_name(ref: Reference, text: str, start: int, end: int) -> bool:
-    """"The Information Technology (Reasonable Security Practices and Procedures ...) Rules, 2011": a name in
+    """"The Testland Technology (Reasonable Security Practices and Procedures ...) Rules, 2011": a name in
     the brackets of a law's own name is that law's."""
     opened, closed = text.rfind("(", 0, start), text.find(")", end)
     if opened < 0 or closed < 0 or ")" in text[opened:start] or "(" in text[end:closed]:
