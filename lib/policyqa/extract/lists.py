@@ -117,6 +117,8 @@ def _bracket_gloss(body: str, pos: int, phrases: dict) -> bool:
     """"Richtsnoeren beveiliging (guidelines on security), from the AP": a bracket that translates the name in
     another language before it, and closes the title, is part of the title, not a description."""
     m = re.match(r"\s+\((?!the\s)(?P<g>[^()]{3,160})\)\s*(?:[,;:.]|\s+[–—-]\s|$)", body[pos:])
+    if body[:pos].rstrip().endswith(")"):
+        return False  # "Guide X (Guide to X) (voluntary for all)": the second bracket is no gloss
     return m is not None and _gloss(body[:pos], m.group("g"), phrases)
 
 

@@ -33,8 +33,9 @@ from policyqa.schema import NOT_STATED, OTHER_GROUP
 
 _PLURAL_AFTER = re.compile(r"(?:\s+[a-z]+s|s)\b")  # "the Cyber Essentials controls", "CIS Benchmarks"
 
-_USES_THEM = re.compile(r"(?P<a>.+?)\s+(?:apply|use|follow|adopt|implement|certify\s+against)\s+(?:both|them|it|these|"
-                        r"those|either)\b(?:\s+(?:on|in|at|as|with)\b.*)?\s*$")
+_USES_THEM = re.compile(r"(?P<a>.+?)\s+(?:apply|applies|use|uses|follow|follows|adopt|implement|certify\s+against)\s+"
+                        r"(?:both|them|it|these|those|either|the\s+(?:first|second|third|fourth|fifth|former|latter|"
+                        r"last))\b(?:\s+(?:on|in|at|as|with)\b.*)?\s*$")
 
 RANK = {"own": 0, "list": 1, "paragraph": 2, "answer": 3}
 
