@@ -107,7 +107,8 @@ def is_law_title(ref: Reference, title: str) -> bool:
     head = instrument_of(ref, " ".join(t.split()[:1]))
     if head and head[1] == "strong" and not re.search(r"\b(?:Rules|Directions?)\s*(?:,?\s*\d{4})?\)?\s*$", t):
         return False  # "Guidelines on ... under Regulation 2016/679": its head is "Guidelines"
-    tail = re.sub(r"(?:\s*\([^()]*\))+\s*$", "", t)
+    tail = re.sub(r"(?:\s*\([^()]*\))+\s*$", "", re.sub(r"(?<=\))\s+(?:19|20)\d\d$", "", t))  # ("... Rules (LIN
+    # 23/006) 2023": a reference code and the year after the law noun)
     tail = re.sub(r"[\s,]+(?:No\.?\s*)?\d[\d/.:\-]*(?:\s+of\s+\d{1,2}\s+\w+(?:\s+\d{4})?)?$", "", tail)
     tail = re.sub(r"\s+(?:of\s+)?(?:19|20)\d\d$", "", tail)
     last = tail.split()[-1] if tail.split() else ""
