@@ -643,8 +643,8 @@ class Finder:
         CERT's Basic cybersecurity recommendations for small businesses": a capital inside the sentence after
         "the" or an owner, then lower-case words reaching a strong instrument noun, run on as a title."""
         out = []
-        for m in re.finditer(r"(?:\b[Tt]he\s+|[’']s\s+)(?P<first>[A-Z][a-z]{2,})(?P<rest>(?:\s+[a-z][\w\-]*){1,4})",
-                             text):
+        for m in re.finditer(r"(?:\b[Tt]he\s+|[’']s\s+|\b(?:published|issued|released|produced|prepared)\s+an?\s+)"
+                             r"(?P<first>[A-Z][a-z]{2,})(?P<rest>(?:\s+[a-z][\w\-]*){1,4})", text):
             if m.start("first") == 0 or m.group("first") in self.lex.jurisdiction_words or \
                     self.lex.is_org_word(m.group("first")) or instrument_of(self.ref, m.group("first")):
                 continue  # (a capital word that is a title's noun itself is the capitalised finder's)
@@ -656,6 +656,9 @@ class Finder:
             s = m.start("first")
             e = m.start("rest") + len(" ".join([""] + words[: at + 1]))
             tail = self.phrases["title_run_on"].match(text[e:])
+            whom = re.match(r"\s+for\s+(?:all\s+)?(?P<a>[a-z][\w\-]*)\b", text[e:])
+            if whom and whom.group("a") in self.ref.words.get("generic_audience", frozenset()):
+                tail = None  # "an Incident handling guide for organisations": anyone, not its title's words
             if tail and tail.group(0).strip() and len(tail.group(0).split()) <= 12:
                 e += len(tail.group(0).rstrip())
             if not _free(taken, s, e):
