@@ -116,7 +116,7 @@ def test_scores(scores, capsys):
     ("blind35", {"questions": 0.97, "xrefs": 0.92, "guidelines": 0.86, "listed": 0.88, "obligations": 0.70}),
     ("blind36", {"questions": 0.98, "xrefs": 0.98, "guidelines": 0.75, "listed": 0.88, "obligations": 0.65}),
     ("blind37", {"questions": 0.98, "xrefs": 0.92, "guidelines": 0.92, "listed": 0.90, "obligations": 0.80}),
-    ("blind38", {"questions": 0.98, "xrefs": 0.98, "guidelines": 0.79, "listed": 0.73, "obligations": 0.49}),
+    ("blind38", {"questions": 0.98, "xrefs": 0.98, "guidelines": 0.81, "listed": 0.74, "obligations": 0.53}),
 ])
 def test_held_out_chapters(tmp_path, capsys, folder, bars):
     """Chapters written by developers who never read lib/, with their own gold readings (heldout: made to
