@@ -107,7 +107,7 @@ def is_law_title(ref: Reference, title: str) -> bool:
     head = instrument_of(ref, " ".join(t.split()[:1]))
     if head and head[1] == "strong" and not re.search(r"\b(?:Rules|Directions?)\s*(?:,?\s*\d{4})?\)?\s*$", t):
         return False  # "Guidelines on ... under Regulation 2016/679": its head is "Guidelines"
-    tail = re.sub(r"(?:\s*\([^()]*\))+\s*$", "", re.sub(r"(?<=\))\s+(?:19|20)\d\d$", "", t))  # ("... Rules (LIN
+    tail = re.sub(r"(?:\s*\([^()]*\))+\s*$", "", re.sub(r"(?<=\))\s+(?:19|20)\d\d$", "", t))  # ("... Rules (TL
     # 23/006) 2023": a reference code and the year after the law noun)
     tail = re.sub(r"[\s,]+(?:No\.?\s*)?\d[\d/.:\-]*(?:\s+of\s+\d{1,2}\s+\w+(?:\s+\d{4})?)?$", "", tail)
     tail = re.sub(r"\s+(?:of\s+)?(?:19|20)\d\d$", "", tail)
@@ -658,7 +658,7 @@ class Finder:
             tail = self.phrases["title_run_on"].match(text[e:])
             whom = re.match(r"\s+for\s+(?:all\s+)?(?P<a>[a-z][\w\-]*)\b", text[e:])
             if whom and whom.group("a") in self.ref.words.get("generic_audience", frozenset()):
-                tail = None  # "an Incident handling guide for organisations": anyone, not its title's words
+                tail = None  # "a Breach handling guide for organisations": anyone, not its title's words
             if tail and tail.group(0).strip() and len(tail.group(0).split()) <= 12:
                 e += len(tail.group(0).rstrip())
             if not _free(taken, s, e):
