@@ -34,8 +34,7 @@ from policyqa.schema import NOT_STATED, OTHER_GROUP
 _PLURAL_AFTER = re.compile(r"(?:\s+[a-z]+s|s)\b")  # "the Cyber Essentials controls", "CIS Benchmarks"
 
 _USES_THEM = re.compile(r"(?P<a>.+?)\s+(?:apply|applies|use|uses|follow|follows|adopt|implement|certify\s+against)\s+"
-                        r"(?:both|them|it|these|those|either|the\s+(?:first|second|third|fourth|fifth|former|latter|"
-                        r"last))\b(?:\s+(?:on|in|at|as|with)\b.*)?\s*$")
+                        r"(?:both|them|it|these|those|either|the\s+(?P<nth>\w+))\b(?:\s+(?:on|in|at|as|with)\b.*)?\s*$")
 
 RANK = {"own": 0, "list": 1, "paragraph": 2, "answer": 3}
 
@@ -199,6 +198,9 @@ def audiences_in(ctx: Context, text: str, cues: list[tuple[int, int, str]]) -> l
 
     def take(raw: str) -> None:
         used = _USES_THEM.match(raw)  # "Private companies apply both on a voluntary basis": the group, not its verb
+        if used and used.group("nth") and number_of(ctx, used.group("nth")) is None and \
+                used.group("nth").lower() not in ("former", "latter", "last"):
+            used = None  # ("banks apply the first": an item by its place, words.csv number_word)
         raw = used.group("a") if used else raw
         if ctx.ref.phrases["audience_anaphoric"].search(raw[:60]):
             here = _pointed_here(ctx, text, raw)
